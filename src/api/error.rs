@@ -1,0 +1,160 @@
+//! What can go wrong talking to the API, with what the server said about it.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{}", status_message(*.status, message, request_id.as_deref(), field_errors))]
+    Status {
+        status: u16,
+        message: String,
+        request_id: Option<String>,
+        field_errors: Vec<FieldError>,
+    },
+    #[error("the request timed out after {} s", .0.as_secs_f32())]
+    Timeout(Duration),
+    #[error("could not connect to the Astro API at {0}")]
+    Connect(String),
+    #[error("the connection to the Astro API failed: {0}")]
+    Transport(String),
+    #[error("the Astro API sent a response that could not be read (HTTP {status}): {detail}")]
+    Decode { status: u16, detail: String },
+    #[error("{0}")]
+    Config(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FieldError {
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody {
+    message: Option<String>,
+    request_id: Option<String>,
+    #[serde(default)]
+    field_errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn from_status(status: u16, body: &[u8], header_request_id: Option<String>) -> Self {
+        let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+        let (message, request_id, field_errors) = match parsed {
+            Some(b) => (
+                b.message.filter(|m| !m.trim().is_empty()),
+                b.request_id.or(header_request_id),
+                b.field_errors,
+            ),
+            None => (None, header_request_id, Vec::new()),
+        };
+        ApiError::Status {
+            status,
+            message: message.unwrap_or_else(|| default_reason(status).to_owned()),
+            request_id,
+            field_errors,
+        }
+    }
+
+    pub fn from_transport(err: reqwest::Error, timeout: Duration) -> Self {
+        if err.is_timeout() {
+            ApiError::Timeout(timeout)
+        } else if err.is_connect() {
+            let place = err
+                .url()
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_default();
+            ApiError::Connect(place)
+        } else {
+            ApiError::Transport(root_cause(&err))
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = err;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+fn status_message(
+    status: u16,
+    message: &str,
+    request_id: Option<&str>,
+    field_errors: &[FieldError],
+) -> String {
+    let mut out = format!("{message} (HTTP {status}");
+    if let Some(id) = request_id {
+        out.push_str(&format!(", request ID {id}"));
+    }
+    out.push(')');
+    for fe in field_errors {
+        out.push_str(&format!("; {}: {}", fe.field, fe.message));
+    }
+    out
+}
+
+fn default_reason(status: u16) -> &'static str {
+    match status {
+        400 => "the request was rejected as invalid",
+        401 => "the API token was not accepted",
+        403 => "the API token is not allowed to do this",
+        404 => "not found",
+        405 => "method not allowed",
+        409 => "conflict",
+        429 => "too many requests",
+        500..=599 => "the Astro API had an internal error",
+        _ => "unexpected response from the Astro API",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_error_keeps_message_and_request_id() {
+        let err = ApiError::from_status(
+            400,
+            br#"{"message":"Invitee has existing role in organization","requestId":"r-1","statusCode":400}"#,
+            None,
+        );
+        assert_eq!(
+            err.to_string(),
+            "Invitee has existing role in organization (HTTP 400, request ID r-1)"
+        );
+    }
+
+    #[test]
+    fn non_json_error_body_gets_a_reason() {
+        let err = ApiError::from_status(502, b"<html>bad gateway</html>", Some("h-2".into()));
+        assert_eq!(
+            err.to_string(),
+            "the Astro API had an internal error (HTTP 502, request ID h-2)"
+        );
+    }
+
+    #[test]
+    fn field_errors_are_listed() {
+        let err = ApiError::from_status(
+            400,
+            br#"{"message":"bad","requestId":"r","statusCode":400,"fieldErrors":[{"code":"x","field":"role","message":"must be one of"}]}"#,
+            None,
+        );
+        assert!(err.to_string().ends_with("; role: must be one of"));
+    }
+}

@@ -1,0 +1,174 @@
+//! The command-line grammar, as a clap derive tree mirroring the Go CLI:
+//! `astro organization user update|invite|list`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::env_vars;
+use crate::roles::OrgRole;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "astro",
+    version,
+    propagate_version = true,
+    about = "Manage the people in your Astro Organization",
+    after_help = "Exit codes: 0 success, 1 failure, 2 usage or invalid input, 3 not found, \
+                  4 not authenticated or not permitted, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The Organization to work in (default: the API token's Organization, then the config file's)
+    #[arg(long, global = true, value_name = "ID", env = env_vars::ORGANIZATION_ID, hide_env_values = true)]
+    pub organization_id: Option<String>,
+
+    /// Never prompt; fail naming the missing flag instead
+    #[arg(long, global = true, env = env_vars::NO_INPUT, hide_env_values = true)]
+    pub no_input: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage your Astro Organization
+    #[command(visible_alias = "org")]
+    Organization(OrganizationArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrganizationArgs {
+    #[command(subcommand)]
+    pub command: OrganizationCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrganizationCommand {
+    /// Manage the users of your Organization
+    #[command(visible_aliases = ["us", "users"])]
+    User(UserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    #[command(subcommand)]
+    pub command: UserCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Change a user's Organization role
+    #[command(visible_alias = "up")]
+    Update(UpdateArgs),
+    /// Invite someone to your Organization
+    #[command(visible_alias = "inv")]
+    Invite(InviteArgs),
+    /// List the users of your Organization
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  astro organization user update grace@example.com --role ORGANIZATION_OWNER\n  \
+                        astro org user up --no-input --json cm1abc… -r organization_member")]
+pub struct UpdateArgs {
+    /// The user's email address (any case) or user ID; prompted for when missing
+    #[arg(value_name = "EMAIL_OR_ID")]
+    pub user: Option<String>,
+
+    /// The new Organization role (any case); prompted for when missing
+    #[arg(short, long, value_enum, ignore_case = true, value_name = "ROLE")]
+    pub role: Option<OrgRole>,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  astro organization user invite new.hire@example.com --role ORGANIZATION_MEMBER")]
+pub struct InviteArgs {
+    /// The email address to invite; prompted for when missing
+    #[arg(value_name = "EMAIL")]
+    pub email: Option<String>,
+
+    /// The Organization role to give (any case)
+    #[arg(short, long, value_enum, ignore_case = true, value_name = "ROLE", default_value = "ORGANIZATION_MEMBER")]
+    pub role: OrgRole,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  astro organization user list --json")]
+pub struct ListArgs {
+    /// Print the users as JSON (same as --output json)
+    #[arg(long, conflicts_with = "output")]
+    pub json: bool,
+
+    /// Output format
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+}
+
+impl ListArgs {
+    pub fn wants_json(&self) -> bool {
+        self.json || self.output == Some(OutputFormat::Json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn command_tree_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn aliases_and_global_flags_anywhere() {
+        let cli = Cli::try_parse_from([
+            "astro", "org", "us", "up", "a@b.co", "-r", "organization_owner", "--no-input",
+            "--organization-id", "cx",
+        ])
+        .unwrap();
+        assert!(cli.global.no_input);
+        assert_eq!(cli.global.organization_id.as_deref(), Some("cx"));
+        let Command::Organization(org) = cli.command;
+        let OrganizationCommand::User(user) = org.command;
+        let UserCommand::Update(args) = user.command else {
+            panic!("expected update");
+        };
+        assert_eq!(args.role, Some(OrgRole::OrganizationOwner));
+    }
+
+    #[test]
+    fn json_and_output_conflict() {
+        let err = Cli::try_parse_from(["astro", "org", "user", "ls", "--json", "-o", "table"])
+            .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+
+    #[test]
+    fn unknown_role_lists_valid_values() {
+        let err = Cli::try_parse_from(["astro", "org", "user", "invite", "x@y.io", "-r", "admin"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ORGANIZATION_OBSERVE_MEMBER"), "{err}");
+    }
+}

@@ -1,0 +1,63 @@
+//! `astro organization user invite`: invite someone to the Organization.
+
+use serde::Serialize;
+
+use crate::cli::InviteArgs;
+use crate::commands::{Ctx, check_email};
+use crate::error::CliError;
+use crate::output;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteOutcome {
+    pub invite_id: String,
+    pub email: String,
+    pub role: String,
+    pub expires_at: String,
+    pub user_id: Option<String>,
+}
+
+pub async fn run(args: InviteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    let outcome = execute(&args, ctx).await?;
+    if args.json {
+        return output::json(&outcome);
+    }
+    output::data(&format!(
+        "Invited {} as {}; the invite expires {}\n",
+        outcome.email, outcome.role, outcome.expires_at
+    ))
+}
+
+pub(crate) async fn execute(args: &InviteArgs, ctx: &mut Ctx) -> Result<InviteOutcome, CliError> {
+    let email = match (&args.email, ctx.prompter.as_mut()) {
+        (Some(email), _) => {
+            let email = email.trim();
+            check_email(email).map_err(CliError::usage)?;
+            email.to_lowercase()
+        }
+        (None, Some(prompter)) => prompter.input("Email address to invite", &check_email)?.to_lowercase(),
+        (None, None) => {
+            return Err(CliError::missing("the email address to invite", "it as the EMAIL argument"));
+        }
+    };
+    let role = args.role.as_str();
+    let (client, org) = ctx.api()?;
+    let invite = client.create_invite(org, &email, role).await.map_err(|e| {
+        let existing = e.status() == Some(400) && e.to_string().contains("existing role");
+        let err = CliError::from(e);
+        if existing {
+            err.with_hint(format!(
+                "`{email}` is already a member; to change their role run `astro organization user update {email} --role {role}`"
+            ))
+        } else {
+            err
+        }
+    })?;
+    Ok(InviteOutcome {
+        invite_id: invite.invite_id,
+        email,
+        role: role.to_owned(),
+        expires_at: invite.expires_at,
+        user_id: invite.user_id,
+    })
+}

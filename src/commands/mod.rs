@@ -1,0 +1,136 @@
+//! One file per command. [`Ctx`] carries what every command may need: the resolved session
+//! (built on first use, so usage errors come before any credential check) and the prompter.
+
+mod invite;
+mod list;
+mod update;
+
+use crate::api::{self, Client, User};
+use crate::cli::{Cli, Command, GlobalArgs, OrganizationCommand, UserCommand};
+use crate::error::CliError;
+use crate::prompt::{self, Prompter, TerminalPrompter};
+use crate::settings::{self, Inputs};
+
+pub struct Ctx {
+    global: GlobalArgs,
+    /// `None` when prompting is impossible or disabled.
+    pub prompter: Option<Box<dyn Prompter>>,
+    api: Option<(Client, String)>,
+}
+
+impl Ctx {
+    pub fn new(global: GlobalArgs) -> Self {
+        let prompter: Option<Box<dyn Prompter>> = prompt::interactive(global.no_input)
+            .then(|| Box::new(TerminalPrompter::new()) as Box<dyn Prompter>);
+        Self {
+            global,
+            prompter,
+            api: None,
+        }
+    }
+
+    /// A context with a ready client, for tests.
+    #[cfg(test)]
+    pub fn for_test(client: Client, organization_id: &str, prompter: Option<Box<dyn Prompter>>) -> Self {
+        Self {
+            global: GlobalArgs {
+                organization_id: None,
+                no_input: prompter.is_none(),
+            },
+            prompter,
+            api: Some((client, organization_id.to_owned())),
+        }
+    }
+
+    /// The API client and the Organization ID, resolved once.
+    pub fn api(&mut self) -> Result<(&Client, &str), CliError> {
+        if self.api.is_none() {
+            let inputs = Inputs::from_env(self.global.organization_id.clone())?;
+            let session = settings::resolve(&inputs)?;
+            let client = Client::new(session.api_url, &session.token, api::DEFAULT_TIMEOUT)?;
+            self.api = Some((client, session.organization_id));
+        }
+        let (client, org) = self.api.as_ref().expect("resolved above");
+        Ok((client, org.as_str()))
+    }
+}
+
+pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
+    let mut ctx = Ctx::new(cli.global);
+    match cli.command {
+        Command::Organization(org) => match org.command {
+            OrganizationCommand::User(user) => match user.command {
+                UserCommand::Update(args) => update::run(args, &mut ctx).await,
+                UserCommand::Invite(args) => invite::run(args, &mut ctx).await,
+                UserCommand::List(args) => list::run(args, &mut ctx).await,
+            },
+        },
+    }
+}
+
+/// A user ID: 25 characters, `c` and 24 of `[0-9a-z]`.
+pub fn is_cuid(s: &str) -> bool {
+    s.len() == 25
+        && s.starts_with('c')
+        && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+}
+
+/// A plausible email address: what the API would accept, checked before anything is sent.
+pub fn check_email(s: &str) -> Result<(), String> {
+    let bad = |why: &str| Err(format!("`{s}` is not a valid email address: {why}"));
+    if s.is_empty() {
+        return Err("an email address is required".into());
+    }
+    if s.len() > 254 {
+        return bad("longer than 254 characters");
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("it contains spaces");
+    }
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return bad("it has no @");
+    };
+    if local.is_empty() || local.contains('@') {
+        return bad("the part before @ is empty or has another @");
+    }
+    if !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || domain.contains("..")
+    {
+        return bad("the domain is not a valid host name");
+    }
+    Ok(())
+}
+
+/// How a user is named in messages: `email (Full Name)`.
+pub fn describe(user: &User) -> String {
+    if user.full_name.trim().is_empty() {
+        user.username.clone()
+    } else {
+        format!("{} ({})", user.username, user.full_name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuids() {
+        assert!(is_cuid("clm9sq6s0000008kz7uvl7yz7"));
+        assert!(!is_cuid("Clm9sq6s0000008kz7uvl7yz7"));
+        assert!(!is_cuid("clm9sq6s0000008kz7uvl7yz"));
+        assert!(!is_cuid("grace@example.com"));
+    }
+
+    #[test]
+    fn emails() {
+        assert!(check_email("grace@example.com").is_ok());
+        assert!(check_email("Katherine.Johnson+x@Example.co.uk").is_ok());
+        for bad in ["", "grace", "grace@", "@x.io", "a b@x.io", "a@x", "a@x..io", "a@.x.io"] {
+            assert!(check_email(bad).is_err(), "{bad}");
+        }
+        assert!(check_email(&format!("{}@x.io", "a".repeat(300))).is_err());
+    }
+}

@@ -1,0 +1,170 @@
+//! `astro organization user update`: change one member's Organization role.
+
+use serde::Serialize;
+
+use crate::api::User;
+use crate::cli::UpdateArgs;
+use crate::commands::{Ctx, check_email, describe, is_cuid};
+use crate::error::CliError;
+use crate::output;
+use crate::roles::OrgRole;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOutcome {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub previous_role: Option<String>,
+    pub role: String,
+    pub changed: bool,
+}
+
+pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    let outcome = execute(&args, ctx).await?;
+    if args.json {
+        return output::json(&outcome);
+    }
+    let who = if outcome.full_name.is_empty() {
+        outcome.email.clone()
+    } else {
+        format!("{} ({})", outcome.email, outcome.full_name)
+    };
+    let previous = outcome.previous_role.as_deref().unwrap_or("no role");
+    if outcome.changed {
+        output::data(&format!(
+            "Updated {who}: {previous} -> {}\n",
+            outcome.role
+        ))
+    } else {
+        output::data(&format!(
+            "{who} already has the role {}; nothing changed\n",
+            outcome.role
+        ))
+    }
+}
+
+pub(crate) async fn execute(args: &UpdateArgs, ctx: &mut Ctx) -> Result<UpdateOutcome, CliError> {
+    // Everything that can be known without the network is checked first.
+    if let Some(user) = &args.user
+        && !is_cuid(user)
+    {
+        check_email(user).map_err(|e| {
+            CliError::usage(e).with_hint("pass the user's email address or their 25-character user ID")
+        })?;
+    }
+    if ctx.prompter.is_none() {
+        if args.user.is_none() {
+            return Err(CliError::missing("the user's email or ID", "it as the EMAIL_OR_ID argument"));
+        }
+        if args.role.is_none() {
+            return Err(CliError::missing("the new role", "--role ROLE"));
+        }
+    }
+
+    let user = find_user(args.user.as_deref(), ctx).await?;
+    let role = match args.role {
+        Some(role) => role,
+        None => ask_role(&user, ctx)?,
+    };
+
+    let previous_role = user.organization_role.clone();
+    let mut outcome = UpdateOutcome {
+        id: user.id.clone(),
+        email: user.username.clone(),
+        full_name: user.full_name.clone(),
+        previous_role,
+        role: role.as_str().to_owned(),
+        changed: false,
+    };
+    if outcome.previous_role.as_deref() == Some(role.as_str()) {
+        return Ok(outcome);
+    }
+    let (client, org) = ctx.api()?;
+    let roles = client
+        .update_organization_role(org, &user.id, role.as_str())
+        .await?;
+    outcome.role = roles
+        .organization_role
+        .unwrap_or_else(|| role.as_str().to_owned());
+    outcome.changed = true;
+    Ok(outcome)
+}
+
+async fn find_user(arg: Option<&str>, ctx: &mut Ctx) -> Result<User, CliError> {
+    let (client, org) = ctx.api()?;
+    let not_found = |what: &str| {
+        CliError::not_found(format!("no user `{what}` in Organization `{org}`"))
+            .with_hint("run `astro organization user list` to see its members")
+    };
+    match arg {
+        Some(id) if is_cuid(id) => client.get_user(org, id).await.map_err(|e| {
+            if e.status() == Some(404) {
+                not_found(id)
+            } else {
+                e.into()
+            }
+        }),
+        Some(email) => {
+            let users = client.list_all_users(org).await?;
+            users
+                .into_iter()
+                .find(|u| u.username.eq_ignore_ascii_case(email))
+                .ok_or_else(|| not_found(email))
+        }
+        None => {
+            let users = client.list_all_users(org).await?;
+            if users.is_empty() {
+                return Err(CliError::not_found(format!(
+                    "Organization `{org}` has no users"
+                )));
+            }
+            let items = user_choices(&users);
+            let prompter = ctx.prompter.as_mut().expect("checked by execute");
+            let index = prompter.fuzzy_select("User (type to filter)", &items)?;
+            Ok(users.into_iter().nth(index).expect("index from the list"))
+        }
+    }
+}
+
+/// One line per user, aligned: email, name, current role.
+fn user_choices(users: &[User]) -> Vec<String> {
+    let email_width = users.iter().map(|u| u.username.chars().count()).max().unwrap_or(0);
+    let name_width = users.iter().map(|u| u.full_name.chars().count()).max().unwrap_or(0);
+    users
+        .iter()
+        .map(|u| {
+            format!(
+                "{:email_width$}  {:name_width$}  {}",
+                u.username,
+                u.full_name,
+                u.organization_role.as_deref().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+fn ask_role(user: &User, ctx: &mut Ctx) -> Result<OrgRole, CliError> {
+    let current = user.organization_role.as_deref();
+    let items: Vec<String> = OrgRole::all()
+        .iter()
+        .map(|r| {
+            if Some(r.as_str()) == current {
+                format!("{} (current)", r.as_str())
+            } else {
+                r.as_str().to_owned()
+            }
+        })
+        .collect();
+    let default = OrgRole::all()
+        .iter()
+        .position(|r| Some(r.as_str()) == current)
+        .unwrap_or(0);
+    let prompter = ctx.prompter.as_mut().expect("checked by execute");
+    let index = prompter.select(
+        &format!("New Organization role for {}", describe(user)),
+        &items,
+        default,
+    )?;
+    Ok(OrgRole::all()[index])
+}

@@ -1,0 +1,98 @@
+//! The one place that decides exit codes: every failure becomes a [`CliError`] with a
+//! documented [`Exit`] code, a one-line message and, where there is a next step, a hint.
+
+use std::fmt;
+
+use crate::api::ApiError;
+
+/// The documented exit codes (see the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Success = 0,
+    Failure = 1,
+    Usage = 2,
+    NotFound = 3,
+    Auth = 4,
+    Interrupted = 130,
+}
+
+/// A failure as the user sees it.
+#[derive(Debug)]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl CliError {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Self {
+            exit,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Exit::Usage, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(Exit::NotFound, message)
+    }
+
+    pub fn auth(message: impl Into<String>) -> Self {
+        Self::new(Exit::Auth, message)
+    }
+
+    pub fn failure(message: impl Into<String>) -> Self {
+        Self::new(Exit::Failure, message)
+    }
+
+    pub fn interrupted() -> Self {
+        Self::new(Exit::Interrupted, "interrupted")
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// A missing answer that could only have come from a prompt: name the flag that answers it.
+    pub fn missing(what: &str, flag: &str) -> Self {
+        Self::usage(format!("{what} is required when not running interactively"))
+            .with_hint(format!("pass {flag}"))
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+const LOGIN_HINT: &str = "set ASTRO_API_TOKEN to an Astro API token, or run `astro login`";
+
+impl From<ApiError> for CliError {
+    fn from(err: ApiError) -> Self {
+        let message = err.to_string();
+        match &err {
+            ApiError::Status { status: 401, .. } => CliError::auth(message).with_hint(LOGIN_HINT),
+            ApiError::Status { status: 403, .. } => CliError::auth(message).with_hint(
+                "check that the token belongs to this Organization and may manage its users",
+            ),
+            ApiError::Status { status: 404, .. } => CliError::not_found(message),
+            ApiError::Status { status: 400, .. } => CliError::failure(message),
+            _ => CliError::failure(message),
+        }
+    }
+}
+
+/// Whether an argument parse error should go to stdout (help, version) and exit 0.
+pub fn clap_exit(err: &clap::Error) -> Exit {
+    if err.use_stderr() {
+        Exit::Usage
+    } else {
+        Exit::Success
+    }
+}

@@ -1,0 +1,52 @@
+//! `astro`, a command-line client for the Astro platform's Organization user management.
+//! [`run`] is the whole program: parse, dispatch to a command, map the outcome to an exit code.
+
+pub mod api;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod env_vars;
+pub mod error;
+pub mod jwt;
+pub mod output;
+pub mod prompt;
+pub mod roles;
+pub mod secret;
+pub mod settings;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::error::CliError;
+
+pub fn run() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version to stdout, usage errors to stderr.
+            let _ = err.print();
+            return ExitCode::from(error::clap_exit(&err) as u8);
+        }
+    };
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::failure(format!("cannot start: {e}")))
+        .and_then(|rt| {
+            rt.block_on(async {
+                tokio::select! {
+                    result = commands::dispatch(cli) => result,
+                    _ = tokio::signal::ctrl_c() => Err(CliError::interrupted()),
+                }
+            })
+        });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            output::error(&err);
+            ExitCode::from(err.exit as u8)
+        }
+    }
+}
+

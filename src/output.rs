@@ -1,0 +1,113 @@
+//! The only module that writes to the terminal. Data goes to stdout (lines, or one JSON
+//! document); everything for people (notes, errors, hints) goes to stderr. A closed stdout
+//! (`astro … | head`) ends the run quietly with success.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::error::{CliError, Exit};
+
+fn write_stdout(text: &str) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                CliError::new(Exit::Success, "")
+            } else {
+                CliError::failure(format!("cannot write to standard output: {e}"))
+            }
+        })
+}
+
+/// Data for stdout: text that already ends with a newline where it should.
+pub fn data(text: &str) -> Result<(), CliError> {
+    write_stdout(text)
+}
+
+/// One JSON document on stdout: two-space indent, no HTML escaping, a trailing newline.
+pub fn json(value: &impl Serialize) -> Result<(), CliError> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
+    text.push('\n');
+    write_stdout(&text)
+}
+
+/// A message for people, on stderr.
+pub fn note(text: &str) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
+}
+
+/// The error and its hint, one line each, on stderr. A quiet success (broken pipe) prints nothing.
+pub fn error(err: &CliError) {
+    if err.exit == Exit::Success || err.message.is_empty() {
+        return;
+    }
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "error: {}", one_line(&err.message));
+    if let Some(hint) = &err.hint {
+        let _ = writeln!(stderr, "hint: {}", one_line(hint));
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Renders rows as left-aligned columns separated by three spaces, header first.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut push_row = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut line = String::new();
+        for (i, cell) in cells.enumerate() {
+            if i + 1 < widths.len() {
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(
+                    ' ',
+                    widths[i] - cell.chars().count() + 3,
+                ));
+            } else {
+                line.push_str(cell);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    };
+    push_row(&mut header.iter().copied());
+    for row in rows {
+        push_row(&mut row.iter().map(String::as_str));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_aligns_columns() {
+        let text = table(
+            &["NAME", "ID"],
+            &[
+                vec!["Ada".into(), "c1".into()],
+                vec!["Grâce Hopper".into(), "c2".into()],
+            ],
+        );
+        assert_eq!(
+            text,
+            "NAME           ID\nAda            c1\nGrâce Hopper   c2\n"
+        );
+    }
+
+    #[test]
+    fn messages_are_folded_to_one_line() {
+        assert_eq!(one_line("a\n  b\tc"), "a b c");
+    }
+}

@@ -1,0 +1,290 @@
+//! Resolves, once per run, what every API command needs: the base URL, the token and the
+//! Organization. Precedence everywhere: flag > environment > config file > default.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use reqwest::Url;
+use url::Host;
+
+use crate::config::{self, ConfigFile};
+use crate::env_vars;
+use crate::error::CliError;
+use crate::jwt::Claims;
+use crate::secret::Token;
+
+pub const DEFAULT_API_URL: &str = "https://api.astronomer.io/v1";
+const LOCAL_CORE_DEFAULT: &str = "http://localhost:8888";
+
+#[derive(Debug)]
+pub struct Session {
+    pub api_url: Url,
+    pub token: Token,
+    pub organization_id: String,
+}
+
+/// Everything `resolve` reads from outside, gathered so it can be tested without touching the
+/// process environment.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub organization_flag: Option<String>,
+    pub env_token: Option<String>,
+    pub env_api_url: Option<String>,
+    pub env_domain: Option<String>,
+    pub config: ConfigFile,
+    pub now_unix: u64,
+}
+
+impl Inputs {
+    /// Reads the environment and the config file. `organization_flag` already includes
+    /// `ASTRO_ORGANIZATION_ID` (clap reads it).
+    pub fn from_env(organization_flag: Option<String>) -> Result<Self, CliError> {
+        let config = match config::path() {
+            Some(path) => ConfigFile::load(&path)?,
+            None => ConfigFile::default(),
+        };
+        Ok(Self {
+            organization_flag: organization_flag.filter(|s| !s.trim().is_empty()),
+            env_token: env_vars::get(env_vars::API_TOKEN),
+            env_api_url: env_vars::get(env_vars::API_URL),
+            env_domain: env_vars::get(env_vars::DOMAIN),
+            config,
+            now_unix: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        })
+    }
+}
+
+pub fn resolve(inputs: &Inputs) -> Result<Session, CliError> {
+    let context = inputs.config.current(inputs.env_domain.as_deref());
+
+    let api_url = match &inputs.env_api_url {
+        Some(url) => parse_api_url(url, env_vars::API_URL)?,
+        None => {
+            let url = match &context {
+                Some((domain, _)) => api_url_for_domain(
+                    domain,
+                    inputs.config.local.as_ref().and_then(|l| l.core.as_deref()),
+                ),
+                None => DEFAULT_API_URL.to_owned(),
+            };
+            parse_api_url(&url, "the configured domain")?
+        }
+    };
+
+    let token = inputs
+        .env_token
+        .as_deref()
+        .and_then(Token::new)
+        .or_else(|| {
+            context
+                .as_ref()
+                .and_then(|(_, ctx)| ctx.token.as_deref())
+                .and_then(Token::new)
+        })
+        .ok_or_else(|| {
+            CliError::auth("not logged in: no API token found").with_hint(
+                "set ASTRO_API_TOKEN to an Astro API token (or log in with the Go CLI's `astro login`)",
+            )
+        })?;
+
+    let claims = Claims::parse(token.expose()).map_err(|e| {
+        CliError::auth(e.to_string())
+            .with_hint("check ASTRO_API_TOKEN, or log in again to get a fresh token")
+    })?;
+    if claims.is_expired(inputs.now_unix) {
+        return Err(CliError::auth("the API token has expired")
+            .with_hint("create a new API token, or log in again"));
+    }
+
+    let organization_id = inputs
+        .organization_flag
+        .clone()
+        .or_else(|| claims.organization_id().map(str::to_owned))
+        .or_else(|| {
+            context
+                .as_ref()
+                .and_then(|(_, ctx)| ctx.organization.clone())
+                .filter(|s| !s.is_empty())
+        })
+        .ok_or_else(|| {
+            CliError::auth("no Organization selected").with_hint(
+                "pass --organization-id ID (or set ASTRO_ORGANIZATION_ID), or use an Organization API token",
+            )
+        })?;
+
+    Ok(Session {
+        api_url,
+        token,
+        organization_id,
+    })
+}
+
+/// The API base for a domain, by the rules in the API notes.
+pub fn api_url_for_domain(domain: &str, local_core: Option<&str>) -> String {
+    let domain = domain.trim().trim_end_matches('/');
+    if domain == "localhost" {
+        let core = local_core
+            .and_then(|c| Url::parse(c).ok())
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|| LOCAL_CORE_DEFAULT.to_owned());
+        return format!("{core}/v1");
+    }
+    let domain = domain.strip_prefix("cloud.").unwrap_or(domain);
+    if let Some((first, rest)) = domain.split_once('.')
+        && rest == "astronomer-dev.io"
+        && first.starts_with("pr")
+        && first.len() > 2
+        && first[2..].bytes().all(|b| b.is_ascii_digit())
+    {
+        return format!("https://{first}.api.{rest}/v1");
+    }
+    format!("https://api.{domain}/v1")
+}
+
+/// Parses a base URL and refuses plain HTTP to anything but this machine, so a token is
+/// never sent in clear text over a network.
+pub fn parse_api_url(raw: &str, source: &str) -> Result<Url, CliError> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    let url = Url::parse(trimmed).map_err(|e| {
+        CliError::usage(format!("invalid API URL `{trimmed}` from {source}: {e}"))
+            .with_hint("use a full base URL such as https://api.astronomer.io/v1")
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(CliError::usage(format!(
+                "refusing to send the API token over plain HTTP to `{trimmed}` (from {source})"
+            ))
+            .with_hint("use https://, or http:// only with a loopback address such as 127.0.0.1"));
+        }
+        other => {
+            return Err(CliError::usage(format!(
+                "unsupported URL scheme `{other}` in `{trimmed}` (from {source})"
+            )));
+        }
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    use super::*;
+
+    fn jwt(payload: &str) -> String {
+        format!("e30.{}.sig", URL_SAFE_NO_PAD.encode(payload))
+    }
+
+    fn config(yaml: &str) -> ConfigFile {
+        ConfigFile::parse(yaml).unwrap()
+    }
+
+    #[test]
+    fn domains_map_to_api_urls() {
+        assert_eq!(
+            api_url_for_domain("astronomer.io", None),
+            "https://api.astronomer.io/v1"
+        );
+        assert_eq!(
+            api_url_for_domain("cloud.astronomer.io", None),
+            "https://api.astronomer.io/v1"
+        );
+        assert_eq!(
+            api_url_for_domain("pr1234.astronomer-dev.io", None),
+            "https://pr1234.api.astronomer-dev.io/v1"
+        );
+        assert_eq!(
+            api_url_for_domain("astronomer-dev.io", None),
+            "https://api.astronomer-dev.io/v1"
+        );
+        assert_eq!(
+            api_url_for_domain("localhost", None),
+            "http://localhost:8888/v1"
+        );
+        assert_eq!(
+            api_url_for_domain("localhost", Some("http://localhost:9999/v1alpha1")),
+            "http://localhost:9999/v1"
+        );
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        assert!(parse_api_url("http://127.0.0.1:8080/v1", "t").is_ok());
+        assert!(parse_api_url("http://127.9.0.1/v1", "t").is_ok());
+        assert!(parse_api_url("http://[::1]:80/v1/", "t").is_ok());
+        assert!(parse_api_url("http://localhost/v1", "t").is_ok());
+        let err = parse_api_url("http://api.example.com/v1", "t").unwrap_err();
+        assert_eq!(err.exit, crate::error::Exit::Usage);
+        assert!(parse_api_url("ftp://127.0.0.1/v1", "t").is_err());
+        assert!(parse_api_url("not a url", "t").is_err());
+        assert_eq!(
+            parse_api_url("https://x.io/v1/", "t").unwrap().as_str(),
+            "https://x.io/v1"
+        );
+    }
+
+    #[test]
+    fn organization_precedence_flag_then_token_then_context() {
+        let cfg = "context: astronomer.io\ncontexts:\n  astronomer_io:\n    organization: cctx\n";
+        let mut inputs = Inputs {
+            env_token: Some(jwt(r#"{"permissions":["organizationId:ctok"]}"#)),
+            config: config(cfg),
+            ..Inputs::default()
+        };
+        assert_eq!(resolve(&inputs).unwrap().organization_id, "ctok");
+        inputs.organization_flag = Some("cflag".into());
+        assert_eq!(resolve(&inputs).unwrap().organization_id, "cflag");
+        inputs.organization_flag = None;
+        inputs.env_token = Some(jwt(r#"{"permissions":[]}"#));
+        assert_eq!(resolve(&inputs).unwrap().organization_id, "cctx");
+        inputs.config = ConfigFile::default();
+        let err = resolve(&inputs).unwrap_err();
+        assert_eq!(err.exit, crate::error::Exit::Auth);
+        assert!(err.hint.unwrap().contains("--organization-id"));
+    }
+
+    #[test]
+    fn token_from_env_beats_config_and_context_gives_url() {
+        let cfg = format!(
+            "context: astronomer.io\ncontexts:\n  astronomer_io:\n    domain: astronomer.io\n    token: Bearer {}\n",
+            jwt(r#"{"permissions":["organizationId:cfile"]}"#)
+        );
+        let mut inputs = Inputs {
+            config: config(&cfg),
+            ..Inputs::default()
+        };
+        let session = resolve(&inputs).unwrap();
+        assert_eq!(session.organization_id, "cfile");
+        assert_eq!(session.api_url.as_str(), "https://api.astronomer.io/v1");
+        inputs.env_token = Some(jwt(r#"{"permissions":["organizationId:cenv"]}"#));
+        assert_eq!(resolve(&inputs).unwrap().organization_id, "cenv");
+    }
+
+    #[test]
+    fn missing_expired_and_malformed_tokens_are_auth_errors() {
+        let mut inputs = Inputs {
+            organization_flag: Some("c1".into()),
+            now_unix: 1000,
+            ..Inputs::default()
+        };
+        assert_eq!(resolve(&inputs).unwrap_err().exit, crate::error::Exit::Auth);
+        inputs.env_token = Some(jwt(r#"{"exp":999}"#));
+        let err = resolve(&inputs).unwrap_err();
+        assert!(err.message.contains("expired"), "{}", err.message);
+        inputs.env_token = Some("not-a-jwt".into());
+        assert_eq!(resolve(&inputs).unwrap_err().exit, crate::error::Exit::Auth);
+    }
+}
