@@ -1,1 +1,339 @@
-pub fn placeholder() {}
+//! `astro-emulator`: a stateful local emulator of Astronomer's Astro v1 REST API, for
+//! tests, demos and scripts. Start one with [`Emulator::builder`]; see emulator/README.md.
+
+mod api;
+mod auth;
+mod faults;
+mod model;
+mod recorder;
+mod seed;
+mod server;
+mod util;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+pub use auth::TokenOptions;
+pub use faults::{Fault, FaultKind};
+pub use recorder::RecordedRequest;
+pub use seed::{
+    Seed, SeedDeploymentRole, SeedOrganization, SeedTeam, SeedUser, SeedWorkspace,
+    SeedWorkspaceRole,
+};
+
+use api::{Shared, lock};
+
+/// Why the emulator could not be built or started.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    /// The seed file could not be read or is invalid.
+    #[error("{0}")]
+    Seed(String),
+    /// The listening socket could not be opened.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        port: u16,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The background runtime could not be started.
+    #[error("cannot start the emulator's runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+}
+
+/// Entry point: `Emulator::builder()`.
+pub struct Emulator;
+
+impl Emulator {
+    /// A builder with the default seed, no extra users, no latency, port 0 (any free port).
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            seed: Seed::default(),
+            users: 0,
+            latency: Duration::ZERO,
+            jitter: Duration::ZERO,
+            port: 0,
+        }
+    }
+}
+
+/// Configures an emulator before it starts.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    seed: Seed,
+    users: usize,
+    latency: Duration,
+    jitter: Duration,
+    port: u16,
+}
+
+/// A live view of one user (from [`EmulatorHandle::user`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSnapshot {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub organization_role: Option<String>,
+    pub status: String,
+}
+
+impl EmulatorBuilder {
+    /// Appends `n` generated members after the seed's users.
+    pub fn users(mut self, n: usize) -> Self {
+        self.users = n;
+        self
+    }
+
+    /// A fixed delay before every API request is answered.
+    pub fn latency(mut self, d: Duration) -> Self {
+        self.latency = d;
+        self
+    }
+
+    /// Extra uniform random delay in `[0, d]` per request.
+    pub fn jitter(mut self, d: Duration) -> Self {
+        self.jitter = d;
+        self
+    }
+
+    /// Replaces the default seed with one read from a JSON or YAML file.
+    pub fn seed_file(mut self, path: impl AsRef<Path>) -> Result<Self, EmulatorError> {
+        self.seed = Seed::from_file(path)?;
+        Ok(self)
+    }
+
+    /// Replaces the default seed.
+    pub fn seed(mut self, seed: Seed) -> Result<Self, EmulatorError> {
+        seed.validate()?;
+        self.seed = seed;
+        Ok(self)
+    }
+
+    /// The port to listen on (127.0.0.1); 0, the default, picks a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    fn prepare(self) -> Result<(std::net::TcpListener, Arc<Shared>), EmulatorError> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))
+            .map_err(|source| EmulatorError::Bind {
+                port: self.port,
+                source,
+            })?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|source| EmulatorError::Bind {
+                port: self.port,
+                source,
+            })?;
+        let data = model::Data::from_seed(&self.seed, self.users);
+        Ok((listener, Arc::new(Shared::new(data, self.latency, self.jitter))))
+    }
+
+    fn handle(
+        shared: Arc<Shared>,
+        addr: SocketAddr,
+        shutdown: watch::Sender<bool>,
+        stopper: Stopper,
+    ) -> EmulatorHandle {
+        let token = shared.mint(&TokenOptions::default());
+        EmulatorHandle {
+            shared,
+            addr,
+            token,
+            shutdown,
+            stopper: Some(stopper),
+        }
+    }
+
+    /// Starts serving on the current tokio runtime.
+    pub async fn start(self) -> Result<EmulatorHandle, EmulatorError> {
+        let (std_listener, shared) = self.prepare()?;
+        let addr = local_addr(&std_listener)?;
+        let listener =
+            tokio::net::TcpListener::from_std(std_listener).map_err(|source| {
+                EmulatorError::Bind { port: addr.port(), source }
+            })?;
+        let (tx, rx) = watch::channel(false);
+        let task = tokio::spawn(server::run(
+            listener,
+            shared.clone(),
+            rx,
+            Duration::from_secs(2),
+        ));
+        Ok(Self::handle(shared, addr, tx, Stopper::Task(task)))
+    }
+
+    /// Starts serving on a background thread with its own multi-thread tokio runtime;
+    /// usable from synchronous code (inside a runtime or not).
+    pub fn spawn(self) -> Result<EmulatorHandle, EmulatorError> {
+        let (std_listener, shared) = self.prepare()?;
+        let addr = local_addr(&std_listener)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("astro-emulator")
+            .enable_all()
+            .build()
+            .map_err(EmulatorError::Runtime)?;
+        let (tx, rx) = watch::channel(false);
+        let server_shared = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("astro-emulator".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    match tokio::net::TcpListener::from_std(std_listener) {
+                        Ok(listener) => {
+                            server::run(listener, server_shared, rx, Duration::from_millis(500))
+                                .await
+                        }
+                        Err(_) => {}
+                    }
+                });
+                runtime.shutdown_timeout(Duration::from_millis(500));
+            })
+            .map_err(EmulatorError::Runtime)?;
+        Ok(Self::handle(shared, addr, tx, Stopper::Thread(thread)))
+    }
+}
+
+fn local_addr(l: &std::net::TcpListener) -> Result<SocketAddr, EmulatorError> {
+    l.local_addr()
+        .map_err(|source| EmulatorError::Bind { port: 0, source })
+}
+
+enum Stopper {
+    Task(tokio::task::JoinHandle<()>),
+    Thread(std::thread::JoinHandle<()>),
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct EmulatorHandle {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    token: String,
+    shutdown: watch::Sender<bool>,
+    stopper: Option<Stopper>,
+}
+
+impl std::fmt::Debug for EmulatorHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorHandle")
+            .field("addr", &self.addr)
+            .field("organization_id", &self.shared.org_id)
+            .finish()
+    }
+}
+
+impl EmulatorHandle {
+    /// `http://127.0.0.1:PORT/v1`, no trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A valid, never-expiring token for the seed Organization's owner.
+    pub fn token(&self) -> String {
+        self.token.clone()
+    }
+
+    /// The seed Organization's ID.
+    pub fn organization_id(&self) -> String {
+        self.shared.org_id.clone()
+    }
+
+    /// Mints a token the emulator will accept (unless expired or for another Organization).
+    pub fn mint_token(&self, opts: TokenOptions) -> String {
+        self.shared.mint(&opts)
+    }
+
+    /// Every API request so far (control paths excluded), oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.recorder.requests()
+    }
+
+    /// Empties the request log and resets [`Self::max_in_flight`].
+    pub fn clear_requests(&self) {
+        self.shared.recorder.clear();
+    }
+
+    /// The highest number of API requests in flight at once since start (or the last clear).
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.recorder.max_in_flight()
+    }
+
+    /// Queues a scripted fault.
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared.faults).push(fault);
+    }
+
+    /// Removes every queued fault.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// The live state of a user, by email (case-insensitive).
+    pub fn user(&self, email: &str) -> Option<UserSnapshot> {
+        lock(&self.shared.data)
+            .user_by_email(email)
+            .map(|u| UserSnapshot {
+                id: u.id.clone(),
+                email: u.username.clone(),
+                full_name: u.full_name.clone(),
+                organization_role: u.organization_role.clone(),
+                status: u.status.clone(),
+            })
+    }
+
+    /// The emails of a Team's members, by Team name (no served operation lists them).
+    pub fn team_members(&self, team_name: &str) -> Option<Vec<String>> {
+        let data = lock(&self.shared.data);
+        let team = data.teams.iter().find(|t| t.name == team_name)?;
+        Some(
+            team.member_ids
+                .iter()
+                .filter_map(|id| data.user(id).map(|u| u.username.clone()))
+                .collect(),
+        )
+    }
+
+    /// How many users the Organization has now (PENDING included).
+    pub fn user_count(&self) -> usize {
+        lock(&self.shared.data).users.len()
+    }
+
+    /// Stops the server and waits (bounded) for open connections to finish.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        match self.stopper.take() {
+            Some(Stopper::Task(task)) => {
+                let _ = task.await;
+            }
+            Some(Stopper::Thread(thread)) => {
+                let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+            }
+            None => {}
+        }
+    }
+}
+
+impl Drop for EmulatorHandle {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        match self.stopper.take() {
+            // The task stops by itself (bounded grace); nothing to block on here.
+            Some(Stopper::Task(_)) | None => {}
+            // Bounded: the server's grace period plus the runtime's shutdown timeout.
+            Some(Stopper::Thread(thread)) => {
+                let _ = thread.join();
+            }
+        }
+    }
+}

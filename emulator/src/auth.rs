@@ -1,0 +1,182 @@
+//! Bearer tokens: minting JWT-shaped tokens (`permissions: ["organizationId:<id>", …]`),
+//! remembering them, and checking a request's `Authorization` header against them.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::util::{SplitMix64, fnv1a, now_unix};
+
+/// What a minted token says. Every field is optional; the defaults give a token like
+/// [`crate::EmulatorHandle::token`]'s (the seed Organization, its owner, never expiring).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenOptions {
+    /// The Organization the token covers (any string: it need not exist).
+    pub organization_id: Option<String>,
+    /// An extra `workspaceId:<id>` permission.
+    pub workspace_id: Option<String>,
+    /// `exp`, Unix seconds; may be in the past (an expired token). `None`: never expires.
+    pub expires_at: Option<i64>,
+    /// `sub`, the user ID; default the seed's first user.
+    pub subject: Option<String>,
+}
+
+/// The claims the emulator reads from a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claims {
+    pub sub: String,
+    pub exp: Option<i64>,
+    pub permissions: Vec<String>,
+}
+
+impl Claims {
+    /// Whether the token's permissions include `organizationId:<org>`.
+    pub fn covers_organization(&self, org: &str) -> bool {
+        self.permissions
+            .iter()
+            .any(|p| p.strip_prefix("organizationId:") == Some(org))
+    }
+}
+
+/// Why a token was refused (always a 401).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unauthorized(pub &'static str);
+
+/// The tokens this emulator minted.
+#[derive(Debug, Default)]
+pub struct TokenStore {
+    minted: HashMap<String, Claims>,
+    counter: u64,
+}
+
+impl TokenStore {
+    /// Mints and remembers a token.
+    pub fn mint(&mut self, opts: &TokenOptions, default_org: &str, default_sub: &str) -> String {
+        self.counter += 1;
+        let sub = opts.subject.clone().unwrap_or_else(|| default_sub.to_string());
+        let org = opts
+            .organization_id
+            .clone()
+            .unwrap_or_else(|| default_org.to_string());
+        let mut permissions = vec![format!("organizationId:{org}")];
+        if let Some(w) = &opts.workspace_id {
+            permissions.push(format!("workspaceId:{w}"));
+        }
+        let mut payload = json!({
+            "iss": "astro-emulator",
+            "sub": sub,
+            "iat": now_unix(),
+            "jti": format!("t{}", self.counter),
+            "permissions": permissions,
+        });
+        if let Some(exp) = opts.expires_at {
+            payload["exp"] = json!(exp);
+        }
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let body = URL_SAFE_NO_PAD.encode(payload.to_string());
+        // Not a real signature: 32 bytes derived from the signed text. Tokens are trusted
+        // because the emulator remembers them, not because of this.
+        let mut rng = SplitMix64(fnv1a(format!("{header}.{body}").as_bytes()));
+        let sig: Vec<u8> = (0..4).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
+        let token = format!("{header}.{body}.{}", URL_SAFE_NO_PAD.encode(sig));
+        self.minted.insert(
+            token.clone(),
+            Claims {
+                sub,
+                exp: opts.expires_at,
+                permissions,
+            },
+        );
+        token
+    }
+
+    /// Checks an `Authorization` header value: present, Bearer, JWT-shaped, minted here,
+    /// not expired.
+    pub fn check(&self, header: Option<&str>) -> Result<Claims, Unauthorized> {
+        let header = header.ok_or(Unauthorized("missing Authorization header"))?;
+        let (scheme, token) = header
+            .trim()
+            .split_once(' ')
+            .ok_or(Unauthorized("Authorization header is not a Bearer token"))?;
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(Unauthorized("Authorization header is not a Bearer token"));
+        }
+        let token = token.trim();
+        let claims = decode(token).ok_or(Unauthorized("malformed token"))?;
+        if !self.minted.contains_key(token) {
+            return Err(Unauthorized("unknown token"));
+        }
+        if claims.exp.is_some_and(|exp| exp <= now_unix()) {
+            return Err(Unauthorized("token expired"));
+        }
+        Ok(claims)
+    }
+}
+
+/// Decodes a JWT-shaped token's claims without checking its signature.
+pub fn decode(token: &str) -> Option<Claims> {
+    let mut parts = token.split('.');
+    let (h, p, s) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || h.is_empty() || s.is_empty() {
+        return None;
+    }
+    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(h).ok()?).ok()?;
+    header.as_object()?;
+    URL_SAFE_NO_PAD.decode(s).ok()?;
+    let payload: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).ok()?).ok()?;
+    Some(Claims {
+        sub: payload.get("sub")?.as_str()?.to_string(),
+        exp: payload.get("exp").and_then(Value::as_i64),
+        permissions: payload
+            .get("permissions")?
+            .as_array()?
+            .iter()
+            .filter_map(|p| p.as_str().map(str::to_string))
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mints_and_checks() {
+        let mut store = TokenStore::default();
+        let t = store.mint(&TokenOptions::default(), "corg", "cuser");
+        let c = store.check(Some(&format!("Bearer {t}"))).unwrap();
+        assert!(c.covers_organization("corg"));
+        assert_eq!(c.sub, "cuser");
+        assert_eq!(store.check(None).unwrap_err().0, "missing Authorization header");
+        assert!(store.check(Some(&format!("Basic {t}"))).is_err());
+        assert_eq!(store.check(Some("Bearer abc")).unwrap_err().0, "malformed token");
+        let expired = store.mint(
+            &TokenOptions {
+                expires_at: Some(1),
+                ..Default::default()
+            },
+            "corg",
+            "cuser",
+        );
+        assert_eq!(
+            store.check(Some(&format!("Bearer {expired}"))).unwrap_err().0,
+            "token expired"
+        );
+        let other = TokenStore::default().mint(
+            &TokenOptions {
+                subject: Some("someone".into()),
+                ..Default::default()
+            },
+            "corg",
+            "cuser",
+        );
+        assert_eq!(
+            store.check(Some(&format!("Bearer {other}"))).unwrap_err().0,
+            "unknown token"
+        );
+    }
+}

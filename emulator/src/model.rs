@@ -1,0 +1,707 @@
+//! The emulated Organization's live state (users, invites, Workspaces, Teams) and the
+//! operations on it: seeding, filtered/sorted listing, role updates and invites.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::seed::Seed;
+use crate::util::{SEED_EPOCH, cuid, rfc3339};
+
+/// The five Organization roles of the spec.
+pub const ORGANIZATION_ROLES: [&str; 5] = [
+    "ORGANIZATION_OWNER",
+    "ORGANIZATION_OBSERVE_ADMIN",
+    "ORGANIZATION_OBSERVE_MEMBER",
+    "ORGANIZATION_BILLING_ADMIN",
+    "ORGANIZATION_MEMBER",
+];
+
+/// The five Workspace roles of the spec.
+pub const WORKSPACE_ROLES: [&str; 5] = [
+    "WORKSPACE_OWNER",
+    "WORKSPACE_OPERATOR",
+    "WORKSPACE_AUTHOR",
+    "WORKSPACE_MEMBER",
+    "WORKSPACE_ACCESSOR",
+];
+
+/// The user statuses of the spec.
+pub const USER_STATUSES: [&str; 4] = ["ACTIVE", "INACTIVE", "PENDING", "BANNED"];
+
+/// A plausible email: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A Workspace role as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceRole {
+    pub workspace_id: String,
+    pub role: String,
+}
+
+/// A Deployment role as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentRole {
+    pub deployment_id: String,
+    pub role: String,
+}
+
+/// A DAG role as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DagRole {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dag_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dag_tag: Option<String>,
+    pub deployment_id: String,
+    pub role: String,
+}
+
+/// A user; serializes exactly as the spec's `User`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub full_name: String,
+    pub avatar_url: String,
+    pub status: String,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_role: Option<String>,
+    pub workspace_roles: Vec<WorkspaceRole>,
+    pub deployment_roles: Vec<DeploymentRole>,
+    pub dag_roles: Vec<DagRole>,
+}
+
+impl User {
+    /// The user's roles as the spec's `SubjectRoles`, all four keys present.
+    pub fn subject_roles(&self) -> Value {
+        json!({
+            "organizationRole": self.organization_role.clone().unwrap_or_default(),
+            "workspaceRoles": self.workspace_roles,
+            "deploymentRoles": self.deployment_roles,
+            "dagRoles": self.dag_roles,
+        })
+    }
+
+    /// The spec's `BasicSubjectProfile` for this user.
+    pub fn profile(&self) -> Value {
+        json!({
+            "id": self.id,
+            "subjectType": "USER",
+            "username": self.username,
+            "fullName": self.full_name,
+            "avatarUrl": self.avatar_url,
+        })
+    }
+}
+
+/// The Organization.
+#[derive(Debug, Clone)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A Workspace.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A Team.
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub organization_role: String,
+    pub member_ids: Vec<String>,
+    pub workspace_roles: Vec<WorkspaceRole>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A pending invite; its user is in the user list with status PENDING.
+#[derive(Debug, Clone)]
+pub struct Invite {
+    pub id: String,
+    pub user_id: String,
+    pub inviter_id: String,
+    pub expires_at: String,
+}
+
+/// A sort criterion: field name and whether descending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sort {
+    pub field: String,
+    pub descending: bool,
+}
+
+/// Validated paging parameters.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub limit: usize,
+    pub offset: usize,
+    pub sorts: Vec<Sort>,
+}
+
+/// Case-insensitive ASCII comparison, without allocating.
+fn cmp_ci(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+fn apply_sorts<T>(items: &mut [&T], sorts: &[Sort], key: impl Fn(&T, &str, &T) -> Ordering) {
+    if sorts.is_empty() {
+        return;
+    }
+    items.sort_by(|a, b| {
+        for s in sorts {
+            let o = key(a, &s.field, b);
+            let o = if s.descending { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
+}
+
+fn page_of<T: Clone>(items: &[&T], page: &Page) -> Vec<T> {
+    let start = page.offset.min(items.len());
+    let end = start.saturating_add(page.limit).min(items.len());
+    items[start..end].iter().map(|t| (*t).clone()).collect()
+}
+
+/// The whole emulated state of one Organization.
+#[derive(Debug)]
+pub struct Data {
+    pub org: Organization,
+    pub users: Vec<User>,
+    by_id: HashMap<String, usize>,
+    by_email: HashMap<String, usize>,
+    pub workspaces: Vec<Workspace>,
+    pub teams: Vec<Team>,
+    pub invites: Vec<Invite>,
+    user_counter: u64,
+    invite_counter: u64,
+    /// The first seed user: the Organization's creator and the default token's subject.
+    pub owner_id: String,
+}
+
+fn avatar(id: &str) -> String {
+    format!("https://avatars.example.com/{id}.png")
+}
+
+impl Data {
+    /// Builds the state from a seed plus `extra` generated members
+    /// (`user{i:06}@example.com`, "Generated User {i}", ORGANIZATION_MEMBER, ACTIVE).
+    pub fn from_seed(seed: &Seed, extra: usize) -> Data {
+        let org_time = SEED_EPOCH - 3600;
+        let org = Organization {
+            id: seed
+                .organization
+                .id
+                .clone()
+                .unwrap_or_else(|| cuid("organization", 1, org_time)),
+            name: seed.organization.name.clone(),
+            created_at: rfc3339(org_time),
+            updated_at: rfc3339(org_time),
+        };
+        let mut workspaces = Vec::with_capacity(seed.workspaces.len());
+        for (i, w) in seed.workspaces.iter().enumerate() {
+            let t = SEED_EPOCH + 86_400 + 3600 * i as i64;
+            workspaces.push(Workspace {
+                id: w
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| cuid("workspace", i as u64 + 1, t)),
+                name: w.name.clone(),
+                description: w.description.clone(),
+                created_at: rfc3339(t),
+                updated_at: rfc3339(t),
+            });
+        }
+        let ws_id = |name: &str| -> String {
+            workspaces
+                .iter()
+                .find(|w| w.name == name)
+                .map(|w| w.id.clone())
+                .unwrap_or_default()
+        };
+        let total = seed.users.len() + extra;
+        let mut data = Data {
+            org,
+            users: Vec::with_capacity(total),
+            by_id: HashMap::with_capacity(total),
+            by_email: HashMap::with_capacity(total),
+            workspaces: Vec::new(),
+            teams: Vec::new(),
+            invites: Vec::new(),
+            user_counter: 0,
+            invite_counter: 0,
+            owner_id: String::new(),
+        };
+        for (i, u) in seed.users.iter().enumerate() {
+            let t = SEED_EPOCH + 3600 * i as i64;
+            data.user_counter += 1;
+            let id = u
+                .id
+                .clone()
+                .unwrap_or_else(|| cuid("user", data.user_counter, t));
+            let user = User {
+                avatar_url: avatar(&id),
+                id,
+                username: u.email.clone(),
+                full_name: u.full_name.clone(),
+                status: u.status.clone(),
+                created_at: rfc3339(t),
+                updated_at: rfc3339(t),
+                organization_role: Some(u.role.clone()),
+                workspace_roles: u
+                    .workspace_roles
+                    .iter()
+                    .map(|r| WorkspaceRole {
+                        workspace_id: ws_id(&r.workspace),
+                        role: r.role.clone(),
+                    })
+                    .collect(),
+                deployment_roles: u
+                    .deployment_roles
+                    .iter()
+                    .map(|r| DeploymentRole {
+                        deployment_id: r.deployment_id.clone(),
+                        role: r.role.clone(),
+                    })
+                    .collect(),
+                dag_roles: vec![],
+            };
+            data.push_user(user);
+        }
+        data.owner_id = data.users[0].id.clone();
+        // Each seed user who is PENDING has an open invite from the owner.
+        for i in 0..data.users.len() {
+            if data.users[i].status == "PENDING" {
+                let t = SEED_EPOCH + 3600 * i as i64;
+                data.invite_counter += 1;
+                data.invites.push(Invite {
+                    id: cuid("invite", data.invite_counter, t),
+                    user_id: data.users[i].id.clone(),
+                    inviter_id: data.owner_id.clone(),
+                    expires_at: rfc3339(t + 7 * 86_400),
+                });
+            }
+        }
+        let gen_base = SEED_EPOCH + 17 * 86_400 - 9 * 3600; // 2024-02-01T00:00:00Z
+        for i in 1..=extra {
+            let t = gen_base + 60 * i as i64;
+            data.user_counter += 1;
+            let id = cuid("user", data.user_counter, t);
+            let created = rfc3339(t);
+            data.push_user(User {
+                avatar_url: avatar(&id),
+                id,
+                username: format!("user{i:06}@example.com"),
+                full_name: format!("Generated User {i}"),
+                status: "ACTIVE".into(),
+                updated_at: created.clone(),
+                created_at: created,
+                organization_role: Some("ORGANIZATION_MEMBER".into()),
+                workspace_roles: vec![],
+                deployment_roles: vec![],
+                dag_roles: vec![],
+            });
+        }
+        for (i, t) in seed.teams.iter().enumerate() {
+            let time = SEED_EPOCH + 2 * 86_400 + 3600 * i as i64;
+            data.teams.push(Team {
+                id: t
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| cuid("team", i as u64 + 1, time)),
+                name: t.name.clone(),
+                description: t.description.clone(),
+                organization_role: t.organization_role.clone(),
+                member_ids: t
+                    .members
+                    .iter()
+                    .filter_map(|m| data.user_by_email(m).map(|u| u.id.clone()))
+                    .collect(),
+                workspace_roles: t
+                    .workspace_roles
+                    .iter()
+                    .map(|r| WorkspaceRole {
+                        workspace_id: ws_id(&r.workspace),
+                        role: r.role.clone(),
+                    })
+                    .collect(),
+                created_at: rfc3339(time),
+                updated_at: rfc3339(time),
+            });
+        }
+        data.workspaces = workspaces;
+        data
+    }
+
+    fn push_user(&mut self, user: User) {
+        let idx = self.users.len();
+        self.by_id.insert(user.id.clone(), idx);
+        self.by_email.insert(user.username.to_lowercase(), idx);
+        self.users.push(user);
+    }
+
+    fn reindex(&mut self) {
+        self.by_id.clear();
+        self.by_email.clear();
+        for (i, u) in self.users.iter().enumerate() {
+            self.by_id.insert(u.id.clone(), i);
+            self.by_email.insert(u.username.to_lowercase(), i);
+        }
+    }
+
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.by_id.get(id).map(|i| &self.users[*i])
+    }
+
+    fn user_mut(&mut self, id: &str) -> Option<&mut User> {
+        self.by_id.get(id).copied().map(|i| &mut self.users[i])
+    }
+
+    /// Case-insensitive lookup by email.
+    pub fn user_by_email(&self, email: &str) -> Option<&User> {
+        self.by_email
+            .get(&email.to_lowercase())
+            .map(|i| &self.users[*i])
+    }
+
+    pub fn workspace(&self, id: &str) -> Option<&Workspace> {
+        self.workspaces.iter().find(|w| w.id == id)
+    }
+
+    pub fn team(&self, id: &str) -> Option<&Team> {
+        self.teams.iter().find(|t| t.id == id)
+    }
+
+    /// ListUsers: filters, then sorts (stable, creation order otherwise), then the page.
+    /// Without filters or sorts this touches only the page's users.
+    pub fn list_users(
+        &self,
+        workspace_id: Option<&str>,
+        deployment_id: Option<&str>,
+        page: &Page,
+    ) -> (usize, Vec<User>) {
+        if workspace_id.is_none() && deployment_id.is_none() && page.sorts.is_empty() {
+            let start = page.offset.min(self.users.len());
+            let end = start.saturating_add(page.limit).min(self.users.len());
+            return (self.users.len(), self.users[start..end].to_vec());
+        }
+        let mut items: Vec<&User> = self
+            .users
+            .iter()
+            .filter(|u| {
+                workspace_id.is_none_or(|w| u.workspace_roles.iter().any(|r| r.workspace_id == w))
+                    && deployment_id.is_none_or(|d| {
+                        u.deployment_roles.iter().any(|r| r.deployment_id == d)
+                            || u.dag_roles.iter().any(|r| r.deployment_id == d)
+                    })
+            })
+            .collect();
+        apply_sorts(&mut items, &page.sorts, |a, field, b| match field {
+            "id" => a.id.cmp(&b.id),
+            "username" => cmp_ci(&a.username, &b.username),
+            "fullName" => cmp_ci(&a.full_name, &b.full_name),
+            "createdAt" => a.created_at.cmp(&b.created_at),
+            "updatedAt" => a.updated_at.cmp(&b.updated_at),
+            _ => Ordering::Equal,
+        });
+        (items.len(), page_of(&items, page))
+    }
+
+    /// ListWorkspaces with its `workspaceIds` and `names` filters.
+    pub fn list_workspaces(
+        &self,
+        ids: &[String],
+        names: &[String],
+        page: &Page,
+    ) -> (usize, Vec<Workspace>) {
+        let mut items: Vec<&Workspace> = self
+            .workspaces
+            .iter()
+            .filter(|w| ids.is_empty() || ids.contains(&w.id))
+            .filter(|w| names.is_empty() || names.contains(&w.name))
+            .collect();
+        apply_sorts(&mut items, &page.sorts, |a, field, b| match field {
+            "name" => cmp_ci(&a.name, &b.name),
+            "createdAt" => a.created_at.cmp(&b.created_at),
+            "updatedAt" => a.updated_at.cmp(&b.updated_at),
+            _ => Ordering::Equal,
+        });
+        (items.len(), page_of(&items, page))
+    }
+
+    /// ListTeams with its `names`, `workspaceId` and `deploymentId` filters.
+    pub fn list_teams(
+        &self,
+        names: &[String],
+        workspace_id: Option<&str>,
+        deployment_id: Option<&str>,
+        page: &Page,
+    ) -> (usize, Vec<Team>) {
+        let mut items: Vec<&Team> = self
+            .teams
+            .iter()
+            .filter(|t| names.is_empty() || names.contains(&t.name))
+            .filter(|t| {
+                workspace_id.is_none_or(|w| t.workspace_roles.iter().any(|r| r.workspace_id == w))
+            })
+            // Teams carry no Deployment roles in the emulator.
+            .filter(|_| deployment_id.is_none())
+            .collect();
+        apply_sorts(&mut items, &page.sorts, |a, field, b| match field {
+            "name" => cmp_ci(&a.name, &b.name),
+            "description" => cmp_ci(
+                a.description.as_deref().unwrap_or(""),
+                b.description.as_deref().unwrap_or(""),
+            ),
+            "createdAt" => a.created_at.cmp(&b.created_at),
+            "updatedAt" => a.updated_at.cmp(&b.updated_at),
+            _ => Ordering::Equal,
+        });
+        (items.len(), page_of(&items, page))
+    }
+
+    /// UpdateUserRoles on validated input: each `Some` replaces that set.
+    pub fn update_roles(
+        &mut self,
+        user_id: &str,
+        organization_role: Option<String>,
+        workspace_roles: Option<Vec<WorkspaceRole>>,
+        deployment_roles: Option<Vec<DeploymentRole>>,
+        dag_roles: Option<Vec<DagRole>>,
+        now: &str,
+    ) -> Option<Value> {
+        let user = self.user_mut(user_id)?;
+        if let Some(r) = organization_role {
+            user.organization_role = Some(r);
+        }
+        if let Some(r) = workspace_roles {
+            user.workspace_roles = r;
+        }
+        if let Some(r) = deployment_roles {
+            user.deployment_roles = r;
+        }
+        if let Some(r) = dag_roles {
+            user.dag_roles = r;
+        }
+        user.updated_at = now.to_string();
+        Some(user.subject_roles())
+    }
+
+    /// CreateUserInvite on validated input. `Err(())` when the email already has a role.
+    pub fn create_invite(
+        &mut self,
+        email: &str,
+        role: &str,
+        inviter_id: &str,
+        now_unix: i64,
+    ) -> Result<(Invite, User), ()> {
+        if self.user_by_email(email).is_some() {
+            return Err(());
+        }
+        self.user_counter += 1;
+        self.invite_counter += 1;
+        let id = cuid("user", self.user_counter, now_unix);
+        let now = rfc3339(now_unix);
+        let user = User {
+            avatar_url: avatar(&id),
+            id: id.clone(),
+            username: email.to_string(),
+            full_name: email.to_string(),
+            status: "PENDING".into(),
+            created_at: now.clone(),
+            updated_at: now,
+            organization_role: Some(role.to_string()),
+            workspace_roles: vec![],
+            deployment_roles: vec![],
+            dag_roles: vec![],
+        };
+        let invite = Invite {
+            id: cuid("invite", self.invite_counter, now_unix),
+            user_id: id,
+            inviter_id: inviter_id.to_string(),
+            expires_at: rfc3339(now_unix + 7 * 86_400),
+        };
+        self.push_user(user.clone());
+        self.invites.push(invite.clone());
+        Ok((invite, user))
+    }
+
+    /// DeleteUserInvite: removes the invite and its user if still PENDING.
+    pub fn delete_invite(&mut self, invite_id: &str) -> bool {
+        let Some(pos) = self.invites.iter().position(|i| i.id == invite_id) else {
+            return false;
+        };
+        let invite = self.invites.remove(pos);
+        if let Some(&idx) = self.by_id.get(&invite.user_id)
+            && self.users[idx].status == "PENDING"
+        {
+            self.users.remove(idx);
+            self.reindex();
+        }
+        true
+    }
+
+    /// The spec's `Invite` for an invite and its invitee.
+    pub fn invite_json(&self, invite: &Invite, invitee: &User) -> Value {
+        let inviter = self
+            .user(&invite.inviter_id)
+            .map(User::profile)
+            .unwrap_or_else(|| json!({"id": invite.inviter_id, "subjectType": "USER"}));
+        json!({
+            "inviteId": invite.id,
+            "userId": invite.user_id,
+            "organizationId": self.org.id,
+            "organizationName": self.org.name,
+            "expiresAt": invite.expires_at,
+            "invitee": invitee.profile(),
+            "inviter": inviter,
+        })
+    }
+
+    fn owner_profile(&self) -> Value {
+        self.user(&self.owner_id)
+            .map(User::profile)
+            .unwrap_or_else(|| json!({"id": self.owner_id, "subjectType": "USER"}))
+    }
+
+    /// The spec's `Organization`.
+    pub fn organization_json(&self) -> Value {
+        let o = &self.org;
+        json!({
+            "id": o.id,
+            "name": o.name,
+            "createdAt": o.created_at,
+            "updatedAt": o.updated_at,
+            "createdBy": self.owner_profile(),
+            "updatedBy": self.owner_profile(),
+            "allowEnhancedSupportAccess": false,
+            "hasAllowedIpAddressRanges": false,
+            "hasAiFeaturesDisabled": false,
+            "isBlockedEnableAiFeatures": false,
+            "isScimEnabled": false,
+            "shouldEnforceDedicatedClusters": false,
+            "billingEmail": self.user(&self.owner_id).map(|u| u.username.clone()).unwrap_or_default(),
+            "managedDomains": [],
+            "paymentMethod": "CREDIT_CARD",
+            "product": "HOSTED",
+            "status": "ACTIVE",
+            "productPlans": [{
+                "astronomerProduct": "ASTRO",
+                "organizationId": o.id,
+                "productPlanId": cuid("productplan", 1, crate::util::SEED_EPOCH),
+                "productPlanName": "TEAM",
+            }],
+        })
+    }
+
+    /// The spec's `Workspace`.
+    pub fn workspace_json(&self, w: &Workspace) -> Value {
+        let mut v = json!({
+            "id": w.id,
+            "name": w.name,
+            "organizationId": self.org.id,
+            "organizationName": self.org.name,
+            "cicdEnforcedDefault": false,
+            "createdAt": w.created_at,
+            "updatedAt": w.updated_at,
+            "createdBy": self.owner_profile(),
+            "updatedBy": self.owner_profile(),
+        });
+        if let Some(d) = &w.description {
+            v["description"] = json!(d);
+        }
+        v
+    }
+
+    /// The spec's `Team`.
+    pub fn team_json(&self, t: &Team) -> Value {
+        let mut v = json!({
+            "id": t.id,
+            "name": t.name,
+            "organizationId": self.org.id,
+            "organizationRole": t.organization_role,
+            "isIdpManaged": false,
+            "rolesCount": 1 + t.workspace_roles.len(),
+            "workspaceRoles": t.workspace_roles,
+            "deploymentRoles": [],
+            "dagRoles": [],
+            "createdAt": t.created_at,
+            "updatedAt": t.updated_at,
+            "createdBy": self.owner_profile(),
+            "updatedBy": self.owner_profile(),
+        });
+        if let Some(d) = &t.description {
+            v["description"] = json!(d);
+        }
+        v
+    }
+
+    /// The spec's `SelfUser` for one user.
+    pub fn self_user_json(&self, u: &User) -> Value {
+        let mut roles = vec![];
+        if let Some(r) = &u.organization_role {
+            roles.push(json!({"role": r, "scope": {"type": "ORGANIZATION", "entityId": self.org.id}}));
+        }
+        for w in &u.workspace_roles {
+            roles.push(json!({"role": w.role, "scope": {"type": "WORKSPACE", "entityId": w.workspace_id}}));
+        }
+        for d in &u.deployment_roles {
+            roles.push(json!({"role": d.role, "scope": {"type": "DEPLOYMENT", "entityId": d.deployment_id}}));
+        }
+        let invites: Vec<Value> = self
+            .invites
+            .iter()
+            .filter(|i| i.user_id == u.id)
+            .map(|i| json!({"inviteId": i.id, "organizationId": self.org.id, "expiresAt": i.expires_at}))
+            .collect();
+        json!({
+            "id": u.id,
+            "username": u.username,
+            "fullName": u.full_name,
+            "avatarUrl": u.avatar_url,
+            "status": u.status,
+            "createdAt": u.created_at,
+            "updatedAt": u.updated_at,
+            "organizationId": self.org.id,
+            "isIdpManaged": false,
+            "roles": roles,
+            "invites": invites,
+            "featureFlags": [],
+        })
+    }
+}
