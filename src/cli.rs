@@ -29,7 +29,14 @@ pub struct GlobalArgs {
     pub organization_id: Option<String>,
 
     /// Never prompt; fail naming the missing flag instead
-    #[arg(long, global = true, env = env_vars::NO_INPUT, hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = env_vars::NO_INPUT,
+        hide_env_values = true,
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub no_input: bool,
 }
 

@@ -1,0 +1,64 @@
+//! A help snapshot per command, so a change to the interface is a visible diff.
+//! Run with `UPDATE_SNAPSHOTS=1` to rewrite them after an intended change.
+
+use std::path::PathBuf;
+
+use crate::common::{TestEnv, stdout};
+
+fn check(args: &[&str], name: &str) {
+    let env = TestEnv::new();
+    let out = env.bare().args(args).arg("--help").env("COLUMNS", "100").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let actual = stdout(&out);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cli/snapshots")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing snapshot {}; run with UPDATE_SNAPSHOTS=1", path.display()));
+    assert_eq!(actual, expected, "help for `{}` changed; run with UPDATE_SNAPSHOTS=1 if intended", args.join(" "));
+}
+
+#[test]
+fn help_astro() {
+    check(&[], "astro");
+}
+
+#[test]
+fn help_organization() {
+    check(&["organization"], "organization");
+}
+
+#[test]
+fn help_user() {
+    check(&["organization", "user"], "user");
+}
+
+#[test]
+fn help_update() {
+    check(&["organization", "user", "update"], "update");
+}
+
+#[test]
+fn help_invite() {
+    check(&["organization", "user", "invite"], "invite");
+}
+
+#[test]
+fn help_list() {
+    check(&["organization", "user", "list"], "list");
+}
+
+#[test]
+fn version_anywhere() {
+    let env = TestEnv::new();
+    for args in [&["--version"][..], &["org", "user", "--version"][..]] {
+        let out = env.bare().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stdout(&out).contains(env!("CARGO_PKG_VERSION")));
+    }
+}

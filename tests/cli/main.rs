@@ -1,0 +1,10 @@
+//! Black-box tests: the built `astro` binary against an in-process emulator over real HTTP,
+//! asserting exit code, stdout, stderr and the requests the emulator recorded.
+
+mod common;
+mod help;
+mod invite;
+mod list;
+mod pty;
+mod settings;
+mod update;
