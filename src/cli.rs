@@ -80,8 +80,10 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  astro organization user update grace@example.com --role ORGANIZATION_OWNER\n  \
-                        astro org user up --no-input --json cm1abc… -r organization_member")]
+#[command(
+    after_help = "Examples:\n  astro organization user update grace@example.com --role ORGANIZATION_OWNER\n  \
+                        astro org user up --no-input --json cm1abc… -r organization_member"
+)]
 pub struct UpdateArgs {
     /// The user's email address (any case) or user ID; prompted for when missing
     #[arg(value_name = "EMAIL_OR_ID")]
@@ -97,14 +99,23 @@ pub struct UpdateArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  astro organization user invite new.hire@example.com --role ORGANIZATION_MEMBER")]
+#[command(
+    after_help = "Example:\n  astro organization user invite new.hire@example.com --role ORGANIZATION_MEMBER"
+)]
 pub struct InviteArgs {
     /// The email address to invite; prompted for when missing
     #[arg(value_name = "EMAIL")]
     pub email: Option<String>,
 
     /// The Organization role to give (any case)
-    #[arg(short, long, value_enum, ignore_case = true, value_name = "ROLE", default_value = "ORGANIZATION_MEMBER")]
+    #[arg(
+        short,
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "ROLE",
+        default_value = "ORGANIZATION_MEMBER"
+    )]
     pub role: OrgRole,
 
     /// Print the result as JSON
@@ -150,8 +161,16 @@ mod tests {
     #[test]
     fn aliases_and_global_flags_anywhere() {
         let cli = Cli::try_parse_from([
-            "astro", "org", "us", "up", "a@b.co", "-r", "organization_owner", "--no-input",
-            "--organization-id", "cx",
+            "astro",
+            "org",
+            "us",
+            "up",
+            "a@b.co",
+            "-r",
+            "organization_owner",
+            "--no-input",
+            "--organization-id",
+            "cx",
         ])
         .unwrap();
         assert!(cli.global.no_input);

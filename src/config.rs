@@ -125,7 +125,10 @@ telemetry:
         let cfg = ConfigFile::parse(GO_CLI_FILE).unwrap();
         let (domain, ctx) = cfg.current(None).unwrap();
         assert_eq!(domain, "astronomer.io");
-        assert_eq!(ctx.organization.as_deref(), Some("clorg0000000000000000000a"));
+        assert_eq!(
+            ctx.organization.as_deref(),
+            Some("clorg0000000000000000000a")
+        );
         assert_eq!(ctx.token.as_deref(), Some("Bearer abc.def.ghi"));
         assert_eq!(
             cfg.local.and_then(|l| l.core).as_deref(),

@@ -12,7 +12,8 @@ use crate::error::CliError;
 
 pub trait Prompter {
     /// Picks one of `items`, starting at `default`.
-    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize, CliError>;
+    fn select(&mut self, prompt: &str, items: &[String], default: usize)
+    -> Result<usize, CliError>;
     /// Picks one of `items`, narrowing the list as the user types.
     fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> Result<usize, CliError>;
     /// Reads a line that `validate` accepts.
@@ -59,7 +60,12 @@ fn prompt_error(err: dialoguer::Error) -> CliError {
 }
 
 impl Prompter for TerminalPrompter {
-    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize, CliError> {
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> Result<usize, CliError> {
         Select::with_theme(&self.theme)
             .with_prompt(prompt)
             .items(items)
@@ -128,7 +134,9 @@ pub mod scripted {
                     .iter()
                     .position(|i| i.contains(needle))
                     .ok_or_else(|| CliError::failure(format!("no item contains {needle}"))),
-                other => Err(CliError::failure(format!("unexpected prompt, script had {other:?}"))),
+                other => Err(CliError::failure(format!(
+                    "unexpected prompt, script had {other:?}"
+                ))),
             }
         }
     }
@@ -153,7 +161,9 @@ pub mod scripted {
                     validate(text).map_err(CliError::usage)?;
                     Ok(text.to_owned())
                 }
-                other => Err(CliError::failure(format!("unexpected prompt, script had {other:?}"))),
+                other => Err(CliError::failure(format!(
+                    "unexpected prompt, script had {other:?}"
+                ))),
             }
         }
     }

@@ -38,7 +38,10 @@ mod tests {
         for role in OrgRole::all() {
             let name = role.to_possible_value().unwrap();
             assert_eq!(name.get_name(), role.as_str());
-            assert_eq!(OrgRole::from_str(&role.as_str().to_lowercase(), true), Ok(*role));
+            assert_eq!(
+                OrgRole::from_str(&role.as_str().to_lowercase(), true),
+                Ok(*role)
+            );
         }
         assert_eq!(OrgRole::all().len(), 5);
     }

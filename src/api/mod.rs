@@ -34,8 +34,12 @@ pub struct Client {
 impl Client {
     pub fn new(base: Url, token: &Token, timeout: Duration) -> Result<Self, ApiError> {
         let mut headers = HeaderMap::new();
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| ApiError::Config("the API token contains characters not allowed in an HTTP header".into()))?;
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                ApiError::Config(
+                    "the API token contains characters not allowed in an HTTP header".into(),
+                )
+            })?;
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -260,9 +264,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            client
-                .url(&["organizations", "a/../b?x", "users"])
-                .as_str(),
+            client.url(&["organizations", "a/../b?x", "users"]).as_str(),
             "http://127.0.0.1:1/v1/organizations/a%2F..%2Fb%3Fx/users"
         );
     }

@@ -35,9 +35,14 @@ pub(crate) async fn execute(args: &InviteArgs, ctx: &mut Ctx) -> Result<InviteOu
             check_email(email).map_err(CliError::usage)?;
             email.to_lowercase()
         }
-        (None, Some(prompter)) => prompter.input("Email address to invite", &check_email)?.to_lowercase(),
+        (None, Some(prompter)) => prompter
+            .input("Email address to invite", &check_email)?
+            .to_lowercase(),
         (None, None) => {
-            return Err(CliError::missing("the email address to invite", "it as the EMAIL argument"));
+            return Err(CliError::missing(
+                "the email address to invite",
+                "it as the EMAIL argument",
+            ));
         }
     };
     let role = args.role.as_str();

@@ -64,7 +64,14 @@ fn render_table(users: &[User]) -> String {
         })
         .collect();
     output::table(
-        &["FULLNAME", "EMAIL", "ID", "ORGANIZATION ROLE", "CREATE DATE", "STATUS"],
+        &[
+            "FULLNAME",
+            "EMAIL",
+            "ID",
+            "ORGANIZATION ROLE",
+            "CREATE DATE",
+            "STATUS",
+        ],
         &rows,
     )
 }

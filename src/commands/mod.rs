@@ -31,7 +31,11 @@ impl Ctx {
 
     /// A context with a ready client, for tests.
     #[cfg(test)]
-    pub fn for_test(client: Client, organization_id: &str, prompter: Option<Box<dyn Prompter>>) -> Self {
+    pub fn for_test(
+        client: Client,
+        organization_id: &str,
+        prompter: Option<Box<dyn Prompter>>,
+    ) -> Self {
         Self {
             global: GlobalArgs {
                 organization_id: None,
@@ -72,7 +76,8 @@ pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
 pub fn is_cuid(s: &str) -> bool {
     s.len() == 25
         && s.starts_with('c')
-        && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
 }
 
 /// A plausible email address: what the API would accept, checked before anything is sent.
@@ -128,7 +133,9 @@ mod tests {
     fn emails() {
         assert!(check_email("grace@example.com").is_ok());
         assert!(check_email("Katherine.Johnson+x@Example.co.uk").is_ok());
-        for bad in ["", "grace", "grace@", "@x.io", "a b@x.io", "a@x", "a@x..io", "a@.x.io"] {
+        for bad in [
+            "", "grace", "grace@", "@x.io", "a b@x.io", "a@x", "a@x..io", "a@.x.io",
+        ] {
             assert!(check_email(bad).is_err(), "{bad}");
         }
         assert!(check_email(&format!("{}@x.io", "a".repeat(300))).is_err());

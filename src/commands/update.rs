@@ -32,10 +32,7 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     };
     let previous = outcome.previous_role.as_deref().unwrap_or("no role");
     if outcome.changed {
-        output::data(&format!(
-            "Updated {who}: {previous} -> {}\n",
-            outcome.role
-        ))
+        output::data(&format!("Updated {who}: {previous} -> {}\n", outcome.role))
     } else {
         output::data(&format!(
             "{who} already has the role {}; nothing changed\n",
@@ -50,12 +47,16 @@ pub(crate) async fn execute(args: &UpdateArgs, ctx: &mut Ctx) -> Result<UpdateOu
         && !is_cuid(user)
     {
         check_email(user).map_err(|e| {
-            CliError::usage(e).with_hint("pass the user's email address or their 25-character user ID")
+            CliError::usage(e)
+                .with_hint("pass the user's email address or their 25-character user ID")
         })?;
     }
     if ctx.prompter.is_none() {
         if args.user.is_none() {
-            return Err(CliError::missing("the user's email or ID", "it as the EMAIL_OR_ID argument"));
+            return Err(CliError::missing(
+                "the user's email or ID",
+                "it as the EMAIL_OR_ID argument",
+            ));
         }
         if args.role.is_none() {
             return Err(CliError::missing("the new role", "--role ROLE"));
@@ -129,8 +130,16 @@ async fn find_user(arg: Option<&str>, ctx: &mut Ctx) -> Result<User, CliError> {
 
 /// One line per user, aligned: email, name, current role.
 fn user_choices(users: &[User]) -> Vec<String> {
-    let email_width = users.iter().map(|u| u.username.chars().count()).max().unwrap_or(0);
-    let name_width = users.iter().map(|u| u.full_name.chars().count()).max().unwrap_or(0);
+    let email_width = users
+        .iter()
+        .map(|u| u.username.chars().count())
+        .max()
+        .unwrap_or(0);
+    let name_width = users
+        .iter()
+        .map(|u| u.full_name.chars().count())
+        .max()
+        .unwrap_or(0);
     users
         .iter()
         .map(|u| {

@@ -7,7 +7,13 @@ use crate::common::{TestEnv, stdout};
 
 fn check(args: &[&str], name: &str) {
     let env = TestEnv::new();
-    let out = env.bare().args(args).arg("--help").env("COLUMNS", "100").output().unwrap();
+    let out = env
+        .bare()
+        .args(args)
+        .arg("--help")
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let actual = stdout(&out);
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -18,9 +24,18 @@ fn check(args: &[&str], name: &str) {
         std::fs::write(&path, &actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing snapshot {}; run with UPDATE_SNAPSHOTS=1", path.display()));
-    assert_eq!(actual, expected, "help for `{}` changed; run with UPDATE_SNAPSHOTS=1 if intended", args.join(" "));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing snapshot {}; run with UPDATE_SNAPSHOTS=1",
+            path.display()
+        )
+    });
+    assert_eq!(
+        actual,
+        expected,
+        "help for `{}` changed; run with UPDATE_SNAPSHOTS=1 if intended",
+        args.join(" ")
+    );
 }
 
 #[test]

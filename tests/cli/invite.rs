@@ -15,7 +15,9 @@ fn invites_with_the_default_role_and_a_lower_cased_email() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.starts_with("Invited new.hire@example.com as ORGANIZATION_MEMBER; the invite expires 20"),
+        text.starts_with(
+            "Invited new.hire@example.com as ORGANIZATION_MEMBER; the invite expires 20"
+        ),
         "{text}"
     );
     assert_eq!(text.lines().count(), 1);
@@ -40,7 +42,15 @@ fn json_output_has_the_invite_fields() {
     let env = TestEnv::new();
     let out = env
         .astro()
-        .args(["org", "users", "inv", "pat@example.com", "-r", "organization_billing_admin", "--json"])
+        .args([
+            "org",
+            "users",
+            "inv",
+            "pat@example.com",
+            "-r",
+            "organization_billing_admin",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
@@ -51,7 +61,10 @@ fn json_output_has_the_invite_fields() {
     assert!(json["expiresAt"].as_str().is_some_and(|s| s.ends_with('Z')));
     let user = env.emu.user("pat@example.com").unwrap();
     assert_eq!(json["userId"], user.id.as_str());
-    assert_eq!(user.organization_role.as_deref(), Some("ORGANIZATION_BILLING_ADMIN"));
+    assert_eq!(
+        user.organization_role.as_deref(),
+        Some("ORGANIZATION_BILLING_ADMIN")
+    );
 }
 
 #[test]
@@ -59,7 +72,14 @@ fn existing_member_is_exit_1_with_the_server_message_and_an_update_hint() {
     let env = TestEnv::new();
     let out = env
         .astro()
-        .args(["org", "user", "invite", "GRACE@example.com", "-r", "ORGANIZATION_OWNER"])
+        .args([
+            "org",
+            "user",
+            "invite",
+            "GRACE@example.com",
+            "-r",
+            "ORGANIZATION_OWNER",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -67,7 +87,11 @@ fn existing_member_is_exit_1_with_the_server_message_and_an_update_hint() {
     let err = stderr(&out);
     let lines: Vec<_> = err.lines().collect();
     assert_eq!(lines.len(), 2, "{err}");
-    assert!(lines[0].starts_with("error: Invitee has existing role in organization (HTTP 400, request ID "), "{err}");
+    assert!(
+        lines[0]
+            .starts_with("error: Invitee has existing role in organization (HTTP 400, request ID "),
+        "{err}"
+    );
     assert_eq!(
         lines[1],
         "hint: `grace@example.com` is already a member; to change their role run `astro organization user update grace@example.com --role ORGANIZATION_OWNER`"
@@ -78,7 +102,11 @@ fn existing_member_is_exit_1_with_the_server_message_and_an_update_hint() {
 fn invalid_email_is_exit_2_and_nothing_is_sent() {
     let env = TestEnv::new();
     for bad in ["not-an-email", "a@b", "two@@example.com", " "] {
-        let out = env.astro().args(["org", "user", "invite", bad]).output().unwrap();
+        let out = env
+            .astro()
+            .args(["org", "user", "invite", bad])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "{bad}");
         assert!(stderr(&out).starts_with("error: "));
     }
@@ -88,7 +116,11 @@ fn invalid_email_is_exit_2_and_nothing_is_sent() {
 #[test]
 fn missing_email_off_a_terminal_is_exit_2_naming_the_argument() {
     let env = TestEnv::new();
-    let out = env.astro().args(["org", "user", "invite", "--no-input"]).output().unwrap();
+    let out = env
+        .astro()
+        .args(["org", "user", "invite", "--no-input"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("EMAIL"), "{err}");

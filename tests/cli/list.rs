@@ -17,7 +17,14 @@ fn table_lists_every_member_aligned() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 7, "{text}");
     let header = lines[0];
-    for column in ["FULLNAME", "EMAIL", "ID", "ORGANIZATION ROLE", "CREATE DATE", "STATUS"] {
+    for column in [
+        "FULLNAME",
+        "EMAIL",
+        "ID",
+        "ORGANIZATION ROLE",
+        "CREATE DATE",
+        "STATUS",
+    ] {
         assert!(header.contains(column), "{header}");
     }
     // Aligned: every row's email starts where the EMAIL header does.
@@ -38,10 +45,17 @@ fn table_lists_every_member_aligned() {
 #[test]
 fn json_has_the_go_cli_keys_and_status() {
     let env = TestEnv::new();
-    let out = env.astro().args(["org", "user", "ls", "--json"]).output().unwrap();
+    let out = env
+        .astro()
+        .args(["org", "user", "ls", "--json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("{\n  \"users\": [\n") && text.ends_with("}\n"), "{text}");
+    assert!(
+        text.starts_with("{\n  \"users\": [\n") && text.ends_with("}\n"),
+        "{text}"
+    );
     let json: Value = serde_json::from_str(&text).unwrap();
     let users = json["users"].as_array().unwrap();
     assert_eq!(users.len(), 6);
@@ -53,7 +67,11 @@ fn json_has_the_go_cli_keys_and_status() {
     assert_eq!(grace["id"], env.user_id("grace@example.com").as_str());
     assert!(grace["createdAt"].as_str().unwrap().ends_with('Z'));
 
-    let via_output = env.astro().args(["org", "user", "ls", "-o", "json"]).output().unwrap();
+    let via_output = env
+        .astro()
+        .args(["org", "user", "ls", "-o", "json"])
+        .output()
+        .unwrap();
     assert_eq!(stdout(&via_output), text);
 }
 
@@ -72,16 +90,24 @@ fn json_and_output_together_are_a_usage_error() {
 #[test]
 fn large_organization_is_complete_without_duplicates() {
     let env = TestEnv::with_users(3_210);
-    let out = env.astro().args(["org", "user", "ls", "--json"]).output().unwrap();
+    let out = env
+        .astro()
+        .args(["org", "user", "ls", "--json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let users = json["users"].as_array().unwrap();
     assert_eq!(users.len(), 3_216);
-    let ids: std::collections::HashSet<_> = users.iter().map(|u| u["id"].as_str().unwrap()).collect();
+    let ids: std::collections::HashSet<_> =
+        users.iter().map(|u| u["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 3_216);
     let gets = env.api_requests();
     assert_eq!(gets.len(), 4);
-    assert!(gets.iter().all(|r| query_param(r, "limit").as_deref() == Some("1000")));
+    assert!(
+        gets.iter()
+            .all(|r| query_param(r, "limit").as_deref() == Some("1000"))
+    );
 }
 
 #[test]
@@ -97,7 +123,9 @@ fn a_closed_stdout_ends_quietly() {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
     assert!(first.starts_with("FULLNAME"));
     // The reader is dropped here: stdout is closed while astro still has rows to write.
     let out = child.wait_with_output().unwrap();

@@ -33,7 +33,8 @@ fn exit_code(session: &mut PtySession) -> i32 {
 fn missing_role_is_chosen_from_a_list_marking_the_current_one() {
     let env = TestEnv::new();
     let mut p = spawn(&env, &["org", "user", "update", "grace@example.com"]);
-    p.exp_string("New Organization role for grace@example.com (Grace Hopper)").unwrap();
+    p.exp_string("New Organization role for grace@example.com (Grace Hopper)")
+        .unwrap();
     p.exp_string("ORGANIZATION_MEMBER (current)").unwrap();
     // The cursor starts on the current role (last); one up is ORGANIZATION_BILLING_ADMIN.
     p.send(UP).unwrap();
@@ -43,25 +44,36 @@ fn missing_role_is_chosen_from_a_list_marking_the_current_one() {
         .unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&mut p), 0);
-    assert_eq!(env.role_of("grace@example.com").as_deref(), Some("ORGANIZATION_BILLING_ADMIN"));
+    assert_eq!(
+        env.role_of("grace@example.com").as_deref(),
+        Some("ORGANIZATION_BILLING_ADMIN")
+    );
     assert_eq!(env.mutations().len(), 1);
 }
 
 #[test]
 fn missing_email_is_picked_by_typing_to_filter() {
     let env = TestEnv::new();
-    let mut p = spawn(&env, &["org", "user", "update", "--role", "ORGANIZATION_OWNER"]);
+    let mut p = spawn(
+        &env,
+        &["org", "user", "update", "--role", "ORGANIZATION_OWNER"],
+    );
     p.exp_string("User (type to filter)").unwrap();
     p.send("alan").unwrap();
     p.flush().unwrap();
     p.exp_string("Alan Turing").unwrap();
     p.send("\r").unwrap();
     p.flush().unwrap();
-    p.exp_string("Updated alan@example.com (Alan Turing): ORGANIZATION_BILLING_ADMIN -> ORGANIZATION_OWNER")
-        .unwrap();
+    p.exp_string(
+        "Updated alan@example.com (Alan Turing): ORGANIZATION_BILLING_ADMIN -> ORGANIZATION_OWNER",
+    )
+    .unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&mut p), 0);
-    assert_eq!(env.role_of("alan@example.com").as_deref(), Some("ORGANIZATION_OWNER"));
+    assert_eq!(
+        env.role_of("alan@example.com").as_deref(),
+        Some("ORGANIZATION_OWNER")
+    );
 }
 
 #[test]
@@ -71,7 +83,8 @@ fn missing_invite_email_is_prompted_and_validated() {
     p.exp_string("Email address to invite").unwrap();
     p.send("Lin@Example.com\r").unwrap();
     p.flush().unwrap();
-    p.exp_string("Invited lin@example.com as ORGANIZATION_MEMBER").unwrap();
+    p.exp_string("Invited lin@example.com as ORGANIZATION_MEMBER")
+        .unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&mut p), 0);
     assert_eq!(env.emu.user("lin@example.com").unwrap().status, "PENDING");

@@ -20,7 +20,10 @@ fn no_token_anywhere_is_exit_4_with_a_hint() {
     assert_eq!(stdout(&out), "");
     let err = stderr(&out);
     assert!(err.starts_with("error: not logged in"), "{err}");
-    assert!(err.contains("\nhint: ") && err.contains("ASTRO_API_TOKEN"), "{err}");
+    assert!(
+        err.contains("\nhint: ") && err.contains("ASTRO_API_TOKEN"),
+        "{err}"
+    );
     assert!(env.emu.requests().is_empty());
 }
 
@@ -31,7 +34,12 @@ fn expired_token_is_exit_4_before_any_request() {
         expires_at: Some(1_000_000_000),
         ..TokenOptions::default()
     });
-    let out = env.astro().env("ASTRO_API_TOKEN", &token).args(LIST).output().unwrap();
+    let out = env
+        .astro()
+        .env("ASTRO_API_TOKEN", &token)
+        .args(LIST)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(4));
     assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
     assert!(!stderr(&out).contains(&token));
@@ -42,9 +50,18 @@ fn expired_token_is_exit_4_before_any_request() {
 fn malformed_token_is_exit_4_before_any_request() {
     let env = TestEnv::new();
     for bad in ["not-a-jwt", "a.b", "e30.!!!.sig", "e30.W10.sig"] {
-        let out = env.astro().env("ASTRO_API_TOKEN", bad).args(LIST).output().unwrap();
+        let out = env
+            .astro()
+            .env("ASTRO_API_TOKEN", bad)
+            .args(LIST)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(4), "{bad}");
-        assert!(!stderr(&out).contains(bad), "token echoed: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains(bad),
+            "token echoed: {}",
+            stderr(&out)
+        );
     }
     assert!(env.emu.requests().is_empty());
 }
@@ -62,7 +79,11 @@ fn organization_the_token_does_not_cover_is_exit_4() {
     assert!(stderr(&out).contains("HTTP 403"), "{}", stderr(&out));
     let requests = env.api_requests();
     assert_eq!(requests.len(), 1);
-    assert!(requests[0].path.starts_with("/v1/organizations/cotherorg0000000000000000/"));
+    assert!(
+        requests[0]
+            .path
+            .starts_with("/v1/organizations/cotherorg0000000000000000/")
+    );
 }
 
 #[test]
@@ -75,14 +96,21 @@ fn organization_from_environment_variable() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
-    assert!(env.api_requests()[0].path.contains("/cenvorg000000000000000000/"));
+    assert!(
+        env.api_requests()[0]
+            .path
+            .contains("/cenvorg000000000000000000/")
+    );
 }
 
 #[test]
 fn unknown_token_is_exit_4() {
     let env = TestEnv::new();
     // A well-formed JWT for the right Organization that the emulator never issued.
-    let payload = format!(r#"{{"sub":"x","permissions":["organizationId:{}"]}}"#, env.emu.organization_id());
+    let payload = format!(
+        r#"{{"sub":"x","permissions":["organizationId:{}"]}}"#,
+        env.emu.organization_id()
+    );
     let forged = format!("eyJhbGciOiJub25lIn0.{}.c2ln", base64url(payload.as_bytes()));
     let out = env
         .astro()
@@ -153,7 +181,10 @@ fn unparsable_config_file_is_named_and_left_alone() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("config.yaml") && err.starts_with("error: "), "{err}");
+    assert!(
+        err.contains("config.yaml") && err.starts_with("error: "),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), broken);
     assert!(env.emu.requests().is_empty());
 }
@@ -188,14 +219,20 @@ fn connection_refused_is_exit_1_naming_the_server() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("could not connect") && err.contains(&port.to_string()), "{err}");
+    assert!(
+        err.contains("could not connect") && err.contains(&port.to_string()),
+        "{err}"
+    );
 }
 
 fn base64url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
             out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
         }

@@ -10,7 +10,14 @@ fn updates_by_email_with_one_post_of_exactly_the_role() {
     let env = TestEnv::new();
     let out = env
         .astro()
-        .args(["organization", "user", "update", "grace@example.com", "--role", "ORGANIZATION_OWNER"])
+        .args([
+            "organization",
+            "user",
+            "update",
+            "grace@example.com",
+            "--role",
+            "ORGANIZATION_OWNER",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
@@ -19,13 +26,19 @@ fn updates_by_email_with_one_post_of_exactly_the_role() {
         "Updated grace@example.com (Grace Hopper): ORGANIZATION_MEMBER -> ORGANIZATION_OWNER\n"
     );
     assert_eq!(stderr(&out), "");
-    assert_eq!(env.role_of("grace@example.com").as_deref(), Some("ORGANIZATION_OWNER"));
+    assert_eq!(
+        env.role_of("grace@example.com").as_deref(),
+        Some("ORGANIZATION_OWNER")
+    );
 
     let requests = env.api_requests();
     assert_eq!(requests.len(), 2, "{requests:#?}");
     let list = &requests[0];
     assert_eq!(list.method, "GET");
-    assert_eq!(list.path, format!("/v1/organizations/{}/users", env.emu.organization_id()));
+    assert_eq!(
+        list.path,
+        format!("/v1/organizations/{}/users", env.emu.organization_id())
+    );
     assert_eq!(query_param(list, "limit").as_deref(), Some("1000"));
     let post = &requests[1];
     assert_eq!(post.method, "POST");
@@ -38,14 +51,24 @@ fn updates_by_email_with_one_post_of_exactly_the_role() {
         )
     );
     let body: Value = serde_json::from_str(post.body.as_deref().unwrap()).unwrap();
-    assert_eq!(body, serde_json::json!({"organizationRole": "ORGANIZATION_OWNER"}));
+    assert_eq!(
+        body,
+        serde_json::json!({"organizationRole": "ORGANIZATION_OWNER"})
+    );
 }
 
 #[test]
 fn sends_identifying_headers_and_the_bearer_token() {
     let env = TestEnv::new();
     env.astro()
-        .args(["org", "user", "up", "alan@example.com", "-r", "ORGANIZATION_MEMBER"])
+        .args([
+            "org",
+            "user",
+            "up",
+            "alan@example.com",
+            "-r",
+            "ORGANIZATION_MEMBER",
+        ])
         .assert()
         .success();
     for request in env.api_requests() {
@@ -77,7 +100,14 @@ fn matches_email_case_insensitively_and_role_in_any_case() {
     let env = TestEnv::new();
     let out = env
         .astro()
-        .args(["org", "user", "update", "katherine.johnson@EXAMPLE.com", "-r", "organization_billing_admin"])
+        .args([
+            "org",
+            "user",
+            "update",
+            "katherine.johnson@EXAMPLE.com",
+            "-r",
+            "organization_billing_admin",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
@@ -97,7 +127,15 @@ fn updates_by_user_id_without_listing() {
     let id = env.user_id("edsger@example.com");
     let out = env
         .astro()
-        .args(["org", "user", "update", &id, "--role", "ORGANIZATION_OBSERVE_ADMIN", "--json"])
+        .args([
+            "org",
+            "user",
+            "update",
+            &id,
+            "--role",
+            "ORGANIZATION_OBSERVE_ADMIN",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
@@ -108,12 +146,25 @@ fn updates_by_user_id_without_listing() {
     assert_eq!(json["role"], "ORGANIZATION_OBSERVE_ADMIN");
     assert_eq!(json["changed"], true);
     let requests = env.api_requests();
-    let methods: Vec<_> = requests.iter().map(|r| (r.method.as_str(), r.path.as_str())).collect();
+    let methods: Vec<_> = requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
     assert_eq!(
         methods,
         vec![
-            ("GET", format!("/v1/organizations/{}/users/{id}", env.emu.organization_id()).as_str()),
-            ("POST", format!("/v1/organizations/{}/users/{id}/roles", env.emu.organization_id()).as_str()),
+            (
+                "GET",
+                format!("/v1/organizations/{}/users/{id}", env.emu.organization_id()).as_str()
+            ),
+            (
+                "POST",
+                format!(
+                    "/v1/organizations/{}/users/{id}/roles",
+                    env.emu.organization_id()
+                )
+                .as_str()
+            ),
         ]
     );
 }
@@ -123,7 +174,15 @@ fn same_role_is_reported_and_nothing_is_sent() {
     let env = TestEnv::new();
     let out = env
         .astro()
-        .args(["org", "user", "update", "ada@example.com", "-r", "ORGANIZATION_OWNER", "--json"])
+        .args([
+            "org",
+            "user",
+            "update",
+            "ada@example.com",
+            "-r",
+            "ORGANIZATION_OWNER",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
@@ -134,7 +193,14 @@ fn same_role_is_reported_and_nothing_is_sent() {
 
     let out = env
         .astro()
-        .args(["org", "user", "update", "ada@example.com", "-r", "ORGANIZATION_OWNER"])
+        .args([
+            "org",
+            "user",
+            "update",
+            "ada@example.com",
+            "-r",
+            "ORGANIZATION_OWNER",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -150,7 +216,14 @@ fn unknown_email_is_not_found_with_a_hint_and_no_post() {
     let env = TestEnv::new();
     let out = env
         .astro()
-        .args(["org", "user", "update", "nobody@example.com", "-r", "ORGANIZATION_OWNER"])
+        .args([
+            "org",
+            "user",
+            "update",
+            "nobody@example.com",
+            "-r",
+            "ORGANIZATION_OWNER",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
@@ -158,8 +231,14 @@ fn unknown_email_is_not_found_with_a_hint_and_no_post() {
     let err = stderr(&out);
     let lines: Vec<_> = err.lines().collect();
     assert_eq!(lines.len(), 2, "{err}");
-    assert!(lines[0].starts_with("error: no user `nobody@example.com`"), "{err}");
-    assert_eq!(lines[1], "hint: run `astro organization user list` to see its members");
+    assert!(
+        lines[0].starts_with("error: no user `nobody@example.com`"),
+        "{err}"
+    );
+    assert_eq!(
+        lines[1],
+        "hint: run `astro organization user list` to see its members"
+    );
     assert!(env.mutations().is_empty());
 }
 
@@ -168,7 +247,14 @@ fn unknown_user_id_is_not_found() {
     let env = TestEnv::new();
     let out = env
         .astro()
-        .args(["org", "user", "update", "czzzzzzzzzzzzzzzzzzzzzzzz", "-r", "ORGANIZATION_OWNER"])
+        .args([
+            "org",
+            "user",
+            "update",
+            "czzzzzzzzzzzzzzzzzzzzzzzz",
+            "-r",
+            "ORGANIZATION_OWNER",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
@@ -251,7 +337,14 @@ fn finds_a_user_in_a_large_organization_with_pages_fetched_side_by_side() {
     let env = TestEnv::with_users(2_500);
     let out = env
         .astro()
-        .args(["org", "user", "update", "user002400@example.com", "-r", "ORGANIZATION_OWNER"])
+        .args([
+            "org",
+            "user",
+            "update",
+            "user002400@example.com",
+            "-r",
+            "ORGANIZATION_OWNER",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
@@ -277,21 +370,37 @@ fn finds_a_user_in_a_large_organization_with_pages_fetched_side_by_side() {
 fn server_error_exits_1_with_its_message_and_request_id() {
     let env = TestEnv::new();
     env.emu.inject(
-        Fault::new(FaultKind::Status { status: 500, retry_after: None })
-            .method("POST")
-            .path("/v1/organizations/*/users/*/roles"),
+        Fault::new(FaultKind::Status {
+            status: 500,
+            retry_after: None,
+        })
+        .method("POST")
+        .path("/v1/organizations/*/users/*/roles"),
     );
     let out = env
         .astro()
-        .args(["org", "user", "update", "grace@example.com", "-r", "ORGANIZATION_OWNER"])
+        .args([
+            "org",
+            "user",
+            "update",
+            "grace@example.com",
+            "-r",
+            "ORGANIZATION_OWNER",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "");
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("error: ") && err.contains("HTTP 500") && err.contains("request ID"), "{err}");
-    assert_eq!(env.role_of("grace@example.com").as_deref(), Some("ORGANIZATION_MEMBER"));
+    assert!(
+        err.starts_with("error: ") && err.contains("HTTP 500") && err.contains("request ID"),
+        "{err}"
+    );
+    assert_eq!(
+        env.role_of("grace@example.com").as_deref(),
+        Some("ORGANIZATION_MEMBER")
+    );
 }
 
 #[test]
@@ -306,11 +415,18 @@ fn a_server_role_we_do_not_know_is_shown_as_it_comes() {
         }]
     });
     env.emu.inject(
-        Fault::new(FaultKind::RawBody { status: 200, body: body.to_string() })
-            .method("GET")
-            .path("/v1/organizations/*/users"),
+        Fault::new(FaultKind::RawBody {
+            status: 200,
+            body: body.to_string(),
+        })
+        .method("GET")
+        .path("/v1/organizations/*/users"),
     );
-    let out = env.astro().args(["org", "user", "ls", "--json"]).output().unwrap();
+    let out = env
+        .astro()
+        .args(["org", "user", "ls", "--json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["users"][0]["orgRole"], "ORGANIZATION_FUTURE_ROLE");
