@@ -1,0 +1,350 @@
+//! Contract check: calls every served operation (success and main errors) and validates
+//! each response body against the vendored OpenAPI document's schema for that path,
+//! method and status, with `#/components/schemas/...` refs resolved in the whole document.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use astro_emulator::TokenOptions;
+use common::{Ctx, Reply};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// The OpenAPI document as JSON, with OpenAPI 3.0's `nullable: true` turned into a
+/// JSON Schema type union.
+fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/astro-v1.0.openapi.yml");
+        let text = std::fs::read_to_string(path).expect("spec readable");
+        let mut doc: Value = serde_saphyr::from_str(&text).expect("spec parses");
+        fix_nullable(&mut doc);
+        doc
+    })
+}
+
+/// The same document made strict: every object schema that lists `properties` and says
+/// nothing of `additionalProperties` refuses other members, so a misspelled optional
+/// field (which plain OpenAPI validation lets through) is caught too.
+fn strict_spec() -> &'static Value {
+    static STRICT: OnceLock<Value> = OnceLock::new();
+    STRICT.get_or_init(|| {
+        let mut doc = spec().clone();
+        if let Some(schemas) = doc.pointer_mut("/components/schemas") {
+            close_objects(schemas);
+        }
+        doc
+    })
+}
+
+fn close_objects(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if map.get("properties").is_some_and(Value::is_object)
+                && !map.contains_key("additionalProperties")
+            {
+                map.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            for (key, child) in map.iter_mut() {
+                // Inside `properties`, the keys are member names, not schema keywords.
+                if key == "properties" {
+                    if let Value::Object(props) = child {
+                        props.values_mut().for_each(close_objects);
+                    }
+                } else {
+                    close_objects(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(close_objects),
+        _ => {}
+    }
+}
+
+fn fix_nullable(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if map.get("nullable") == Some(&Value::Bool(true))
+                && let Some(Value::String(t)) = map.get("type").cloned()
+            {
+                map.insert("type".into(), json!([t, "null"]));
+            }
+            map.values_mut().for_each(fix_nullable);
+        }
+        Value::Array(items) => items.iter_mut().for_each(fix_nullable),
+        _ => {}
+    }
+}
+
+/// JSON Pointer escaping of one token, percent-encoded for use in a URI fragment.
+fn escape(token: &str) -> String {
+    token
+        .replace('~', "~0")
+        .replace('/', "~1")
+        .replace('{', "%7B")
+        .replace('}', "%7D")
+}
+
+/// Validates `body` against the response schema of `path` (a spec path template such as
+/// `/organizations/{organizationId}/users`), `method` and `status`. Returns the errors.
+fn violations(path: &str, method: &str, status: u16, body: &Value) -> Vec<String> {
+    let doc = spec();
+    let op = &doc["paths"][path][method];
+    assert!(op.is_object(), "the spec has no {method} {path}");
+    let response = &op["responses"][status.to_string()];
+    assert!(response.is_object(), "the spec has no {status} for {method} {path}");
+    let schema = &response["content"]["application/json"]["schema"];
+    assert!(schema.is_object(), "no JSON schema for {status} of {method} {path}");
+    let pointer = format!(
+        "#/paths/{}/{method}/responses/{status}/content/{}/schema",
+        escape(path),
+        escape("application/json")
+    );
+    // The whole document is the root, so every `#/components/...` ref resolves; `$ref`
+    // at the top makes it validate against just this response's schema.
+    let mut root = strict_spec().clone();
+    root["$ref"] = json!(pointer);
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&root)
+        .expect("schema compiles");
+    validator
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+fn assert_conforms(r: &Reply, path: &str, method: &str) {
+    let errs = violations(path, method, r.status.as_u16(), &r.json);
+    assert!(
+        errs.is_empty(),
+        "{method} {path} {} does not match the spec:\n{}\nbody: {}",
+        r.status,
+        errs.join("\n"),
+        r.text
+    );
+}
+
+const ORGS: &str = "/organizations";
+const ORG: &str = "/organizations/{organizationId}";
+const USERS: &str = "/organizations/{organizationId}/users";
+const USER: &str = "/organizations/{organizationId}/users/{userId}";
+const ROLES: &str = "/organizations/{organizationId}/users/{userId}/roles";
+const INVITES: &str = "/organizations/{organizationId}/invites";
+const INVITE: &str = "/organizations/{organizationId}/invites/{inviteId}";
+const WORKSPACES: &str = "/organizations/{organizationId}/workspaces";
+const WORKSPACE: &str = "/organizations/{organizationId}/workspaces/{workspaceId}";
+const TEAMS: &str = "/organizations/{organizationId}/teams";
+const TEAM: &str = "/organizations/{organizationId}/teams/{teamId}";
+const SELF: &str = "/users/self";
+
+#[tokio::test]
+async fn every_operation_matches_the_spec() {
+    let c = Ctx::new().await;
+    let grace = c.emu.user("grace@example.com").unwrap();
+    let other_org = c.emu.mint_token(TokenOptions {
+        organization_id: Some("cotherorg0000000000000000".into()),
+        ..Default::default()
+    });
+    let get = |p: String| {
+        let c = &c;
+        async move { c.get(&p).await }
+    };
+
+    // ListOrganizations
+    assert_conforms(&get("/organizations".into()).await, ORGS, "get");
+    assert_conforms(&get("/organizations?limit=5000".into()).await, ORGS, "get");
+    assert_conforms(
+        &c.call_with(Method::GET, "/organizations", None, None).await,
+        ORGS,
+        "get",
+    );
+    // GetOrganization
+    assert_conforms(&get(c.org("")).await, ORG, "get");
+    assert_conforms(&get(c.org("?isLookUpOnly=maybe")).await, ORG, "get");
+    assert_conforms(
+        &c.call_with(Method::GET, &c.org(""), Some("x.y.z"), None).await,
+        ORG,
+        "get",
+    );
+    assert_conforms(
+        &c.call_with(Method::GET, &c.org(""), Some(&other_org), None).await,
+        ORG,
+        "get",
+    );
+    assert_conforms(
+        &c.call_with(Method::GET, "/organizations/cotherorg0000000000000000", Some(&other_org), None)
+            .await,
+        ORG,
+        "get",
+    );
+    // ListUsers
+    for q in ["", "?limit=1000", "?sorts=username:desc&limit=2", "?offset=99"] {
+        let r = get(c.org(&format!("/users{q}"))).await;
+        assert_eq!(r.status, 200);
+        assert_conforms(&r, USERS, "get");
+    }
+    let r = get(c.org("/users?limit=1001")).await;
+    assert_eq!(r.status, 400);
+    assert_conforms(&r, USERS, "get");
+    assert_conforms(&get(c.org("/users?sorts=nope:asc")).await, USERS, "get");
+    assert_conforms(
+        &c.call_with(Method::GET, &c.org("/users"), None, None).await,
+        USERS,
+        "get",
+    );
+    assert_conforms(
+        &c.call_with(Method::GET, &c.org("/users"), Some(&other_org), None).await,
+        USERS,
+        "get",
+    );
+    // GetUser
+    let r = get(c.org(&format!("/users/{}", grace.id))).await;
+    assert_eq!(r.status, 200);
+    assert_conforms(&r, USER, "get");
+    let r = get(c.org("/users/cnosuchuser00000000000000")).await;
+    assert_eq!(r.status, 404);
+    assert_conforms(&r, USER, "get");
+    // UpdateUserRoles
+    let roles = c.org(&format!("/users/{}/roles", grace.id));
+    let r = c.post(&roles, r#"{"organizationRole":"ORGANIZATION_OWNER"}"#).await;
+    assert_eq!(r.status, 200);
+    assert_conforms(&r, ROLES, "post");
+    let r = c
+        .post(&roles, r#"{"organizationRole":"ORGANIZATION_MEMBER","workspaceRoles":[],"deploymentRoles":[{"deploymentId":"cdep","role":"DEPLOYMENT_ADMIN"}],"dagRoles":[{"deploymentId":"cdep","dagTag":"team-a","role":"DAG_VIEWER"}]}"#)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_conforms(&r, ROLES, "post");
+    assert_conforms(&get(c.org(&format!("/users/{}", grace.id))).await, USER, "get");
+    for bad in [r#"{"organizationRole":"X"}"#, r#"{"workspaceRoles":[]}"#, "[]"] {
+        let r = c.post(&roles, bad).await;
+        assert_eq!(r.status, 400);
+        assert_conforms(&r, ROLES, "post");
+    }
+    let r = c
+        .post(&c.org("/users/cnosuchuser00000000000000/roles"), r#"{"organizationRole":"ORGANIZATION_MEMBER"}"#)
+        .await;
+    assert_eq!(r.status, 404);
+    assert_conforms(&r, ROLES, "post");
+    // CreateUserInvite
+    let r = c
+        .post(&c.org("/invites"), r#"{"inviteeEmail":"someone@example.com","role":"ORGANIZATION_MEMBER"}"#)
+        .await;
+    assert_eq!(r.status, 200);
+    assert_conforms(&r, INVITES, "post");
+    let invite_id = r.json["inviteId"].as_str().unwrap().to_string();
+    assert_conforms(&get(c.org("/users?limit=100")).await, USERS, "get");
+    for bad in [
+        r#"{"inviteeEmail":"nope","role":"ORGANIZATION_MEMBER"}"#,
+        r#"{"inviteeEmail":"GRACE@example.com","role":"ORGANIZATION_MEMBER"}"#,
+    ] {
+        let r = c.post(&c.org("/invites"), bad).await;
+        assert_eq!(r.status, 400);
+        assert_conforms(&r, INVITES, "post");
+    }
+    // GetSelfUser while an invite is open, then DeleteUserInvite
+    let r = get("/users/self".into()).await;
+    assert_eq!(r.status, 200);
+    assert_conforms(&r, SELF, "get");
+    let r = c.delete(&c.org(&format!("/invites/{invite_id}"))).await;
+    assert_eq!(r.status, 204);
+    assert!(r.text.is_empty());
+    assert!(
+        spec()["paths"][INVITE]["delete"]["responses"]["204"]
+            .get("content")
+            .is_none(),
+        "the spec gives 204 no body"
+    );
+    let r = c.delete(&c.org(&format!("/invites/{invite_id}"))).await;
+    assert_eq!(r.status, 404);
+    assert_conforms(&r, INVITE, "delete");
+    // Workspaces
+    let r = get(c.org("/workspaces")).await;
+    assert_conforms(&r, WORKSPACES, "get");
+    let ws = r.json["workspaces"][0]["id"].as_str().unwrap().to_string();
+    assert_conforms(&get(c.org("/workspaces?sorts=bad")).await, WORKSPACES, "get");
+    assert_conforms(&get(c.org(&format!("/workspaces/{ws}"))).await, WORKSPACE, "get");
+    assert_conforms(&get(c.org("/workspaces/cnope")).await, WORKSPACE, "get");
+    // Teams
+    let r = get(c.org("/teams")).await;
+    assert_conforms(&r, TEAMS, "get");
+    let team = r.json["teams"][0]["id"].as_str().unwrap().to_string();
+    assert_conforms(&get(c.org("/teams?limit=-3")).await, TEAMS, "get");
+    assert_conforms(&get(c.org(&format!("/teams/{team}"))).await, TEAM, "get");
+    assert_conforms(&get(c.org("/teams/cnope")).await, TEAM, "get");
+    // GetSelfUser errors
+    assert_conforms(
+        &c.call_with(Method::GET, "/users/self", None, None).await,
+        SELF,
+        "get",
+    );
+    assert_conforms(&get("/users/self?createIfNotExist=perhaps".into()).await, SELF, "get");
+}
+
+#[tokio::test]
+async fn error_bodies_of_405_and_404_use_the_error_schema() {
+    // The spec has no 404/405 for unknown paths and methods; their bodies still follow `Error`.
+    let c = Ctx::new().await;
+    let error_schema = json!({"$ref": "#/components/schemas/Error"});
+    let mut root = spec().clone();
+    root["$ref"] = error_schema["$ref"].clone();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .build(&root)
+        .unwrap();
+    for r in [
+        c.call_with(Method::PATCH, &c.org("/users/x/roles"), Some(&c.token), None).await,
+        c.call_with(Method::GET, "/nowhere", Some(&c.token), None).await,
+    ] {
+        assert!(validator.is_valid(&r.json), "{}", r.text);
+    }
+}
+
+#[test]
+fn the_validator_rejects_drift() {
+    let user = json!({
+        "id": "clrep2g00000001leg1xpkbe9",
+        "username": "ada@example.com",
+        "fullName": "Ada Lovelace",
+        "avatarUrl": "https://avatars.example.com/a.png",
+        "status": "ACTIVE",
+        "createdAt": "2024-01-15T09:00:00Z",
+        "updatedAt": "2024-01-15T09:00:00Z",
+        "organizationRole": "ORGANIZATION_OWNER",
+        "workspaceRoles": [],
+    });
+    assert!(violations(USER, "get", 200, &user).is_empty());
+    // A required field removed.
+    let mut missing = user.clone();
+    missing.as_object_mut().unwrap().remove("fullName");
+    assert!(!violations(USER, "get", 200, &missing).is_empty());
+    // A type drift.
+    let mut drift = user.clone();
+    drift["createdAt"] = json!(1705309200);
+    assert!(!violations(USER, "get", 200, &drift).is_empty());
+    // A nested required field removed (through a $ref into components).
+    let mut nested = user.clone();
+    nested["workspaceRoles"] = json!([{"role": "WORKSPACE_OWNER"}]);
+    assert!(!violations(USER, "get", 200, &nested).is_empty());
+    // A misspelled optional field.
+    let mut typo = user.clone();
+    typo.as_object_mut().unwrap().remove("organizationRole");
+    typo["organisationRole"] = json!("ORGANIZATION_OWNER");
+    assert!(!violations(USER, "get", 200, &typo).is_empty());
+    // An enum drift.
+    let mut role = user.clone();
+    role["status"] = json!("ENABLED");
+    assert!(!violations(USER, "get", 200, &role).is_empty());
+    // A page without its array.
+    let page = json!({"limit": 20, "offset": 0, "totalCount": 1});
+    assert!(!violations(USERS, "get", 200, &page).is_empty());
+    // An error body without requestId.
+    let err = json!({"message": "x", "statusCode": 400});
+    assert!(!violations(USERS, "get", 400, &err).is_empty());
+    // A bad timestamp format.
+    let mut ts = user;
+    ts["updatedAt"] = json!("yesterday");
+    assert!(!violations(USER, "get", 200, &ts).is_empty());
+}
