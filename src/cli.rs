@@ -38,6 +38,18 @@ pub struct GlobalArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub no_input: bool,
+
+    /// Seconds to wait for each request before giving up
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        env = env_vars::HTTP_TIMEOUT,
+        hide_env_values = true,
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]

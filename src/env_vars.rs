@@ -6,6 +6,7 @@ pub const ORGANIZATION_ID: &str = "ASTRO_ORGANIZATION_ID";
 pub const NO_INPUT: &str = "ASTRO_NO_INPUT";
 pub const DOMAIN: &str = "ASTRO_DOMAIN";
 pub const HOME: &str = "ASTRO_HOME";
+pub const HTTP_TIMEOUT: &str = "ASTRO_HTTP_TIMEOUT";
 pub const GITHUB_ACTIONS: &str = "GITHUB_ACTIONS";
 
 /// A variable's value, treating an empty value as unset.

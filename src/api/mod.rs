@@ -22,7 +22,6 @@ use crate::secret::Token;
 pub const MAX_PAGE: usize = 1000;
 /// How many further pages of a listing are fetched at once.
 const PAGE_CONCURRENCY: usize = 8;
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct Client {
@@ -260,7 +259,7 @@ mod tests {
         let client = Client::new(
             Url::parse("http://127.0.0.1:1/v1").unwrap(),
             &token,
-            DEFAULT_TIMEOUT,
+            Duration::from_secs(30),
         )
         .unwrap();
         assert_eq!(

@@ -5,7 +5,7 @@ mod invite;
 mod list;
 mod update;
 
-use crate::api::{self, Client, User};
+use crate::api::{Client, User};
 use crate::cli::{Cli, Command, GlobalArgs, OrganizationCommand, UserCommand};
 use crate::error::CliError;
 use crate::prompt::{self, Prompter, TerminalPrompter};
@@ -40,6 +40,7 @@ impl Ctx {
             global: GlobalArgs {
                 organization_id: None,
                 no_input: prompter.is_none(),
+                timeout: 30,
             },
             prompter,
             api: Some((client, organization_id.to_owned())),
@@ -51,7 +52,8 @@ impl Ctx {
         if self.api.is_none() {
             let inputs = Inputs::from_env(self.global.organization_id.clone())?;
             let session = settings::resolve(&inputs)?;
-            let client = Client::new(session.api_url, &session.token, api::DEFAULT_TIMEOUT)?;
+            let timeout = std::time::Duration::from_secs(self.global.timeout);
+            let client = Client::new(session.api_url, &session.token, timeout)?;
             self.api = Some((client, session.organization_id));
         }
         let (client, org) = self.api.as_ref().expect("resolved above");

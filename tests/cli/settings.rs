@@ -239,3 +239,35 @@ fn base64url(bytes: &[u8]) -> String {
     }
     out
 }
+
+#[test]
+fn a_response_that_never_comes_times_out_with_exit_1() {
+    use astro_emulator::{Fault, FaultKind};
+    let env = TestEnv::new();
+    env.emu
+        .inject(Fault::new(FaultKind::Hang).path("/v1/organizations/*/users"));
+    let out = env
+        .astro()
+        .args(LIST)
+        .args(["--timeout", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err, "error: the request timed out after 1 s\n");
+}
+
+#[test]
+fn timeout_must_be_a_sensible_number_of_seconds() {
+    let env = TestEnv::new();
+    for bad in ["0", "-1", "abc", "100000"] {
+        let out = env
+            .astro()
+            .env("ASTRO_HTTP_TIMEOUT", bad)
+            .args(LIST)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+    }
+    assert!(env.emu.requests().is_empty());
+}
