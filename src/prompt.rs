@@ -101,7 +101,9 @@ impl Prompter for TerminalPrompter {
 /// Answers prompts from a script, for unit tests of the commands' prompting logic.
 #[cfg(test)]
 pub mod scripted {
+    use std::cell::RefCell;
     use std::collections::VecDeque;
+    use std::rc::Rc;
 
     use super::*;
 
@@ -112,23 +114,28 @@ pub mod scripted {
         Text(&'static str),
     }
 
+    /// Every prompt shown, with its items; shared so a test can read it after handing the
+    /// prompter over.
+    pub type Asked = Rc<RefCell<Vec<(String, Vec<String>)>>>;
+
     #[derive(Default)]
     pub struct ScriptedPrompter {
         pub answers: VecDeque<Answer>,
-        /// Every prompt shown, with its items.
-        pub asked: Vec<(String, Vec<String>)>,
+        pub asked: Asked,
     }
 
     impl ScriptedPrompter {
         pub fn new(answers: impl IntoIterator<Item = Answer>) -> Self {
             Self {
                 answers: answers.into_iter().collect(),
-                asked: Vec::new(),
+                asked: Asked::default(),
             }
         }
 
         fn choose(&mut self, prompt: &str, items: &[String]) -> Result<usize, CliError> {
-            self.asked.push((prompt.to_owned(), items.to_vec()));
+            self.asked
+                .borrow_mut()
+                .push((prompt.to_owned(), items.to_vec()));
             match self.answers.pop_front() {
                 Some(Answer::Choose(needle)) => items
                     .iter()
@@ -155,7 +162,9 @@ pub mod scripted {
             prompt: &str,
             validate: &dyn Fn(&str) -> Result<(), String>,
         ) -> Result<String, CliError> {
-            self.asked.push((prompt.to_owned(), Vec::new()));
+            self.asked
+                .borrow_mut()
+                .push((prompt.to_owned(), Vec::new()));
             match self.answers.pop_front() {
                 Some(Answer::Text(text)) => {
                     validate(text).map_err(CliError::usage)?;

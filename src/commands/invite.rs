@@ -66,3 +66,55 @@ pub(crate) async fn execute(args: &InviteArgs, ctx: &mut Ctx) -> Result<InviteOu
         user_id: invite.user_id,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use astro_emulator::Emulator;
+    use reqwest::Url;
+
+    use super::*;
+    use crate::api::Client;
+    use crate::prompt::scripted::{Answer, ScriptedPrompter};
+    use crate::roles::OrgRole;
+    use crate::secret::Token;
+
+    fn ctx(emu: &astro_emulator::EmulatorHandle, answers: Vec<Answer>) -> Ctx {
+        let client = Client::new(
+            Url::parse(&emu.base_url()).unwrap(),
+            &Token::new(&emu.token()).unwrap(),
+            std::time::Duration::from_secs(10),
+        )
+        .unwrap();
+        Ctx::for_test(
+            client,
+            &emu.organization_id(),
+            Some(Box::new(ScriptedPrompter::new(answers))),
+        )
+    }
+
+    fn args() -> InviteArgs {
+        InviteArgs {
+            email: None,
+            role: OrgRole::OrganizationMember,
+            json: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn prompted_email_is_lower_cased_and_invited() {
+        let emu = Emulator::builder().spawn().unwrap();
+        let mut ctx = ctx(&emu, vec![Answer::Text("Lin@Example.com")]);
+        let outcome = execute(&args(), &mut ctx).await.unwrap();
+        assert_eq!(outcome.email, "lin@example.com");
+        assert_eq!(emu.user("lin@example.com").unwrap().status, "PENDING");
+    }
+
+    #[tokio::test]
+    async fn prompted_email_that_fails_validation_sends_nothing() {
+        let emu = Emulator::builder().spawn().unwrap();
+        let mut ctx = ctx(&emu, vec![Answer::Text("not-an-email")]);
+        let err = execute(&args(), &mut ctx).await.unwrap_err();
+        assert_eq!(err.exit, crate::error::Exit::Usage);
+        assert!(emu.requests().is_empty());
+    }
+}

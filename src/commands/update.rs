@@ -177,3 +177,101 @@ fn ask_role(user: &User, ctx: &mut Ctx) -> Result<OrgRole, CliError> {
     )?;
     Ok(OrgRole::all()[index])
 }
+
+#[cfg(test)]
+mod tests {
+    use astro_emulator::{Emulator, EmulatorHandle};
+    use reqwest::Url;
+
+    use super::*;
+    use crate::api::Client;
+    use crate::prompt::Prompter;
+    use crate::prompt::scripted::{Answer, Asked, ScriptedPrompter};
+    use crate::secret::Token;
+
+    fn ctx_with(emu: &EmulatorHandle, answers: Vec<Answer>) -> (Ctx, Asked) {
+        let client = Client::new(
+            Url::parse(&emu.base_url()).unwrap(),
+            &Token::new(&emu.token()).unwrap(),
+            std::time::Duration::from_secs(10),
+        )
+        .unwrap();
+        let scripted = ScriptedPrompter::new(answers);
+        let asked = scripted.asked.clone();
+        let prompter: Box<dyn Prompter> = Box::new(scripted);
+        (
+            Ctx::for_test(client, &emu.organization_id(), Some(prompter)),
+            asked,
+        )
+    }
+
+    fn args(user: Option<&str>, role: Option<OrgRole>) -> UpdateArgs {
+        UpdateArgs {
+            user: user.map(str::to_owned),
+            role,
+            json: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn missing_role_offers_all_five_with_the_current_one_marked() {
+        let emu = Emulator::builder().spawn().unwrap();
+        let (mut ctx, asked) = ctx_with(&emu, vec![Answer::Choose("ORGANIZATION_OBSERVE_MEMBER")]);
+        let outcome = execute(&args(Some("grace@example.com"), None), &mut ctx)
+            .await
+            .unwrap();
+        assert!(outcome.changed);
+        assert_eq!(outcome.role, "ORGANIZATION_OBSERVE_MEMBER");
+        assert_eq!(
+            outcome.previous_role.as_deref(),
+            Some("ORGANIZATION_MEMBER")
+        );
+        let asked = asked.borrow();
+        assert_eq!(asked.len(), 1);
+        let (prompt, items) = &asked[0];
+        assert!(prompt.contains("grace@example.com (Grace Hopper)"));
+        assert_eq!(items.len(), 5);
+        assert_eq!(items.iter().filter(|i| i.ends_with("(current)")).count(), 1);
+        assert!(items.contains(&"ORGANIZATION_MEMBER (current)".to_owned()));
+    }
+
+    #[tokio::test]
+    async fn missing_email_offers_every_member_then_the_role() {
+        let emu = Emulator::builder().spawn().unwrap();
+        let (mut ctx, asked) = ctx_with(
+            &emu,
+            vec![
+                Answer::Choose("alan@"),
+                Answer::Choose("ORGANIZATION_OWNER"),
+            ],
+        );
+        let outcome = execute(&args(None, None), &mut ctx).await.unwrap();
+        assert_eq!(outcome.email, "alan@example.com");
+        assert_eq!(outcome.role, "ORGANIZATION_OWNER");
+        let asked = asked.borrow();
+        assert_eq!(asked.len(), 2);
+        let members = &asked[0].1;
+        assert_eq!(members.len(), 6);
+        assert!(members.iter().any(|m| m.contains("barbara@example.com")
+            && m.contains("Barbara Liskov")
+            && m.contains("ORGANIZATION_MEMBER")));
+        assert_eq!(
+            emu.user("alan@example.com")
+                .unwrap()
+                .organization_role
+                .as_deref(),
+            Some("ORGANIZATION_OWNER")
+        );
+    }
+
+    #[tokio::test]
+    async fn choosing_the_current_role_sends_nothing() {
+        let emu = Emulator::builder().spawn().unwrap();
+        let (mut ctx, _) = ctx_with(&emu, vec![Answer::Choose("(current)")]);
+        let outcome = execute(&args(Some("ada@example.com"), None), &mut ctx)
+            .await
+            .unwrap();
+        assert!(!outcome.changed);
+        assert!(emu.requests().iter().all(|r| r.method == "GET"));
+    }
+}
