@@ -17,8 +17,8 @@ use serde_json::{Map, Value, json};
 use crate::auth::{Claims, TokenOptions, TokenStore};
 use crate::faults::{FaultQueue, FaultSpec};
 use crate::model::{
-    DagRole, Data, DeploymentRole, ORGANIZATION_ROLES, Page, Sort, WORKSPACE_ROLES,
-    WorkspaceRole, is_email,
+    DagRole, Data, DeploymentRole, ORGANIZATION_ROLES, Page, Sort, WORKSPACE_ROLES, WorkspaceRole,
+    is_email,
 };
 use crate::recorder::Recorder;
 use crate::util::{SplitMix64, cuid, now_unix, parse_query, rfc3339};
@@ -372,17 +372,29 @@ fn string_field(item: &Value, key: &str, at: &str, errs: &mut Vec<FieldError>) -
     match item.get(key) {
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         Some(Value::String(_)) | None | Some(Value::Null) => {
-            errs.push(fe("required", &format!("{at}.{key}"), format!("{at}.{key} is required")));
+            errs.push(fe(
+                "required",
+                &format!("{at}.{key}"),
+                format!("{at}.{key} is required"),
+            ));
             None
         }
         Some(_) => {
-            errs.push(fe("type", &format!("{at}.{key}"), format!("{at}.{key} must be a string")));
+            errs.push(fe(
+                "type",
+                &format!("{at}.{key}"),
+                format!("{at}.{key} must be a string"),
+            ));
             None
         }
     }
 }
 
-fn array_field<'a>(v: &'a Value, field: &str, errs: &mut Vec<FieldError>) -> Option<&'a Vec<Value>> {
+fn array_field<'a>(
+    v: &'a Value,
+    field: &str,
+    errs: &mut Vec<FieldError>,
+) -> Option<&'a Vec<Value>> {
     match v.as_array() {
         Some(a) => Some(a),
         None => {
@@ -422,7 +434,12 @@ async fn list_organizations(State(sh): S, headers: HeaderMap, RawQuery(q): RawQu
         && astro.is_none_or(|a| a == "ASTRO")
         && product.is_none_or(|p| org["product"] == p.as_str());
     let all: Vec<Value> = if visible { vec![org] } else { vec![] };
-    let items = all.iter().skip(page.offset).take(page.limit).cloned().collect();
+    let items = all
+        .iter()
+        .skip(page.offset)
+        .take(page.limit)
+        .cloned()
+        .collect();
     paginated("organizations", items, all.len(), &page)
 }
 
@@ -471,13 +488,22 @@ async fn list_users(
             })
             .collect();
         let total = kept.len();
-        (total, kept.into_iter().skip(page.offset).take(page.limit).collect())
+        (
+            total,
+            kept.into_iter()
+                .skip(page.offset)
+                .take(page.limit)
+                .collect(),
+        )
     } else {
         data.list_users(q.first("workspaceId"), q.first("deploymentId"), &page)
     };
     drop(data);
     let mut m = Map::new();
-    m.insert("users".into(), serde_json::to_value(&users).unwrap_or_default());
+    m.insert(
+        "users".into(),
+        serde_json::to_value(&users).unwrap_or_default(),
+    );
     m.insert("limit".into(), json!(page.limit));
     m.insert("offset".into(), json!(page.offset));
     m.insert("totalCount".into(), json!(total));
@@ -491,7 +517,9 @@ async fn get_user(
 ) -> ApiResult {
     authorize(&sh, &headers, Some(&org))?;
     let data = lock(&sh.data);
-    let user = data.user(&user).ok_or_else(|| ApiError::not_found("User"))?;
+    let user = data
+        .user(&user)
+        .ok_or_else(|| ApiError::not_found("User"))?;
     ok(user)
 }
 
@@ -530,12 +558,23 @@ async fn update_user_roles(
             if let Some(ws) = &ws
                 && data.workspace(ws).is_none()
             {
-                errs.push(fe("exists", &format!("{at}.workspaceId"), format!("{at}.workspaceId: no Workspace {ws} in this Organization")));
+                errs.push(fe(
+                    "exists",
+                    &format!("{at}.workspaceId"),
+                    format!("{at}.workspaceId: no Workspace {ws} in this Organization"),
+                ));
             }
             if let Some(r) = &role
                 && !WORKSPACE_ROLES.contains(&r.as_str())
             {
-                errs.push(fe("oneof", &format!("{at}.role"), format!("{at}.role {r:?} must be one of {}", WORKSPACE_ROLES.join(", "))));
+                errs.push(fe(
+                    "oneof",
+                    &format!("{at}.role"),
+                    format!(
+                        "{at}.role {r:?} must be one of {}",
+                        WORKSPACE_ROLES.join(", ")
+                    ),
+                ));
             }
             if let (Some(workspace_id), Some(role)) = (ws, role) {
                 out.push(WorkspaceRole { workspace_id, role });
@@ -552,7 +591,10 @@ async fn update_user_roles(
             let d = string_field(item, "deploymentId", &at, &mut errs);
             let r = string_field(item, "role", &at, &mut errs);
             if let (Some(deployment_id), Some(role)) = (d, r) {
-                out.push(DeploymentRole { deployment_id, role });
+                out.push(DeploymentRole {
+                    deployment_id,
+                    role,
+                });
             }
         }
         Some(out)
@@ -564,18 +606,34 @@ async fn update_user_roles(
             let at = format!("dagRoles[{i}]");
             let d = string_field(item, "deploymentId", &at, &mut errs);
             let r = string_field(item, "role", &at, &mut errs);
-            let dag_id = item.get("dagId").and_then(Value::as_str).map(str::to_string);
-            let dag_tag = item.get("dagTag").and_then(Value::as_str).map(str::to_string);
+            let dag_id = item
+                .get("dagId")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let dag_tag = item
+                .get("dagTag")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             if dag_id.is_none() && dag_tag.is_none() {
-                errs.push(fe("required", &format!("{at}.dagId"), format!("{at}: dagId or dagTag is required")));
+                errs.push(fe(
+                    "required",
+                    &format!("{at}.dagId"),
+                    format!("{at}: dagId or dagTag is required"),
+                ));
             }
             if let (Some(deployment_id), Some(role)) = (d, r) {
-                out.push(DagRole { dag_id, dag_tag, deployment_id, role });
+                out.push(DagRole {
+                    dag_id,
+                    dag_tag,
+                    deployment_id,
+                    role,
+                });
             }
         }
         Some(out)
     });
-    let needs_org_role = member(&body, "workspaceRoles").is_some() || member(&body, "deploymentRoles").is_some();
+    let needs_org_role =
+        member(&body, "workspaceRoles").is_some() || member(&body, "deploymentRoles").is_some();
     if needs_org_role && member(&body, "organizationRole").is_none() {
         errs.push(fe(
             "required",
@@ -586,7 +644,14 @@ async fn update_user_roles(
     check(errs)?;
     let now = rfc3339(now_unix());
     let roles = lock(&sh.data)
-        .update_roles(&user_id, org_role, workspace_roles, deployment_roles, dag_roles, &now)
+        .update_roles(
+            &user_id,
+            org_role,
+            workspace_roles,
+            deployment_roles,
+            dag_roles,
+            &now,
+        )
         .ok_or_else(|| ApiError::not_found("User"))?;
     ok(&roles)
 }
@@ -607,7 +672,11 @@ async fn create_user_invite(
         }
         Some(Value::String(e)) if is_email(e.trim()) => Some(e.trim().to_string()),
         Some(other) => {
-            errs.push(fe("email", "inviteeEmail", format!("inviteeEmail {other} is not a valid email address")));
+            errs.push(fe(
+                "email",
+                "inviteeEmail",
+                format!("inviteeEmail {other} is not a valid email address"),
+            ));
             None
         }
     };
@@ -618,7 +687,14 @@ async fn create_user_invite(
         }
         Some(Value::String(r)) if ORGANIZATION_ROLES.contains(&r.as_str()) => Some(r.clone()),
         Some(other) => {
-            errs.push(fe("oneof", "role", format!("role {other} must be one of {}", ORGANIZATION_ROLES.join(", "))));
+            errs.push(fe(
+                "oneof",
+                "role",
+                format!(
+                    "role {other} must be one of {}",
+                    ORGANIZATION_ROLES.join(", ")
+                ),
+            ));
             None
         }
     };
@@ -635,7 +711,10 @@ async fn create_user_invite(
     let (invite, user) = data
         .create_invite(&email, &role, &inviter, now_unix())
         .map_err(|()| {
-            ApiError::new(StatusCode::BAD_REQUEST, "Invitee has existing role in organization")
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "Invitee has existing role in organization",
+            )
         })?;
     ok(&data.invite_json(&invite, &user))
 }
@@ -677,7 +756,9 @@ async fn get_workspace(
 ) -> ApiResult {
     authorize(&sh, &headers, Some(&org))?;
     let data = lock(&sh.data);
-    let w = data.workspace(&id).ok_or_else(|| ApiError::not_found("Workspace"))?;
+    let w = data
+        .workspace(&id)
+        .ok_or_else(|| ApiError::not_found("Workspace"))?;
     ok(&data.workspace_json(w))
 }
 
@@ -721,7 +802,10 @@ async fn get_self_user(State(sh): S, headers: HeaderMap, RawQuery(q): RawQuery) 
     check(errs)?;
     let data = lock(&sh.data);
     let user = data.user(&claims.sub).ok_or_else(|| {
-        ApiError::new(StatusCode::UNAUTHORIZED, "the token's subject is not a known user")
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "the token's subject is not a known user",
+        )
     })?;
     ok(&data.self_user_json(user))
 }
@@ -761,8 +845,12 @@ async fn control_mint_token(State(sh): S, body: Bytes) -> ApiResult {
     let opts: TokenOptions = if body.iter().all(u8::is_ascii_whitespace) {
         TokenOptions::default()
     } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("invalid token options: {e}")))?
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("invalid token options: {e}"),
+            )
+        })?
     };
     ok(&json!({"token": sh.mint(&opts)}))
 }

@@ -57,7 +57,10 @@ impl TokenStore {
     /// Mints and remembers a token.
     pub fn mint(&mut self, opts: &TokenOptions, default_org: &str, default_sub: &str) -> String {
         self.counter += 1;
-        let sub = opts.subject.clone().unwrap_or_else(|| default_sub.to_string());
+        let sub = opts
+            .subject
+            .clone()
+            .unwrap_or_else(|| default_sub.to_string());
         let org = opts
             .organization_id
             .clone()
@@ -151,9 +154,15 @@ mod tests {
         let c = store.check(Some(&format!("Bearer {t}"))).unwrap();
         assert!(c.covers_organization("corg"));
         assert_eq!(c.sub, "cuser");
-        assert_eq!(store.check(None).unwrap_err().0, "missing Authorization header");
+        assert_eq!(
+            store.check(None).unwrap_err().0,
+            "missing Authorization header"
+        );
         assert!(store.check(Some(&format!("Basic {t}"))).is_err());
-        assert_eq!(store.check(Some("Bearer abc")).unwrap_err().0, "malformed token");
+        assert_eq!(
+            store.check(Some("Bearer abc")).unwrap_err().0,
+            "malformed token"
+        );
         let expired = store.mint(
             &TokenOptions {
                 expires_at: Some(1),
@@ -163,7 +172,10 @@ mod tests {
             "cuser",
         );
         assert_eq!(
-            store.check(Some(&format!("Bearer {expired}"))).unwrap_err().0,
+            store
+                .check(Some(&format!("Bearer {expired}")))
+                .unwrap_err()
+                .0,
             "token expired"
         );
         let other = TokenStore::default().mint(

@@ -72,10 +72,7 @@ impl Fault {
         self.method
             .as_deref()
             .is_none_or(|m| m.eq_ignore_ascii_case(method))
-            && self
-                .path
-                .as_deref()
-                .is_none_or(|p| path_matches(p, path))
+            && self.path.as_deref().is_none_or(|p| path_matches(p, path))
     }
 }
 
@@ -165,9 +162,10 @@ impl FaultSpec {
             },
             "nonJson" => FaultKind::NonJson {
                 status: status(502)?,
-                body: self.body.clone().unwrap_or_else(|| {
-                    "<html><body><h1>502 Bad Gateway</h1></body></html>".into()
-                }),
+                body: self
+                    .body
+                    .clone()
+                    .unwrap_or_else(|| "<html><body><h1>502 Bad Gateway</h1></body></html>".into()),
             },
             "rawBody" => FaultKind::RawBody {
                 status: status(200)?,

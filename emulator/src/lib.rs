@@ -120,11 +120,12 @@ impl EmulatorBuilder {
     }
 
     fn prepare(self) -> Result<(std::net::TcpListener, Arc<Shared>), EmulatorError> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))
-            .map_err(|source| EmulatorError::Bind {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port)).map_err(|source| {
+            EmulatorError::Bind {
                 port: self.port,
                 source,
-            })?;
+            }
+        })?;
         listener
             .set_nonblocking(true)
             .map_err(|source| EmulatorError::Bind {
@@ -132,7 +133,10 @@ impl EmulatorBuilder {
                 source,
             })?;
         let data = model::Data::from_seed(&self.seed, self.users);
-        Ok((listener, Arc::new(Shared::new(data, self.latency, self.jitter))))
+        Ok((
+            listener,
+            Arc::new(Shared::new(data, self.latency, self.jitter)),
+        ))
     }
 
     fn handle(
@@ -155,10 +159,12 @@ impl EmulatorBuilder {
     pub async fn start(self) -> Result<EmulatorHandle, EmulatorError> {
         let (std_listener, shared) = self.prepare()?;
         let addr = local_addr(&std_listener)?;
-        let listener =
-            tokio::net::TcpListener::from_std(std_listener).map_err(|source| {
-                EmulatorError::Bind { port: addr.port(), source }
-            })?;
+        let listener = tokio::net::TcpListener::from_std(std_listener).map_err(|source| {
+            EmulatorError::Bind {
+                port: addr.port(),
+                source,
+            }
+        })?;
         let (tx, rx) = watch::channel(false);
         let task = tokio::spawn(server::run(
             listener,
@@ -180,20 +186,26 @@ impl EmulatorBuilder {
             .enable_all()
             .build()
             .map_err(EmulatorError::Runtime)?;
+        let listener = {
+            let _entered = runtime.enter();
+            tokio::net::TcpListener::from_std(std_listener).map_err(|source| {
+                EmulatorError::Bind {
+                    port: addr.port(),
+                    source,
+                }
+            })?
+        };
         let (tx, rx) = watch::channel(false);
         let server_shared = shared.clone();
         let thread = std::thread::Builder::new()
             .name("astro-emulator".into())
             .spawn(move || {
-                runtime.block_on(async move {
-                    match tokio::net::TcpListener::from_std(std_listener) {
-                        Ok(listener) => {
-                            server::run(listener, server_shared, rx, Duration::from_millis(500))
-                                .await
-                        }
-                        Err(_) => {}
-                    }
-                });
+                runtime.block_on(server::run(
+                    listener,
+                    server_shared,
+                    rx,
+                    Duration::from_millis(500),
+                ));
                 runtime.shutdown_timeout(Duration::from_millis(500));
             })
             .map_err(EmulatorError::Runtime)?;

@@ -136,9 +136,7 @@ async fn run_command(handle: EmulatorHandle, command: &[String]) -> ExitCode {
     };
     // Ctrl-C reaches the child too (same process group); the emulator keeps serving until
     // the child has exited, so it can finish cleanly.
-    let ignore_interrupts = tokio::spawn(async {
-        while tokio::signal::ctrl_c().await.is_ok() {}
-    });
+    let ignore_interrupts = tokio::spawn(async { while tokio::signal::ctrl_c().await.is_ok() {} });
     let status = child.wait().await;
     ignore_interrupts.abort();
     handle.shutdown().await;

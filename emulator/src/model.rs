@@ -270,10 +270,9 @@ impl Data {
         for (i, u) in seed.users.iter().enumerate() {
             let t = SEED_EPOCH + 3600 * i as i64;
             data.user_counter += 1;
-            let id = u
-                .id
-                .clone()
-                .unwrap_or_else(|| cuid("user", data.user_counter, t));
+            let id =
+                u.id.clone()
+                    .unwrap_or_else(|| cuid("user", data.user_counter, t));
             let user = User {
                 avatar_url: avatar(&id),
                 id,
@@ -675,10 +674,14 @@ impl Data {
     pub fn self_user_json(&self, u: &User) -> Value {
         let mut roles = vec![];
         if let Some(r) = &u.organization_role {
-            roles.push(json!({"role": r, "scope": {"type": "ORGANIZATION", "entityId": self.org.id}}));
+            roles.push(
+                json!({"role": r, "scope": {"type": "ORGANIZATION", "entityId": self.org.id}}),
+            );
         }
         for w in &u.workspace_roles {
-            roles.push(json!({"role": w.role, "scope": {"type": "WORKSPACE", "entityId": w.workspace_id}}));
+            roles.push(
+                json!({"role": w.role, "scope": {"type": "WORKSPACE", "entityId": w.workspace_id}}),
+            );
         }
         for d in &u.deployment_roles {
             roles.push(json!({"role": d.role, "scope": {"type": "DEPLOYMENT", "entityId": d.deployment_id}}));

@@ -258,10 +258,16 @@ impl Seed {
                 return bad(format!("users[{i}].email {:?} appears twice", u.email));
             }
             if !crate::model::ORGANIZATION_ROLES.contains(&u.role.as_str()) {
-                return bad(format!("users[{i}].role {:?} is not an Organization role", u.role));
+                return bad(format!(
+                    "users[{i}].role {:?} is not an Organization role",
+                    u.role
+                ));
             }
             if !crate::model::USER_STATUSES.contains(&u.status.as_str()) {
-                return bad(format!("users[{i}].status {:?} is not a user status", u.status));
+                return bad(format!(
+                    "users[{i}].status {:?} is not a user status",
+                    u.status
+                ));
             }
             for wr in &u.workspace_roles {
                 self.check_workspace_role(wr, &format!("users[{i}]"))?;
@@ -269,7 +275,10 @@ impl Seed {
         }
         for (i, t) in self.teams.iter().enumerate() {
             if !crate::model::ORGANIZATION_ROLES.contains(&t.organization_role.as_str()) {
-                return bad(format!("teams[{i}].organizationRole {:?} is unknown", t.organization_role));
+                return bad(format!(
+                    "teams[{i}].organizationRole {:?} is unknown",
+                    t.organization_role
+                ));
             }
             for m in &t.members {
                 if !seen.contains(&m.to_lowercase()) {

@@ -91,7 +91,10 @@ fn fault_response(kind: &FaultKind, rid: &str) -> Response<Body> {
                     .to_string(),
             );
             let mut r = json_response(status, &err.body(rid));
-            if let Some(v) = retry_after.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+            if let Some(v) = retry_after
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
                 r.headers_mut().insert(header::RETRY_AFTER, v);
             }
             r
@@ -288,9 +291,6 @@ pub async fn run(
         }
     }
     drop(listener);
-    let _ = tokio::time::timeout(grace, async {
-        while conns.join_next().await.is_some() {}
-    })
-    .await;
+    let _ = tokio::time::timeout(grace, async { while conns.join_next().await.is_some() {} }).await;
     conns.abort_all();
 }

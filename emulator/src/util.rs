@@ -47,7 +47,11 @@ fn push_base36(out: &mut String, mut value: u64, width: usize) {
 pub fn cuid(kind: &str, counter: u64, created_at: i64) -> String {
     let mut out = String::with_capacity(25);
     out.push('c');
-    push_base36(&mut out, (created_at.max(0) as u64).wrapping_mul(1000) % 36u64.pow(8), 8);
+    push_base36(
+        &mut out,
+        (created_at.max(0) as u64).wrapping_mul(1000) % 36u64.pow(8),
+        8,
+    );
     push_base36(&mut out, counter % 36u64.pow(6), 6);
     let kind_hash = fnv1a(kind.as_bytes());
     push_base36(&mut out, kind_hash % (36 * 36), 2);
@@ -61,7 +65,8 @@ pub fn cuid(kind: &str, counter: u64, created_at: i64) -> String {
 pub fn is_cuid(s: &str) -> bool {
     s.len() == 25
         && s.starts_with('c')
-        && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
 }
 
 /// Seconds since the Unix epoch, now.
@@ -158,7 +163,9 @@ mod tests {
 
     #[test]
     fn decodes_queries() {
-        let q = parse_query(Some("sorts=username%3Aasc&sorts=id:desc&x=a+b&bad=%zz&end=%4"));
+        let q = parse_query(Some(
+            "sorts=username%3Aasc&sorts=id:desc&x=a+b&bad=%zz&end=%4",
+        ));
         assert_eq!(q[0], ("sorts".into(), "username:asc".into()));
         assert_eq!(q[1], ("sorts".into(), "id:desc".into()));
         assert_eq!(q[2], ("x".into(), "a b".into()));

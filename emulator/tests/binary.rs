@@ -50,12 +50,18 @@ fn prints_the_export_lines_and_serves_until_terminated() {
         .trim_end()
         .strip_prefix("export ASTRO_API_TOKEN=")
         .unwrap_or_else(|| panic!("second line: {token_line:?}"));
-    assert!(url.starts_with("http://127.0.0.1:") && url.ends_with("/v1"), "{url}");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/v1"),
+        "{url}"
+    );
     assert_eq!(token.split('.').count(), 3);
     let mut stderr = BufReader::new(running.child.stderr.take().unwrap());
     let mut human = String::new();
     stderr.read_line(&mut human).unwrap();
-    assert!(human.contains("listening") && human.contains("Ctrl-C"), "{human}");
+    assert!(
+        human.contains("listening") && human.contains("Ctrl-C"),
+        "{human}"
+    );
 
     let addr = url
         .trim_start_matches("http://")
@@ -63,7 +69,9 @@ fn prints_the_export_lines_and_serves_until_terminated() {
         .to_string();
     let out = http(
         &addr,
-        &format!("GET /v1/users/self HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"),
+        &format!(
+            "GET /v1/users/self HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+        ),
     );
     assert!(out.starts_with("HTTP/1.1 200"), "{out}");
     assert!(out.contains("ada@example.com"));
@@ -71,16 +79,24 @@ fn prints_the_export_lines_and_serves_until_terminated() {
     let fault = r#"{"kind":"status","status":503,"retryAfter":"1","path":"/v1/users/self"}"#;
     let out = http(
         &addr,
-        &format!("POST /_emulator/faults HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{fault}", fault.len()),
+        &format!(
+            "POST /_emulator/faults HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{fault}",
+            fault.len()
+        ),
     );
     assert!(out.starts_with("HTTP/1.1 204"), "{out}");
     let out = http(
         &addr,
-        &format!("GET /v1/users/self HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"),
+        &format!(
+            "GET /v1/users/self HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+        ),
     );
     assert!(out.starts_with("HTTP/1.1 503"), "{out}");
     assert!(out.to_ascii_lowercase().contains("retry-after: 1"), "{out}");
-    let out = http(&addr, "GET /_emulator/requests HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let out = http(
+        &addr,
+        "GET /_emulator/requests HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
     let body = out.split("\r\n\r\n").nth(1).unwrap();
     let log: serde_json::Value = serde_json::from_str(body).unwrap();
     let statuses: Vec<u64> = log["requests"]
@@ -94,7 +110,10 @@ fn prints_the_export_lines_and_serves_until_terminated() {
     let opts = r#"{"expiresAt":1}"#;
     let out = http(
         &addr,
-        &format!("POST /_emulator/tokens HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{opts}", opts.len()),
+        &format!(
+            "POST /_emulator/tokens HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{opts}",
+            opts.len()
+        ),
     );
     let body = out.split("\r\n\r\n").nth(1).unwrap();
     let expired = serde_json::from_str::<serde_json::Value>(body).unwrap()["token"]
@@ -103,22 +122,36 @@ fn prints_the_export_lines_and_serves_until_terminated() {
         .to_string();
     let out = http(
         &addr,
-        &format!("GET /v1/users/self HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {expired}\r\nConnection: close\r\n\r\n"),
+        &format!(
+            "GET /v1/users/self HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {expired}\r\nConnection: close\r\n\r\n"
+        ),
     );
     assert!(out.starts_with("HTTP/1.1 401"), "{out}");
-    let out = http(&addr, "DELETE /_emulator/requests HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let out = http(
+        &addr,
+        "DELETE /_emulator/requests HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
     assert!(out.starts_with("HTTP/1.1 204"), "{out}");
 
     // SIGTERM stops it gracefully with exit 0.
     let pid = running.child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let started = Instant::now();
     loop {
         if let Some(status) = running.child.try_wait().unwrap() {
             assert!(status.success(), "{status:?}");
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "did not stop on SIGTERM");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "did not stop on SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -137,7 +170,10 @@ fn bad_flags_and_seed_files_exit_2_with_one_line() {
     assert_one_line_exit_2(&["--bogus"], "--bogus");
     assert_one_line_exit_2(&["--users", "many"], "many");
     assert_one_line_exit_2(&["--port", "70000"], "70000");
-    assert_one_line_exit_2(&["--seed", "/nonexistent/seed.yaml"], "/nonexistent/seed.yaml");
+    assert_one_line_exit_2(
+        &["--seed", "/nonexistent/seed.yaml"],
+        "/nonexistent/seed.yaml",
+    );
     let bad = std::env::temp_dir().join(format!("astro-emulator-bad-{}.json", std::process::id()));
     std::fs::write(&bad, r#"{"organization":{"name":"X"},"users":[{"email":"a@b.test","fullName":"A","role":"KING"}]}"#).unwrap();
     assert_one_line_exit_2(&["--seed", bad.to_str().unwrap()], "KING");
@@ -158,7 +194,11 @@ fn exec_mode_passes_the_environment_and_the_exit_code() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(7));
-    assert!(out.stdout.is_empty(), "{:?}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     // The child's own output goes through; success is 0.
     let out = Command::new(BIN)
         .args(["--", "sh", "-c", "echo child-says-hi"])

@@ -16,7 +16,10 @@ use serde_json::{Value, json};
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/astro-v1.0.openapi.yml");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/openapi/astro-v1.0.openapi.yml"
+        );
         let text = std::fs::read_to_string(path).expect("spec readable");
         let mut doc: Value = serde_saphyr::from_str(&text).expect("spec parses");
         fix_nullable(&mut doc);
@@ -93,9 +96,15 @@ fn violations(path: &str, method: &str, status: u16, body: &Value) -> Vec<String
     let op = &doc["paths"][path][method];
     assert!(op.is_object(), "the spec has no {method} {path}");
     let response = &op["responses"][status.to_string()];
-    assert!(response.is_object(), "the spec has no {status} for {method} {path}");
+    assert!(
+        response.is_object(),
+        "the spec has no {status} for {method} {path}"
+    );
     let schema = &response["content"]["application/json"]["schema"];
-    assert!(schema.is_object(), "no JSON schema for {status} of {method} {path}");
+    assert!(
+        schema.is_object(),
+        "no JSON schema for {status} of {method} {path}"
+    );
     let pointer = format!(
         "#/paths/{}/{method}/responses/{status}/content/{}/schema",
         escape(path),
@@ -165,23 +174,35 @@ async fn every_operation_matches_the_spec() {
     assert_conforms(&get(c.org("")).await, ORG, "get");
     assert_conforms(&get(c.org("?isLookUpOnly=maybe")).await, ORG, "get");
     assert_conforms(
-        &c.call_with(Method::GET, &c.org(""), Some("x.y.z"), None).await,
-        ORG,
-        "get",
-    );
-    assert_conforms(
-        &c.call_with(Method::GET, &c.org(""), Some(&other_org), None).await,
-        ORG,
-        "get",
-    );
-    assert_conforms(
-        &c.call_with(Method::GET, "/organizations/cotherorg0000000000000000", Some(&other_org), None)
+        &c.call_with(Method::GET, &c.org(""), Some("x.y.z"), None)
             .await,
         ORG,
         "get",
     );
+    assert_conforms(
+        &c.call_with(Method::GET, &c.org(""), Some(&other_org), None)
+            .await,
+        ORG,
+        "get",
+    );
+    assert_conforms(
+        &c.call_with(
+            Method::GET,
+            "/organizations/cotherorg0000000000000000",
+            Some(&other_org),
+            None,
+        )
+        .await,
+        ORG,
+        "get",
+    );
     // ListUsers
-    for q in ["", "?limit=1000", "?sorts=username:desc&limit=2", "?offset=99"] {
+    for q in [
+        "",
+        "?limit=1000",
+        "?sorts=username:desc&limit=2",
+        "?offset=99",
+    ] {
         let r = get(c.org(&format!("/users{q}"))).await;
         assert_eq!(r.status, 200);
         assert_conforms(&r, USERS, "get");
@@ -196,7 +217,8 @@ async fn every_operation_matches_the_spec() {
         "get",
     );
     assert_conforms(
-        &c.call_with(Method::GET, &c.org("/users"), Some(&other_org), None).await,
+        &c.call_with(Method::GET, &c.org("/users"), Some(&other_org), None)
+            .await,
         USERS,
         "get",
     );
@@ -209,7 +231,9 @@ async fn every_operation_matches_the_spec() {
     assert_conforms(&r, USER, "get");
     // UpdateUserRoles
     let roles = c.org(&format!("/users/{}/roles", grace.id));
-    let r = c.post(&roles, r#"{"organizationRole":"ORGANIZATION_OWNER"}"#).await;
+    let r = c
+        .post(&roles, r#"{"organizationRole":"ORGANIZATION_OWNER"}"#)
+        .await;
     assert_eq!(r.status, 200);
     assert_conforms(&r, ROLES, "post");
     let r = c
@@ -217,20 +241,34 @@ async fn every_operation_matches_the_spec() {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_conforms(&r, ROLES, "post");
-    assert_conforms(&get(c.org(&format!("/users/{}", grace.id))).await, USER, "get");
-    for bad in [r#"{"organizationRole":"X"}"#, r#"{"workspaceRoles":[]}"#, "[]"] {
+    assert_conforms(
+        &get(c.org(&format!("/users/{}", grace.id))).await,
+        USER,
+        "get",
+    );
+    for bad in [
+        r#"{"organizationRole":"X"}"#,
+        r#"{"workspaceRoles":[]}"#,
+        "[]",
+    ] {
         let r = c.post(&roles, bad).await;
         assert_eq!(r.status, 400);
         assert_conforms(&r, ROLES, "post");
     }
     let r = c
-        .post(&c.org("/users/cnosuchuser00000000000000/roles"), r#"{"organizationRole":"ORGANIZATION_MEMBER"}"#)
+        .post(
+            &c.org("/users/cnosuchuser00000000000000/roles"),
+            r#"{"organizationRole":"ORGANIZATION_MEMBER"}"#,
+        )
         .await;
     assert_eq!(r.status, 404);
     assert_conforms(&r, ROLES, "post");
     // CreateUserInvite
     let r = c
-        .post(&c.org("/invites"), r#"{"inviteeEmail":"someone@example.com","role":"ORGANIZATION_MEMBER"}"#)
+        .post(
+            &c.org("/invites"),
+            r#"{"inviteeEmail":"someone@example.com","role":"ORGANIZATION_MEMBER"}"#,
+        )
         .await;
     assert_eq!(r.status, 200);
     assert_conforms(&r, INVITES, "post");
@@ -264,8 +302,16 @@ async fn every_operation_matches_the_spec() {
     let r = get(c.org("/workspaces")).await;
     assert_conforms(&r, WORKSPACES, "get");
     let ws = r.json["workspaces"][0]["id"].as_str().unwrap().to_string();
-    assert_conforms(&get(c.org("/workspaces?sorts=bad")).await, WORKSPACES, "get");
-    assert_conforms(&get(c.org(&format!("/workspaces/{ws}"))).await, WORKSPACE, "get");
+    assert_conforms(
+        &get(c.org("/workspaces?sorts=bad")).await,
+        WORKSPACES,
+        "get",
+    );
+    assert_conforms(
+        &get(c.org(&format!("/workspaces/{ws}"))).await,
+        WORKSPACE,
+        "get",
+    );
     assert_conforms(&get(c.org("/workspaces/cnope")).await, WORKSPACE, "get");
     // Teams
     let r = get(c.org("/teams")).await;
@@ -280,7 +326,11 @@ async fn every_operation_matches_the_spec() {
         SELF,
         "get",
     );
-    assert_conforms(&get("/users/self?createIfNotExist=perhaps".into()).await, SELF, "get");
+    assert_conforms(
+        &get("/users/self?createIfNotExist=perhaps".into()).await,
+        SELF,
+        "get",
+    );
 }
 
 #[tokio::test]
@@ -295,8 +345,15 @@ async fn error_bodies_of_405_and_404_use_the_error_schema() {
         .build(&root)
         .unwrap();
     for r in [
-        c.call_with(Method::PATCH, &c.org("/users/x/roles"), Some(&c.token), None).await,
-        c.call_with(Method::GET, "/nowhere", Some(&c.token), None).await,
+        c.call_with(
+            Method::PATCH,
+            &c.org("/users/x/roles"),
+            Some(&c.token),
+            None,
+        )
+        .await,
+        c.call_with(Method::GET, "/nowhere", Some(&c.token), None)
+            .await,
     ] {
         assert!(validator.is_valid(&r.json), "{}", r.text);
     }

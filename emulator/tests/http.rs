@@ -74,7 +74,11 @@ async fn organizations_list_and_get() {
     assert!(is_cuid(&org_id), "{org_id}");
     let r = c.get("/organizations").await;
     assert_eq!(r.status, 200);
-    assert!(r.header("content-type").unwrap().contains("application/json"));
+    assert!(
+        r.header("content-type")
+            .unwrap()
+            .contains("application/json")
+    );
     assert!(r.header("x-request-id").is_some());
     assert_eq!(r.json["totalCount"], 1);
     assert_eq!(r.json["limit"], 20);
@@ -104,7 +108,10 @@ async fn seed_users_in_creation_order() {
     assert_eq!(r.status, 200);
     assert_eq!(r.json["totalCount"], 6);
     let users = r.json["users"].as_array().unwrap();
-    let names: Vec<&str> = users.iter().map(|u| u["username"].as_str().unwrap()).collect();
+    let names: Vec<&str> = users
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
     assert_eq!(names, SEED_EMAILS);
     let expected = [
         ("Ada Lovelace", "ORGANIZATION_OWNER", "ACTIVE"),
@@ -121,7 +128,10 @@ async fn seed_users_in_creation_order() {
         assert!(is_cuid(u["id"].as_str().unwrap()));
         let created = u["createdAt"].as_str().unwrap();
         assert!(is_timestamp(created), "{created}");
-        assert_eq!(unix_of(created), unix_of("2024-01-15T09:00:00Z") + 3600 * i as i64);
+        assert_eq!(
+            unix_of(created),
+            unix_of("2024-01-15T09:00:00Z") + 3600 * i as i64
+        );
         assert!(is_timestamp(u["updatedAt"].as_str().unwrap()));
         for key in ["workspaceRoles", "deploymentRoles", "dagRoles"] {
             assert!(u[key].is_array(), "{key} must be an array");
@@ -143,7 +153,10 @@ async fn get_user_and_not_found() {
     let grace = c.emu.user("GRACE@example.com").unwrap();
     assert_eq!(grace.email, "grace@example.com");
     assert_eq!(grace.full_name, "Grace Hopper");
-    assert_eq!(grace.organization_role.as_deref(), Some("ORGANIZATION_MEMBER"));
+    assert_eq!(
+        grace.organization_role.as_deref(),
+        Some("ORGANIZATION_MEMBER")
+    );
     assert_eq!(grace.status, "ACTIVE");
     let r = c.get(&c.org(&format!("/users/{}", grace.id))).await;
     assert_eq!(r.status, 200);
@@ -250,7 +263,9 @@ async fn pagination_edges() {
     // Pages tile the whole list without gaps or repeats.
     let mut seen = std::collections::HashSet::new();
     for offset in (0..total).step_by(400) {
-        let r = c.get(&c.org(&format!("/users?limit=400&offset={offset}"))).await;
+        let r = c
+            .get(&c.org(&format!("/users?limit=400&offset={offset}")))
+            .await;
         for u in r.json["users"].as_array().unwrap() {
             assert!(seen.insert(u["id"].as_str().unwrap().to_string()));
         }
@@ -277,7 +292,10 @@ async fn sorts_and_filters() {
     desc.reverse();
     assert_eq!(desc, asc);
     assert_eq!(c.usernames("?sorts=username%3Aasc").await, asc);
-    assert_eq!(c.usernames("?sorts=username%3aasc&limit=2&offset=1").await, asc[1..3]);
+    assert_eq!(
+        c.usernames("?sorts=username%3aasc&limit=2&offset=1").await,
+        asc[1..3]
+    );
     // createdAt desc is reverse creation order.
     let mut created = c.usernames("?sorts=createdAt:desc").await;
     created.reverse();
@@ -289,7 +307,10 @@ async fn sorts_and_filters() {
     assert_eq!(r[0], "ada@example.com");
     assert_eq!(r[1], "alan@example.com");
     for bad in ["email:asc", "username", "username:up", "username:ASC"] {
-        assert_field_error(&c.get(&c.org(&format!("/users?sorts={bad}"))).await, "sorts");
+        assert_field_error(
+            &c.get(&c.org(&format!("/users?sorts={bad}"))).await,
+            "sorts",
+        );
     }
     // Workspace filter: only grace has a role in the first Workspace.
     let ws = c.get(&c.org("/workspaces?sorts=createdAt:asc")).await.json["workspaces"][0]["id"]
@@ -299,7 +320,9 @@ async fn sorts_and_filters() {
     let r = c.get(&c.org(&format!("/users?workspaceId={ws}"))).await;
     assert_eq!(r.json["totalCount"], 1);
     assert_eq!(r.json["users"][0]["username"], "grace@example.com");
-    let r = c.get(&c.org(&format!("/users?workspaceId={ws}&offset=1"))).await;
+    let r = c
+        .get(&c.org(&format!("/users?workspaceId={ws}&offset=1")))
+        .await;
     assert_eq!(r.json["totalCount"], 1);
     assert_eq!(r.json["users"], json!([]));
     let r = c.get(&c.org("/users?workspaceId=cnosuchworkspace")).await;
@@ -327,28 +350,48 @@ async fn update_roles_replace_and_omit() {
     let grace = c.emu.user("grace@example.com").unwrap();
     let path = c.org(&format!("/users/{}/roles", grace.id));
     // Organization role only: Workspace roles are left unchanged.
-    let r = c.post(&path, r#"{"organizationRole":"ORGANIZATION_OWNER"}"#).await;
+    let r = c
+        .post(&path, r#"{"organizationRole":"ORGANIZATION_OWNER"}"#)
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let obj = r.json.as_object().unwrap();
-    for key in ["organizationRole", "workspaceRoles", "deploymentRoles", "dagRoles"] {
+    for key in [
+        "organizationRole",
+        "workspaceRoles",
+        "deploymentRoles",
+        "dagRoles",
+    ] {
         assert!(obj.contains_key(key), "{key} missing: {}", r.text);
     }
     assert_eq!(r.json["organizationRole"], "ORGANIZATION_OWNER");
     assert_eq!(r.json["workspaceRoles"][0]["role"], "WORKSPACE_OWNER");
     assert_eq!(
-        c.emu.user("grace@example.com").unwrap().organization_role.as_deref(),
+        c.emu
+            .user("grace@example.com")
+            .unwrap()
+            .organization_role
+            .as_deref(),
         Some("ORGANIZATION_OWNER")
     );
-    let ws = r.json["workspaceRoles"][0]["workspaceId"].as_str().unwrap().to_string();
+    let ws = r.json["workspaceRoles"][0]["workspaceId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // A present list replaces the whole set.
     let body = json!({"organizationRole": "ORGANIZATION_MEMBER",
         "workspaceRoles": [{"workspaceId": ws, "role": "WORKSPACE_ACCESSOR"}]});
     let r = c.post(&path, &body.to_string()).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.json["workspaceRoles"], json!([{"workspaceId": ws, "role": "WORKSPACE_ACCESSOR"}]));
+    assert_eq!(
+        r.json["workspaceRoles"],
+        json!([{"workspaceId": ws, "role": "WORKSPACE_ACCESSOR"}])
+    );
     // dagRoles alone (no organizationRole needed) replaces only dagRoles.
     let r = c
-        .post(&path, r#"{"dagRoles":[{"deploymentId":"cdep","dagId":"etl","role":"DAG_VIEWER"}]}"#)
+        .post(
+            &path,
+            r#"{"dagRoles":[{"deploymentId":"cdep","dagId":"etl","role":"DAG_VIEWER"}]}"#,
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["dagRoles"][0]["dagId"], "etl");
@@ -356,7 +399,10 @@ async fn update_roles_replace_and_omit() {
     assert_eq!(r.json["organizationRole"], "ORGANIZATION_MEMBER");
     // [] clears.
     let r = c
-        .post(&path, r#"{"organizationRole":"ORGANIZATION_MEMBER","workspaceRoles":[]}"#)
+        .post(
+            &path,
+            r#"{"organizationRole":"ORGANIZATION_MEMBER","workspaceRoles":[]}"#,
+        )
         .await;
     assert_eq!(r.json["workspaceRoles"], json!([]));
     assert_eq!(r.json["dagRoles"].as_array().unwrap().len(), 1);
@@ -372,10 +418,14 @@ async fn update_roles_errors() {
     let grace = c.emu.user("grace@example.com").unwrap();
     let path = c.org(&format!("/users/{}/roles", grace.id));
     assert_field_error(
-        &c.post(&path, r#"{"organizationRole":"ORGANIZATION_GOD"}"#).await,
+        &c.post(&path, r#"{"organizationRole":"ORGANIZATION_GOD"}"#)
+            .await,
         "organizationRole",
     );
-    assert_field_error(&c.post(&path, r#"{"organizationRole":7}"#).await, "organizationRole");
+    assert_field_error(
+        &c.post(&path, r#"{"organizationRole":7}"#).await,
+        "organizationRole",
+    );
     let ws_only = r#"{"workspaceRoles":[]}"#;
     assert_field_error(&c.post(&path, ws_only).await, "organizationRole");
     let dep_only = r#"{"deploymentRoles":[{"deploymentId":"d","role":"DEPLOYMENT_ADMIN"}]}"#;
@@ -388,16 +438,26 @@ async fn update_roles_errors() {
         .await;
     assert_field_error(&r, "workspaceRoles[0].workspaceId");
     let r = c
-        .post(&path, r#"{"organizationRole":"ORGANIZATION_MEMBER","workspaceRoles":"x"}"#)
+        .post(
+            &path,
+            r#"{"organizationRole":"ORGANIZATION_MEMBER","workspaceRoles":"x"}"#,
+        )
         .await;
     assert_field_error(&r, "workspaceRoles");
     // Nothing changed by the refused bodies.
     assert_eq!(
-        c.emu.user("grace@example.com").unwrap().organization_role.as_deref(),
+        c.emu
+            .user("grace@example.com")
+            .unwrap()
+            .organization_role
+            .as_deref(),
         Some("ORGANIZATION_MEMBER")
     );
     let r = c
-        .post(&c.org("/users/cnosuchuser00000000000000/roles"), r#"{"organizationRole":"ORGANIZATION_MEMBER"}"#)
+        .post(
+            &c.org("/users/cnosuchuser00000000000000/roles"),
+            r#"{"organizationRole":"ORGANIZATION_MEMBER"}"#,
+        )
         .await;
     assert_error(&r, 404);
 }
@@ -410,7 +470,10 @@ async fn invite_then_list_then_delete() {
     let c = Ctx::new().await;
     let before = now_unix();
     let r = c
-        .post(&c.org("/invites"), r#"{"inviteeEmail":"new.person@example.com","role":"ORGANIZATION_BILLING_ADMIN"}"#)
+        .post(
+            &c.org("/invites"),
+            r#"{"inviteeEmail":"new.person@example.com","role":"ORGANIZATION_BILLING_ADMIN"}"#,
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let invite = r.json.clone();
@@ -434,12 +497,21 @@ async fn invite_then_list_then_delete() {
     assert_eq!(last["status"], "PENDING");
     assert_eq!(last["organizationRole"], "ORGANIZATION_BILLING_ADMIN");
     assert_eq!(last["id"], user_id.as_str());
-    assert_eq!(c.emu.user("NEW.person@example.com").unwrap().status, "PENDING");
+    assert_eq!(
+        c.emu.user("NEW.person@example.com").unwrap().status,
+        "PENDING"
+    );
     // Inviting again, in any case, is refused.
     let r = c
-        .post(&c.org("/invites"), r#"{"inviteeEmail":"New.Person@example.com","role":"ORGANIZATION_MEMBER"}"#)
+        .post(
+            &c.org("/invites"),
+            r#"{"inviteeEmail":"New.Person@example.com","role":"ORGANIZATION_MEMBER"}"#,
+        )
         .await;
-    assert_eq!(assert_error(&r, 400), "Invitee has existing role in organization");
+    assert_eq!(
+        assert_error(&r, 400),
+        "Invitee has existing role in organization"
+    );
     // Delete: 204, empty body; the PENDING user is gone.
     let r = c.delete(&c.org(&format!("/invites/{invite_id}"))).await;
     assert_eq!(r.status, 204);
@@ -448,35 +520,65 @@ async fn invite_then_list_then_delete() {
     assert_eq!(c.get(&c.org("/users")).await.json["totalCount"], 6);
     assert_error(&c.get(&c.org(&format!("/users/{user_id}"))).await, 404);
     // Unknown (or already deleted) invite: 404.
-    assert_error(&c.delete(&c.org(&format!("/invites/{invite_id}"))).await, 404);
+    assert_error(
+        &c.delete(&c.org(&format!("/invites/{invite_id}"))).await,
+        404,
+    );
     // The remaining users still resolve by ID (the index was rebuilt).
     let edsger = c.emu.user("edsger@example.com").unwrap();
-    assert_eq!(c.get(&c.org(&format!("/users/{}", edsger.id))).await.status, 200);
+    assert_eq!(
+        c.get(&c.org(&format!("/users/{}", edsger.id))).await.status,
+        200
+    );
 }
 
 #[tokio::test]
 async fn invite_errors() {
     let c = Ctx::new().await;
     let path = c.org("/invites");
-    for email in ["\"not-an-email\"", "\"a@b\"", "\"two words@example.com\"", "5", "\"\""] {
+    for email in [
+        "\"not-an-email\"",
+        "\"a@b\"",
+        "\"two words@example.com\"",
+        "5",
+        "\"\"",
+    ] {
         let body = format!(r#"{{"inviteeEmail":{email},"role":"ORGANIZATION_MEMBER"}}"#);
         assert_field_error(&c.post(&path, &body).await, "inviteeEmail");
     }
-    assert_field_error(&c.post(&path, r#"{"role":"ORGANIZATION_MEMBER"}"#).await, "inviteeEmail");
-    for role in ["\"WORKSPACE_OWNER\"", "\"organization_member\"", "null", "1"] {
+    assert_field_error(
+        &c.post(&path, r#"{"role":"ORGANIZATION_MEMBER"}"#).await,
+        "inviteeEmail",
+    );
+    for role in [
+        "\"WORKSPACE_OWNER\"",
+        "\"organization_member\"",
+        "null",
+        "1",
+    ] {
         let body = format!(r#"{{"inviteeEmail":"x@example.com","role":{role}}}"#);
         assert_field_error(&c.post(&path, &body).await, "role");
     }
     assert_field_error(&c.post(&path, "[1]").await, "body");
     assert_field_error(&c.post(&path, "{").await, "body");
     // Existing members, case-insensitively, including the mixed-case seed email and PENDING.
-    for email in ["katherine.johnson@example.com", "ADA@EXAMPLE.COM", "barbara@example.com"] {
+    for email in [
+        "katherine.johnson@example.com",
+        "ADA@EXAMPLE.COM",
+        "barbara@example.com",
+    ] {
         let body = format!(r#"{{"inviteeEmail":"{email}","role":"ORGANIZATION_MEMBER"}}"#);
         let r = c.post(&path, &body).await;
-        assert_eq!(assert_error(&r, 400), "Invitee has existing role in organization");
+        assert_eq!(
+            assert_error(&r, 400),
+            "Invitee has existing role in organization"
+        );
     }
     assert_eq!(c.emu.user_count(), 6);
-    assert_error(&c.delete(&c.org("/invites/cnosuchinvite000000000000")).await, 404);
+    assert_error(
+        &c.delete(&c.org("/invites/cnosuchinvite000000000000")).await,
+        404,
+    );
 }
 
 // ----------------------------------------------------------------------------------------
@@ -497,7 +599,9 @@ async fn auth_errors() {
         .unwrap();
     assert_eq!(basic.status(), 401);
     for malformed in ["abc", "a.b.c", "", "x.y"] {
-        let r = c.call_with(Method::GET, &users, Some(malformed), None).await;
+        let r = c
+            .call_with(Method::GET, &users, Some(malformed), None)
+            .await;
         assert_error(&r, 401);
     }
     // Well-formed but never minted by this emulator.
@@ -506,7 +610,10 @@ async fn auth_errors() {
         subject: Some("someone-else".into()),
         ..Default::default()
     });
-    assert_error(&c.call_with(Method::GET, &users, Some(&foreign), None).await, 401);
+    assert_error(
+        &c.call_with(Method::GET, &users, Some(&foreign), None).await,
+        401,
+    );
     // Expired.
     let expired = c.emu.mint_token(TokenOptions {
         expires_at: Some(now_unix() - 60),
@@ -519,24 +626,45 @@ async fn auth_errors() {
         expires_at: Some(now_unix() + 3600),
         ..Default::default()
     });
-    assert_eq!(c.call_with(Method::GET, &users, Some(&later), None).await.status, 200);
+    assert_eq!(
+        c.call_with(Method::GET, &users, Some(&later), None)
+            .await
+            .status,
+        200
+    );
     // Another Organization: 403 on this one, and ListOrganizations shows none.
     let elsewhere = c.emu.mint_token(TokenOptions {
         organization_id: Some("cotherorg0000000000000000".into()),
         ..Default::default()
     });
-    assert_error(&c.call_with(Method::GET, &users, Some(&elsewhere), None).await, 403);
+    assert_error(
+        &c.call_with(Method::GET, &users, Some(&elsewhere), None)
+            .await,
+        403,
+    );
     let r = c
-        .call_with(Method::POST, &c.org("/invites"), Some(&elsewhere), Some(r#"{"inviteeEmail":"z@example.com","role":"ORGANIZATION_MEMBER"}"#))
+        .call_with(
+            Method::POST,
+            &c.org("/invites"),
+            Some(&elsewhere),
+            Some(r#"{"inviteeEmail":"z@example.com","role":"ORGANIZATION_MEMBER"}"#),
+        )
         .await;
     assert_error(&r, 403);
-    let r = c.call_with(Method::GET, "/organizations", Some(&elsewhere), None).await;
+    let r = c
+        .call_with(Method::GET, "/organizations", Some(&elsewhere), None)
+        .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json["organizations"], json!([]));
     assert_eq!(r.json["totalCount"], 0);
     // Its own (nonexistent) Organization: covered but not found.
     let r = c
-        .call_with(Method::GET, "/organizations/cotherorg0000000000000000/users", Some(&elsewhere), None)
+        .call_with(
+            Method::GET,
+            "/organizations/cotherorg0000000000000000/users",
+            Some(&elsewhere),
+            None,
+        )
         .await;
     assert_error(&r, 404);
     // A Workspace-scoped token for this Organization works and carries the permission.
@@ -552,14 +680,29 @@ async fn auth_errors() {
             .unwrap(),
     )
     .unwrap();
-    assert!(claims["permissions"]
-        .as_array()
-        .unwrap()
-        .contains(&json!(format!("organizationId:{}", c.emu.organization_id()))));
-    assert!(claims["permissions"].as_array().unwrap().contains(&json!("workspaceId:cws")));
+    assert!(
+        claims["permissions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(format!(
+                "organizationId:{}",
+                c.emu.organization_id()
+            )))
+    );
+    assert!(
+        claims["permissions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("workspaceId:cws"))
+    );
     assert!(claims.get("exp").is_none());
     assert!(claims["sub"].is_string() && claims["iat"].is_i64());
-    assert_eq!(c.call_with(Method::GET, &users, Some(&ws_token), None).await.status, 200);
+    assert_eq!(
+        c.call_with(Method::GET, &users, Some(&ws_token), None)
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -575,7 +718,11 @@ async fn unknown_paths_and_methods() {
     }
     // The refused PATCH changed nothing.
     assert_eq!(
-        c.emu.user("grace@example.com").unwrap().organization_role.as_deref(),
+        c.emu
+            .user("grace@example.com")
+            .unwrap()
+            .organization_role
+            .as_deref(),
         Some("ORGANIZATION_MEMBER")
     );
     let user = c.org(&format!("/users/{}", grace.id));
@@ -592,10 +739,20 @@ async fn unknown_paths_and_methods() {
         assert_error(&c.call_with(m, &path, Some(&c.token), None).await, 405);
     }
     // Operations of the API that the emulator does not implement: 501.
-    let r = c.call_with(Method::POST, &c.org(""), Some(&c.token), Some("{}")).await;
+    let r = c
+        .call_with(Method::POST, &c.org(""), Some(&c.token), Some("{}"))
+        .await;
     assert_error(&r, 501);
-    for path in ["/nope", "/organizations/x/y/z", "/organizations/x/users/y/roles/z", "/users"] {
-        assert_error(&c.call_with(Method::GET, path, Some(&c.token), None).await, 404);
+    for path in [
+        "/nope",
+        "/organizations/x/y/z",
+        "/organizations/x/users/y/roles/z",
+        "/users",
+    ] {
+        assert_error(
+            &c.call_with(Method::GET, path, Some(&c.token), None).await,
+            404,
+        );
     }
     let r = c
         .client
@@ -662,7 +819,8 @@ async fn fault_non_json_and_raw_body() {
 #[tokio::test]
 async fn fault_truncated_body() {
     let c = Ctx::new().await;
-    c.emu.inject(Fault::new(FaultKind::Truncated).path("/v1/organizations/*/users"));
+    c.emu
+        .inject(Fault::new(FaultKind::Truncated).path("/v1/organizations/*/users"));
     let resp = c
         .client
         .get(c.url(&c.org("/users")))
@@ -672,7 +830,10 @@ async fn fault_truncated_body() {
         .expect("headers arrive");
     assert_eq!(resp.status(), 200);
     assert!(resp.content_length().unwrap_or(0) > 100);
-    assert!(resp.text().await.is_err(), "a truncated body must fail to read");
+    assert!(
+        resp.text().await.is_err(),
+        "a truncated body must fail to read"
+    );
     assert_eq!(c.emu.requests().last().unwrap().status, 200);
     assert_eq!(c.get(&c.org("/users")).await.status, 200);
 }
@@ -680,7 +841,8 @@ async fn fault_truncated_body() {
 #[tokio::test]
 async fn fault_dropped_connection_gives_no_response() {
     let c = Ctx::new().await;
-    c.emu.inject(Fault::new(FaultKind::DropConnection).method("POST"));
+    c.emu
+        .inject(Fault::new(FaultKind::DropConnection).method("POST"));
     let grace = c.emu.user("grace@example.com").unwrap();
     let err = c
         .client
@@ -696,7 +858,11 @@ async fn fault_dropped_connection_gives_no_response() {
     assert_eq!(last.method, "POST");
     assert_eq!(last.status, 0);
     assert_eq!(
-        c.emu.user("grace@example.com").unwrap().organization_role.as_deref(),
+        c.emu
+            .user("grace@example.com")
+            .unwrap()
+            .organization_role
+            .as_deref(),
         Some("ORGANIZATION_MEMBER")
     );
     // A raw socket sees the connection closed with zero bytes.
@@ -706,7 +872,8 @@ async fn fault_dropped_connection_gives_no_response() {
         move || {
             use std::io::{Read, Write};
             let mut s = std::net::TcpStream::connect(addr).unwrap();
-            s.write_all(b"GET /v1/users/self HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            s.write_all(b"GET /v1/users/self HTTP/1.1\r\nHost: x\r\n\r\n")
+                .unwrap();
             let mut buf = Vec::new();
             let _ = s.read_to_end(&mut buf);
             buf
@@ -720,7 +887,8 @@ async fn fault_dropped_connection_gives_no_response() {
 #[tokio::test]
 async fn fault_hang_never_answers() {
     let c = Ctx::new().await;
-    c.emu.inject(Fault::new(FaultKind::Hang).path("/v1/users/self"));
+    c.emu
+        .inject(Fault::new(FaultKind::Hang).path("/v1/users/self"));
     let started = Instant::now();
     let err = c
         .client
@@ -776,11 +944,18 @@ async fn request_log_fields() {
     assert_eq!(r.body.as_deref(), Some(body));
     assert_eq!(r.authorization, Some(format!("Bearer {}", c.token)));
     assert_eq!(r.user_agent.as_deref(), Some("astro-emulator-tests/1"));
-    assert!(r.headers.iter().any(|(k, v)| k == "content-type" && v == "application/json"));
+    assert!(
+        r.headers
+            .iter()
+            .any(|(k, v)| k == "content-type" && v == "application/json")
+    );
     assert_eq!(r.status, 200);
     assert!(r.started_at >= t0 - Duration::from_secs(1));
     assert!(r.finished_at >= r.started_at);
-    assert_eq!(log[1].query.as_deref(), Some("limit=5&sorts=username%3Aasc"));
+    assert_eq!(
+        log[1].query.as_deref(),
+        Some("limit=5&sorts=username%3Aasc")
+    );
     assert_eq!(log[1].body, None);
     assert_eq!(log[2].authorization, None);
     assert_eq!(log[2].status, 401);
@@ -799,14 +974,23 @@ async fn concurrent_requests_and_max_in_flight() {
         let url = c.url(&c.org("/users"));
         let token = c.token.clone();
         tasks.push(tokio::spawn(async move {
-            client.get(url).bearer_auth(token).send().await.unwrap().status()
+            client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
         }));
     }
     for t in tasks {
         assert_eq!(t.await.unwrap(), 200);
     }
     let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_millis(1800), "requests were serialized: {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_millis(1800),
+        "requests were serialized: {elapsed:?}"
+    );
     assert_eq!(c.emu.max_in_flight(), 8);
     assert_eq!(c.emu.requests().len(), 8);
 }
@@ -871,10 +1055,21 @@ async fn seed_files_json_and_yaml() {
     assert_eq!(r.json["name"], "Acme");
     assert_eq!(
         c.usernames("").await,
-        ["boss@acme.test", "new@acme.test", "user000001@example.com", "user000002@example.com"]
+        [
+            "boss@acme.test",
+            "new@acme.test",
+            "user000001@example.com",
+            "user000002@example.com"
+        ]
     );
-    assert_eq!(c.get("/users/self").await.json["username"], "boss@acme.test");
-    assert_eq!(c.get(&c.org("/teams")).await.json["teams"][0]["name"], "Ops Team");
+    assert_eq!(
+        c.get("/users/self").await.json["username"],
+        "boss@acme.test"
+    );
+    assert_eq!(
+        c.get(&c.org("/teams")).await.json["teams"][0]["name"],
+        "Ops Team"
+    );
     let c = Ctx::with(Emulator::builder().seed_file(&yaml_path).unwrap()).await;
     assert_eq!(c.emu.organization_id(), "cyamlorg00000000000000000");
     assert_eq!(c.usernames("").await, ["one@yaml.test", "two@yaml.test"]);
@@ -884,7 +1079,10 @@ async fn seed_files_json_and_yaml() {
     std::fs::write(&bad, r#"{"organization":{"name":"X"},"users":[{"email":"x","fullName":"X","role":"ORGANIZATION_OWNER"}]}"#).unwrap();
     let err = Emulator::builder().seed_file(&bad).unwrap_err().to_string();
     assert!(err.contains("email"), "{err}");
-    let err = Emulator::builder().seed_file(dir.join("missing.json")).unwrap_err().to_string();
+    let err = Emulator::builder()
+        .seed_file(dir.join("missing.json"))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("cannot read"), "{err}");
     std::fs::write(&bad, "organization: [").unwrap();
     assert!(Emulator::builder().seed_file(&bad).is_err());
@@ -916,7 +1114,14 @@ fn spawn_works_without_a_runtime_and_drop_stops_it() {
     std::thread::sleep(Duration::from_millis(100));
     let t = Instant::now();
     drop(emu);
-    assert!(t.elapsed() < Duration::from_secs(5), "drop took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "drop took {:?}",
+        t.elapsed()
+    );
     std::thread::sleep(Duration::from_millis(100));
-    assert!(std::net::TcpStream::connect(addr).is_err(), "still listening after drop");
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "still listening after drop"
+    );
 }
