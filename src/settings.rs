@@ -62,10 +62,9 @@ pub fn resolve(inputs: &Inputs) -> Result<Session, CliError> {
         Some(url) => parse_api_url(url, env_vars::API_URL)?,
         None => {
             let url = match &context {
-                Some((domain, _)) => api_url_for_domain(
-                    domain,
-                    inputs.config.local.as_ref().and_then(|l| l.core.as_deref()),
-                ),
+                Some((domain, _)) => {
+                    api_url_for_domain(domain, inputs.config.local_core().as_deref())
+                }
                 None => DEFAULT_API_URL.to_owned(),
             };
             parse_api_url(&url, "the configured domain")?
