@@ -54,9 +54,58 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Log in to Astro (in a browser, or with a token)
+    Login(LoginArgs),
+    /// Log out of Astro: forget the stored token of a context
+    Logout(LogoutArgs),
+    /// Manage your credentials
+    Auth(AuthArgs),
     /// Manage your Astro Organization
     #[command(visible_alias = "org")]
     Organization(OrganizationArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  astro login                                  # in a browser\n  \
+                        astro login --login-link                     # print the link instead of opening it\n  \
+                        printenv ASTRO_TOKEN | astro login --token-login -"
+)]
+pub struct LoginArgs {
+    /// The Astro domain to log in to (default: the current context, else astronomer.io)
+    #[arg(value_name = "DOMAIN")]
+    pub domain: Option<String>,
+
+    /// Log in with this token instead of a browser; `-` reads it from stdin
+    #[arg(short = 't', long, value_name = "TOKEN")]
+    pub token_login: Option<String>,
+
+    /// Print the login link instead of opening a browser
+    #[arg(short = 'l', long, conflicts_with = "token_login")]
+    pub login_link: bool,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// The domain to log out of (default: the current context)
+    #[arg(value_name = "DOMAIN")]
+    pub domain: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    #[command(subcommand)]
+    pub command: AuthCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Print the token in use, for scripts (stdout, nothing else)
+    Token,
 }
 
 #[derive(Debug, Args)]
@@ -67,9 +116,40 @@ pub struct OrganizationArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum OrganizationCommand {
+    /// List the Organizations you can access, the current one marked
+    #[command(visible_alias = "ls")]
+    List(OrgListArgs),
+    /// Make another Organization the current one
+    #[command(visible_alias = "sw")]
+    Switch(SwitchArgs),
     /// Manage the users of your Organization
     #[command(visible_aliases = ["us", "users"])]
     User(UserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgListArgs {
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  astro organization switch \"Example Org\"\n  \
+                        astro org sw cm1abcdefghijklmnopqrstuv -w cm1workspace0000000000000"
+)]
+pub struct SwitchArgs {
+    /// The Organization's name or ID; chosen from a list when missing
+    #[arg(value_name = "NAME_OR_ID")]
+    pub organization: Option<String>,
+
+    /// The Workspace to make current in that Organization
+    #[arg(short, long, value_name = "ID")]
+    pub workspace_id: Option<String>,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -138,7 +218,14 @@ pub struct InviteArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  astro organization user list --json")]
 pub struct ListArgs {
-    /// Print the users as JSON (same as --output json)
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+/// `--json` or `-o table|json`, for listings.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Print JSON (same as --output json)
     #[arg(long, conflicts_with = "output")]
     pub json: bool,
 
@@ -153,7 +240,7 @@ pub enum OutputFormat {
     Json,
 }
 
-impl ListArgs {
+impl FormatArgs {
     pub fn wants_json(&self) -> bool {
         self.json || self.output == Some(OutputFormat::Json)
     }
@@ -187,8 +274,12 @@ mod tests {
         .unwrap();
         assert!(cli.global.no_input);
         assert_eq!(cli.global.organization_id.as_deref(), Some("cx"));
-        let Command::Organization(org) = cli.command;
-        let OrganizationCommand::User(user) = org.command;
+        let Command::Organization(org) = cli.command else {
+            panic!("expected organization");
+        };
+        let OrganizationCommand::User(user) = org.command else {
+            panic!("expected user");
+        };
         let UserCommand::Update(args) = user.command else {
             panic!("expected update");
         };

@@ -7,6 +7,7 @@ pub const NO_INPUT: &str = "ASTRO_NO_INPUT";
 pub const DOMAIN: &str = "ASTRO_DOMAIN";
 pub const HOME: &str = "ASTRO_HOME";
 pub const HTTP_TIMEOUT: &str = "ASTRO_HTTP_TIMEOUT";
+pub const LOGIN_CALLBACK_PORT: &str = "ASTRO_LOGIN_CALLBACK_PORT";
 pub const GITHUB_ACTIONS: &str = "GITHUB_ACTIONS";
 
 /// A variable's value, treating an empty value as unset.

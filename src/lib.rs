@@ -2,9 +2,11 @@
 //! [`run`] is the whole program: parse, dispatch to a command, map the outcome to an exit code.
 
 pub mod api;
+pub mod callback;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod credentials;
 pub mod env_vars;
 pub mod error;
 pub mod jwt;
@@ -13,6 +15,7 @@ pub mod prompt;
 pub mod roles;
 pub mod secret;
 pub mod settings;
+pub mod time;
 
 use std::process::ExitCode;
 

@@ -19,7 +19,18 @@ const LOCAL_CORE_DEFAULT: &str = "http://localhost:8888";
 pub struct Session {
     pub api_url: Url,
     pub token: Token,
-    pub organization_id: String,
+    /// `None` until an Organization is chosen (flag, environment, token or config).
+    pub organization_id: Option<String>,
+}
+
+impl Session {
+    pub fn organization(&self) -> Result<&str, CliError> {
+        self.organization_id.as_deref().ok_or_else(|| {
+            CliError::auth("no Organization selected").with_hint(
+                "pass --organization-id ID (or set ASTRO_ORGANIZATION_ID), run `astro organization switch`, or use an Organization API token",
+            )
+        })
+    }
 }
 
 /// Everything `resolve` reads from outside, gathered so it can be tested without touching the
@@ -31,6 +42,7 @@ pub struct Inputs {
     pub env_api_url: Option<String>,
     pub env_domain: Option<String>,
     pub config: ConfigFile,
+    pub config_path: Option<std::path::PathBuf>,
     pub now_unix: u64,
 }
 
@@ -38,8 +50,9 @@ impl Inputs {
     /// Reads the environment and the config file. `organization_flag` already includes
     /// `ASTRO_ORGANIZATION_ID` (clap reads it).
     pub fn from_env(organization_flag: Option<String>) -> Result<Self, CliError> {
-        let config = match config::path() {
-            Some(path) => ConfigFile::load(&path)?,
+        let config_path = config::path();
+        let config = match &config_path {
+            Some(path) => ConfigFile::load(path)?,
             None => ConfigFile::default(),
         };
         Ok(Self {
@@ -48,6 +61,7 @@ impl Inputs {
             env_api_url: env_vars::get(env_vars::API_URL),
             env_domain: env_vars::get(env_vars::DOMAIN),
             config,
+            config_path,
             now_unix: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
@@ -55,21 +69,23 @@ impl Inputs {
     }
 }
 
-pub fn resolve(inputs: &Inputs) -> Result<Session, CliError> {
-    let context = inputs.config.current(inputs.env_domain.as_deref());
-
-    let api_url = match &inputs.env_api_url {
-        Some(url) => parse_api_url(url, env_vars::API_URL)?,
+/// The API base URL: `ASTRO_API_URL`, else from the context's domain, else the default.
+pub fn api_url(inputs: &Inputs, domain: Option<&str>) -> Result<Url, CliError> {
+    match &inputs.env_api_url {
+        Some(url) => parse_api_url(url, env_vars::API_URL),
         None => {
-            let url = match &context {
-                Some((domain, _)) => {
-                    api_url_for_domain(domain, inputs.config.local_core().as_deref())
-                }
+            let url = match domain {
+                Some(domain) => api_url_for_domain(domain, inputs.config.local_core().as_deref()),
                 None => DEFAULT_API_URL.to_owned(),
             };
-            parse_api_url(&url, "the configured domain")?
+            parse_api_url(&url, "the configured domain")
         }
-    };
+    }
+}
+
+pub fn resolve(inputs: &Inputs) -> Result<Session, CliError> {
+    let context = inputs.config.current(inputs.env_domain.as_deref());
+    let api_url = api_url(inputs, context.as_ref().map(|(domain, _)| domain.as_str()))?;
 
     let token = inputs
         .env_token
@@ -93,7 +109,7 @@ pub fn resolve(inputs: &Inputs) -> Result<Session, CliError> {
     })?;
     if claims.is_expired(inputs.now_unix) {
         return Err(CliError::auth("the API token has expired")
-            .with_hint("create a new API token, or log in again"));
+            .with_hint("run `astro login`, or set ASTRO_API_TOKEN to a current API token"));
     }
 
     let organization_id = inputs
@@ -105,12 +121,7 @@ pub fn resolve(inputs: &Inputs) -> Result<Session, CliError> {
                 .as_ref()
                 .and_then(|(_, ctx)| ctx.organization.clone())
                 .filter(|s| !s.is_empty())
-        })
-        .ok_or_else(|| {
-            CliError::auth("no Organization selected").with_hint(
-                "pass --organization-id ID (or set ASTRO_ORGANIZATION_ID), or use an Organization API token",
-            )
-        })?;
+        });
 
     Ok(Session {
         api_url,
@@ -243,14 +254,14 @@ mod tests {
             config: config(cfg),
             ..Inputs::default()
         };
-        assert_eq!(resolve(&inputs).unwrap().organization_id, "ctok");
+        assert_eq!(resolve(&inputs).unwrap().organization_id.unwrap(), "ctok");
         inputs.organization_flag = Some("cflag".into());
-        assert_eq!(resolve(&inputs).unwrap().organization_id, "cflag");
+        assert_eq!(resolve(&inputs).unwrap().organization_id.unwrap(), "cflag");
         inputs.organization_flag = None;
         inputs.env_token = Some(jwt(r#"{"permissions":[]}"#));
-        assert_eq!(resolve(&inputs).unwrap().organization_id, "cctx");
+        assert_eq!(resolve(&inputs).unwrap().organization_id.unwrap(), "cctx");
         inputs.config = ConfigFile::default();
-        let err = resolve(&inputs).unwrap_err();
+        let err = resolve(&inputs).unwrap().organization().unwrap_err();
         assert_eq!(err.exit, crate::error::Exit::Auth);
         assert!(err.hint.unwrap().contains("--organization-id"));
     }
@@ -266,10 +277,10 @@ mod tests {
             ..Inputs::default()
         };
         let session = resolve(&inputs).unwrap();
-        assert_eq!(session.organization_id, "cfile");
+        assert_eq!(session.organization_id.as_deref(), Some("cfile"));
         assert_eq!(session.api_url.as_str(), "https://api.astronomer.io/v1");
         inputs.env_token = Some(jwt(r#"{"permissions":["organizationId:cenv"]}"#));
-        assert_eq!(resolve(&inputs).unwrap().organization_id, "cenv");
+        assert_eq!(resolve(&inputs).unwrap().organization_id.unwrap(), "cenv");
     }
 
     #[test]

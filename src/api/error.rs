@@ -37,6 +37,10 @@ pub struct FieldError {
 #[serde(rename_all = "camelCase")]
 struct ErrorBody {
     message: Option<String>,
+    /// OAuth endpoints answer `{error, error_description}` instead.
+    #[serde(rename = "error_description")]
+    error_description: Option<String>,
+    error: Option<String>,
     request_id: Option<String>,
     #[serde(default)]
     field_errors: Vec<FieldError>,
@@ -47,7 +51,10 @@ impl ApiError {
         let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
         let (message, request_id, field_errors) = match parsed {
             Some(b) => (
-                b.message.filter(|m| !m.trim().is_empty()),
+                b.message
+                    .or(b.error_description)
+                    .or(b.error)
+                    .filter(|m| !m.trim().is_empty()),
                 b.request_id.or(header_request_id),
                 b.field_errors,
             ),

@@ -1,11 +1,12 @@
 //! The Astro v1 REST API client: builds URLs and headers, sends requests, decodes responses
 //! into typed values and typed errors. It never prints, prompts or exits.
 
+pub mod auth;
 mod error;
 mod types;
 
 pub use error::{ApiError, FieldError};
-pub use types::{Invite, SubjectRoles, User, UsersPage};
+pub use types::{Invite, Organization, SubjectRoles, User, Workspace};
 
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use serde::de::DeserializeOwned;
 
 use crate::env_vars;
 use crate::secret::Token;
+use types::{HasId, OrganizationsPage, Paged, UsersPage};
 
 /// The largest page the API serves.
 pub const MAX_PAGE: usize = 1000;
@@ -33,50 +35,9 @@ pub struct Client {
 impl Client {
     pub fn new(base: Url, token: &Token, timeout: Duration) -> Result<Self, ApiError> {
         let mut headers = HeaderMap::new();
-        let mut auth =
-            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                ApiError::Config(
-                    "the API token contains characters not allowed in an HTTP header".into(),
-                )
-            })?;
-        auth.set_sensitive(true);
-        headers.insert(AUTHORIZATION, auth);
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let identifier = if env_vars::get(env_vars::GITHUB_ACTIONS).as_deref() == Some("true") {
-            "github-action"
-        } else {
-            "cli"
-        };
-        headers.insert(
-            "X-Astro-Client-Identifier",
-            HeaderValue::from_static(identifier),
-        );
-        headers.insert(
-            "X-Astro-Client-Version",
-            HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
-        );
-        if let Ok(os) = HeaderValue::from_str(&os_identifier()) {
-            headers.insert("X-Client-Os-Identifier", os);
-        }
-        let builder = || {
-            reqwest::Client::builder()
-                .user_agent(concat!("astro-cli-rs/", env!("CARGO_PKG_VERSION")))
-                .default_headers(headers.clone())
-                .connect_timeout(CONNECT_TIMEOUT.min(timeout))
-                .timeout(timeout)
-        };
-        install_crypto_provider();
-        // The platform's roots where the machine has them; bundled roots where it has none
-        // (a bare container), so the client can always be built.
-        let http = match builder().build() {
-            Ok(http) => http,
-            Err(_) => builder()
-                .tls_backend_preconfigured(bundled_roots_config())
-                .build()
-                .map_err(|e| ApiError::Config(format!("cannot set up HTTPS: {e}")))?,
-        };
+        headers.insert(AUTHORIZATION, bearer(token)?);
         Ok(Self {
-            http,
+            http: http_client(headers, timeout)?,
             base,
             timeout,
         })
@@ -105,63 +66,80 @@ impl Client {
             request = request.json(body);
         }
         let response = request.send().await.map_err(|e| self.transport(e))?;
-        let status = response.status();
-        let request_id = response
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = response.bytes().await.map_err(|e| self.transport(e))?;
-        if status.is_success() {
-            serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode {
-                status: status.as_u16(),
-                detail: e.to_string(),
-            })
-        } else {
-            Err(ApiError::from_status(status.as_u16(), &bytes, request_id))
-        }
+        decode(response, self.timeout).await
     }
 
     fn transport(&self, err: reqwest::Error) -> ApiError {
         ApiError::from_transport(err, self.timeout)
     }
 
-    pub async fn list_users_page(
+    /// One page of a listing, in an explicit total order so that pages fetched side by side
+    /// are consistent.
+    async fn page<P: Paged>(
         &self,
-        organization_id: &str,
+        segments: &[&str],
+        sorts: &[&str],
         limit: usize,
         offset: usize,
-    ) -> Result<UsersPage, ApiError> {
-        let url = self.url(&["organizations", organization_id, "users"]);
-        let query = [
-            ("limit", limit.to_string()),
-            ("offset", offset.to_string()),
-            // An explicit, total order keeps pages fetched side by side consistent.
-            ("sorts", "createdAt:asc".to_owned()),
-            ("sorts", "id:asc".to_owned()),
-        ];
-        self.send(Method::GET, url, &query, None::<&()>).await
+    ) -> Result<P, ApiError> {
+        let mut query = vec![("limit", limit.to_string()), ("offset", offset.to_string())];
+        query.extend(sorts.iter().map(|s| ("sorts", (*s).to_owned())));
+        self.send(Method::GET, self.url(segments), &query, None::<&()>)
+            .await
     }
 
-    /// Every member of the Organization: one page of the largest size, then, once the total
-    /// is known, the remaining pages concurrently. Cost: two round trips at any size.
-    pub async fn list_all_users(&self, organization_id: &str) -> Result<Vec<User>, ApiError> {
-        let first = self.list_users_page(organization_id, MAX_PAGE, 0).await?;
-        let total = first.total_count;
-        let mut users = first.users;
-        if total > users.len() && !users.is_empty() {
+    /// Every item of a listing: one page of the largest size, then, once the total is known,
+    /// the remaining pages concurrently. Cost: two round trips at any size.
+    async fn list_all<P: Paged>(
+        &self,
+        segments: &[&str],
+        sorts: &[&str],
+    ) -> Result<Vec<P::Item>, ApiError> {
+        let first: P = self.page(segments, sorts, MAX_PAGE, 0).await?;
+        let total = first.total();
+        let mut items = first.into_items();
+        if total > items.len() && !items.is_empty() {
             let offsets = (1..total.div_ceil(MAX_PAGE)).map(|page| page * MAX_PAGE);
-            let pages: Vec<UsersPage> = stream::iter(offsets)
-                .map(|offset| self.list_users_page(organization_id, MAX_PAGE, offset))
+            let pages: Vec<P> = stream::iter(offsets)
+                .map(|offset| self.page(segments, sorts, MAX_PAGE, offset))
                 .buffered(PAGE_CONCURRENCY)
                 .try_collect()
                 .await?;
-            users.extend(pages.into_iter().flat_map(|p| p.users));
+            items.extend(pages.into_iter().flat_map(Paged::into_items));
         }
-        // A member added or removed while paging can shift a row across a page boundary.
-        let mut seen = std::collections::HashSet::with_capacity(users.len());
-        users.retain(|u| seen.insert(u.id.clone()));
-        Ok(users)
+        // An item added or removed while paging can shift another across a page boundary.
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
+        items.retain(|item| seen.insert(item.id().to_owned()));
+        Ok(items)
+    }
+
+    /// Every member of the Organization.
+    pub async fn list_all_users(&self, organization_id: &str) -> Result<Vec<User>, ApiError> {
+        self.list_all::<UsersPage>(
+            &["organizations", organization_id, "users"],
+            &["createdAt:asc", "id:asc"],
+        )
+        .await
+    }
+
+    /// Every Organization the token can see.
+    pub async fn list_all_organizations(&self) -> Result<Vec<Organization>, ApiError> {
+        self.list_all::<OrganizationsPage>(&["organizations"], &["name:asc", "createdAt:asc"])
+            .await
+    }
+
+    pub async fn get_organization(&self, organization_id: &str) -> Result<Organization, ApiError> {
+        let url = self.url(&["organizations", organization_id]);
+        self.send(Method::GET, url, &[], None::<&()>).await
+    }
+
+    pub async fn get_workspace(
+        &self,
+        organization_id: &str,
+        workspace_id: &str,
+    ) -> Result<Workspace, ApiError> {
+        let url = self.url(&["organizations", organization_id, "workspaces", workspace_id]);
+        self.send(Method::GET, url, &[], None::<&()>).await
     }
 
     pub async fn get_user(&self, organization_id: &str, user_id: &str) -> Result<User, ApiError> {
@@ -183,15 +161,10 @@ impl Client {
             organization_role: &'a str,
         }
         let url = self.url(&["organizations", organization_id, "users", user_id, "roles"]);
-        self.send(
-            Method::POST,
-            url,
-            &[],
-            Some(&Body {
-                organization_role: role,
-            }),
-        )
-        .await
+        let body = Body {
+            organization_role: role,
+        };
+        self.send(Method::POST, url, &[], Some(&body)).await
     }
 
     pub async fn create_invite(
@@ -207,16 +180,87 @@ impl Client {
             role: &'a str,
         }
         let url = self.url(&["organizations", organization_id, "invites"]);
-        self.send(
-            Method::POST,
-            url,
-            &[],
-            Some(&Body {
-                invitee_email: email,
-                role,
-            }),
-        )
+        let body = Body {
+            invitee_email: email,
+            role,
+        };
+        self.send(Method::POST, url, &[], Some(&body)).await
+    }
+}
+
+/// Reads a response: the decoded body on success, the server's error otherwise.
+pub(crate) async fn decode<T: DeserializeOwned>(
+    response: reqwest::Response,
+    timeout: Duration,
+) -> Result<T, ApiError> {
+    let status = response.status();
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let bytes = response
+        .bytes()
         .await
+        .map_err(|e| ApiError::from_transport(e, timeout))?;
+    if status.is_success() {
+        serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode {
+            status: status.as_u16(),
+            detail: e.to_string(),
+        })
+    } else {
+        Err(ApiError::from_status(status.as_u16(), &bytes, request_id))
+    }
+}
+
+/// An `Authorization: Bearer …` value, marked sensitive so it is never logged.
+pub(crate) fn bearer(token: &Token) -> Result<HeaderValue, ApiError> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+        ApiError::Config("the token contains characters not allowed in an HTTP header".into())
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// A reqwest client with our identifying headers plus `extra`, and the timeouts.
+pub(crate) fn http_client(
+    extra: HeaderMap,
+    timeout: Duration,
+) -> Result<reqwest::Client, ApiError> {
+    let mut headers = extra;
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    let identifier = if env_vars::get(env_vars::GITHUB_ACTIONS).as_deref() == Some("true") {
+        "github-action"
+    } else {
+        "cli"
+    };
+    headers.insert(
+        "X-Astro-Client-Identifier",
+        HeaderValue::from_static(identifier),
+    );
+    headers.insert(
+        "X-Astro-Client-Version",
+        HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
+    );
+    if let Ok(os) = HeaderValue::from_str(&os_identifier()) {
+        headers.insert("X-Client-Os-Identifier", os);
+    }
+    let builder = || {
+        reqwest::Client::builder()
+            .user_agent(concat!("astro-cli-rs/", env!("CARGO_PKG_VERSION")))
+            .default_headers(headers.clone())
+            .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+            .timeout(timeout)
+    };
+    install_crypto_provider();
+    // The platform's roots where the machine has them; bundled roots where it has none (a bare
+    // container), so a client can always be built.
+    match builder().build() {
+        Ok(http) => Ok(http),
+        Err(_) => builder()
+            .tls_backend_preconfigured(bundled_roots_config())
+            .build()
+            .map_err(|e| ApiError::Config(format!("cannot set up HTTPS: {e}"))),
     }
 }
 

@@ -46,7 +46,7 @@ pub(crate) async fn execute(args: &InviteArgs, ctx: &mut Ctx) -> Result<InviteOu
         }
     };
     let role = args.role.as_str();
-    let (client, org) = ctx.api()?;
+    let (client, org) = ctx.api().await?;
     let invite = client.create_invite(org, &email, role).await.map_err(|e| {
         let existing = e.status() == Some(400) && e.to_string().contains("existing role");
         let err = CliError::from(e);

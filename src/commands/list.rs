@@ -27,9 +27,9 @@ struct UserList<'a> {
 }
 
 pub async fn run(args: ListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    let (client, org) = ctx.api()?;
+    let (client, org) = ctx.api().await?;
     let users = client.list_all_users(org).await?;
-    if args.wants_json() {
+    if args.format.wants_json() {
         output::json(&UserList {
             users: users.iter().map(row).collect(),
         })

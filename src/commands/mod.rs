@@ -1,21 +1,29 @@
 //! One file per command. [`Ctx`] carries what every command may need: the resolved session
 //! (built on first use, so usage errors come before any credential check) and the prompter.
 
+mod auth_token;
 mod invite;
 mod list;
+mod login;
+mod logout;
+mod org_list;
+mod org_switch;
 mod update;
 
+use std::time::Duration;
+
 use crate::api::{Client, User};
-use crate::cli::{Cli, Command, GlobalArgs, OrganizationCommand, UserCommand};
+use crate::cli::{AuthCommand, Cli, Command, GlobalArgs, OrganizationCommand, UserCommand};
+use crate::credentials;
 use crate::error::CliError;
 use crate::prompt::{self, Prompter, TerminalPrompter};
-use crate::settings::{self, Inputs};
+use crate::settings::{self, Inputs, Session};
 
 pub struct Ctx {
     global: GlobalArgs,
     /// `None` when prompting is impossible or disabled.
     pub prompter: Option<Box<dyn Prompter>>,
-    api: Option<(Client, String)>,
+    api: Option<(Client, Session)>,
 }
 
 impl Ctx {
@@ -36,6 +44,11 @@ impl Ctx {
         organization_id: &str,
         prompter: Option<Box<dyn Prompter>>,
     ) -> Self {
+        let session = Session {
+            api_url: "http://127.0.0.1/v1".parse().expect("valid URL"),
+            token: crate::secret::Token::new("test").expect("non-empty"),
+            organization_id: Some(organization_id.to_owned()),
+        };
         Self {
             global: GlobalArgs {
                 organization_id: None,
@@ -43,28 +56,60 @@ impl Ctx {
                 timeout: 30,
             },
             prompter,
-            api: Some((client, organization_id.to_owned())),
+            api: Some((client, session)),
         }
     }
 
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.global.timeout)
+    }
+
+    /// What the environment and the config file say (read afresh).
+    pub fn inputs(&self) -> Result<Inputs, CliError> {
+        Inputs::from_env(self.global.organization_id.clone())
+    }
+
+    /// The resolved session, renewing a stored login first when it is about to expire.
+    pub async fn session(&mut self) -> Result<&Session, CliError> {
+        Ok(&self.ensure_api().await?.1)
+    }
+
     /// The API client and the Organization ID, resolved once.
-    pub fn api(&mut self) -> Result<(&Client, &str), CliError> {
+    pub async fn api(&mut self) -> Result<(&Client, &str), CliError> {
+        let (client, session) = self.ensure_api().await?;
+        Ok((client, session.organization()?))
+    }
+
+    /// The API client alone, for work that needs no Organization yet.
+    pub async fn client(&mut self) -> Result<&Client, CliError> {
+        Ok(&self.ensure_api().await?.0)
+    }
+
+    async fn ensure_api(&mut self) -> Result<&(Client, Session), CliError> {
         if self.api.is_none() {
-            let inputs = Inputs::from_env(self.global.organization_id.clone())?;
+            let mut inputs = self.inputs()?;
+            if credentials::refresh_if_needed(&inputs, self.timeout()).await? {
+                inputs = self.inputs()?;
+            }
             let session = settings::resolve(&inputs)?;
-            let timeout = std::time::Duration::from_secs(self.global.timeout);
-            let client = Client::new(session.api_url, &session.token, timeout)?;
-            self.api = Some((client, session.organization_id));
+            let client = Client::new(session.api_url.clone(), &session.token, self.timeout())?;
+            self.api = Some((client, session));
         }
-        let (client, org) = self.api.as_ref().expect("resolved above");
-        Ok((client, org.as_str()))
+        Ok(self.api.as_ref().expect("resolved above"))
     }
 }
 
 pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
     let mut ctx = Ctx::new(cli.global);
     match cli.command {
+        Command::Login(args) => login::run(args, &mut ctx).await,
+        Command::Logout(args) => logout::run(args, &mut ctx).await,
+        Command::Auth(auth) => match auth.command {
+            AuthCommand::Token => auth_token::run(&mut ctx).await,
+        },
         Command::Organization(org) => match org.command {
+            OrganizationCommand::List(args) => org_list::run(args, &mut ctx).await,
+            OrganizationCommand::Switch(args) => org_switch::run(args, &mut ctx).await,
             OrganizationCommand::User(user) => match user.command {
                 UserCommand::Update(args) => update::run(args, &mut ctx).await,
                 UserCommand::Invite(args) => invite::run(args, &mut ctx).await,

@@ -81,7 +81,7 @@ pub(crate) async fn execute(args: &UpdateArgs, ctx: &mut Ctx) -> Result<UpdateOu
     if outcome.previous_role.as_deref() == Some(role.as_str()) {
         return Ok(outcome);
     }
-    let (client, org) = ctx.api()?;
+    let (client, org) = ctx.api().await?;
     let roles = client
         .update_organization_role(org, &user.id, role.as_str())
         .await?;
@@ -93,7 +93,7 @@ pub(crate) async fn execute(args: &UpdateArgs, ctx: &mut Ctx) -> Result<UpdateOu
 }
 
 async fn find_user(arg: Option<&str>, ctx: &mut Ctx) -> Result<User, CliError> {
-    let (client, org) = ctx.api()?;
+    let (client, org) = ctx.api().await?;
     let not_found = |what: &str| {
         CliError::not_found(format!("no user `{what}` in Organization `{org}`"))
             .with_hint("run `astro organization user list` to see its members")

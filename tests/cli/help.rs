@@ -77,3 +77,28 @@ fn version_anywhere() {
         assert!(stdout(&out).contains(env!("CARGO_PKG_VERSION")));
     }
 }
+
+#[test]
+fn help_login() {
+    check(&["login"], "login");
+}
+
+#[test]
+fn help_logout() {
+    check(&["logout"], "logout");
+}
+
+#[test]
+fn help_auth_token() {
+    check(&["auth", "token"], "auth-token");
+}
+
+#[test]
+fn help_organization_list() {
+    check(&["organization", "list"], "organization-list");
+}
+
+#[test]
+fn help_organization_switch() {
+    check(&["organization", "switch"], "organization-switch");
+}

@@ -1,0 +1,305 @@
+//! `astro login [DOMAIN]`: log in with a token, or in a browser (OAuth with PKCE), and store the
+//! login in the config file as the Go CLI does.
+
+use std::io::Read;
+
+use serde::Serialize;
+
+use crate::api::auth::{AuthClient, Pkce};
+use crate::api::{Client, Organization};
+use crate::callback::{self, Callback};
+use crate::cli::LoginArgs;
+use crate::commands::Ctx;
+use crate::credentials::{self, Login};
+use crate::env_vars;
+use crate::error::CliError;
+use crate::jwt::Claims;
+use crate::output;
+use crate::secret::Token;
+use crate::settings;
+use crate::time::now_unix;
+
+pub const DEFAULT_DOMAIN: &str = "astronomer.io";
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginOutcome {
+    domain: String,
+    email: Option<String>,
+    organization_id: String,
+    organization_name: String,
+    workspace_id: Option<String>,
+}
+
+pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    // Everything that needs no network is checked first.
+    let inputs = ctx.inputs()?;
+    let domain = match args.domain.as_deref() {
+        Some(d) => normalize_domain(d)?,
+        None => inputs
+            .config
+            .current_domain(inputs.env_domain.as_deref())
+            .map_or_else(|| Ok(DEFAULT_DOMAIN.to_owned()), |d| normalize_domain(&d))?,
+    };
+    let config_path = inputs.config_path.clone().ok_or_else(|| {
+        CliError::failure("cannot find a home folder for the config file")
+            .with_hint("set HOME or ASTRO_HOME")
+    })?;
+    let token_arg = match args.token_login.as_deref() {
+        Some("-") => Some(read_token_from_stdin()?),
+        Some(t) => Some(
+            Token::new(t)
+                .ok_or_else(|| CliError::usage("--token-login was given an empty token"))?,
+        ),
+        None => None,
+    };
+    if token_arg.is_none() && ctx.prompter.is_none() && !args.login_link {
+        return Err(CliError::usage("logging in without a token needs a terminal").with_hint(
+            "pass --token-login TOKEN (or `--token-login -` to read it from stdin), or --login-link to log in through a link",
+        ));
+    }
+    let api_url = settings::api_url(&inputs, Some(&domain))?;
+
+    let (token, refresh_token, expires_at, email) = match token_arg {
+        Some(token) => {
+            let claims = Claims::parse(token.expose())
+                .map_err(|e| CliError::auth(e.to_string()).with_hint("pass an Astro API token"))?;
+            if claims.is_expired(now_unix().max(0) as u64) {
+                return Err(
+                    CliError::auth("the token has expired").with_hint("create a new API token")
+                );
+            }
+            let expires = claims.exp.map(|e| e as i64);
+            (token, None, expires, None)
+        }
+        None => browser_login(&api_url, args.login_link, ctx).await?,
+    };
+
+    let claims = Claims::parse(token.expose()).unwrap_or_default();
+    let client = Client::new(api_url, &token, ctx.timeout())?;
+    let wanted = ctx
+        .inputs()?
+        .organization_flag
+        .or_else(|| claims.organization_id().map(str::to_owned));
+    let context_org = inputs.config.context(&domain).organization;
+    let organization =
+        choose_organization(&client, wanted.as_deref(), context_org.as_deref(), ctx).await?;
+    let workspace_id = claims
+        .permissions
+        .iter()
+        .find_map(|p| p.strip_prefix("workspaceId:"))
+        .map(str::to_owned);
+
+    credentials::store(
+        &config_path,
+        &Login {
+            domain: &domain,
+            token: &token,
+            refresh_token: refresh_token.as_ref(),
+            expires_at,
+            email: email.as_deref(),
+            organization_id: &organization.id,
+            organization_product: organization.product.as_deref(),
+            workspace_id: workspace_id.as_deref(),
+        },
+    )?;
+    if env_vars::get(env_vars::API_TOKEN).is_some() {
+        output::note(
+            "note: ASTRO_API_TOKEN is set and is used instead of this login until it is unset",
+        );
+    }
+
+    let outcome = LoginOutcome {
+        domain,
+        email,
+        organization_id: organization.id,
+        organization_name: organization.name,
+        workspace_id,
+    };
+    if args.json {
+        return output::json(&outcome);
+    }
+    let who = outcome
+        .email
+        .as_deref()
+        .map(|e| format!(" as {e}"))
+        .unwrap_or_default();
+    output::data(&format!(
+        "Logged in to {}{who}; Organization {} ({})\n",
+        outcome.domain, outcome.organization_name, outcome.organization_id
+    ))
+}
+
+/// The OAuth authorization-code flow with PKCE: open (or print) the login link, wait for the
+/// browser to come back to the local callback, exchange the code, read the user's email.
+async fn browser_login(
+    api_url: &reqwest::Url,
+    print_link: bool,
+    ctx: &Ctx,
+) -> Result<(Token, Option<Token>, Option<i64>, Option<String>), CliError> {
+    let auth = AuthClient::new(ctx.timeout())?;
+    let config = auth.auth_config(api_url).await.map_err(|e| {
+        CliError::from(e).with_hint("check the domain, or log in with --token-login TOKEN")
+    })?;
+    let pkce = Pkce::new()?;
+    let port = match env_vars::get(env_vars::LOGIN_CALLBACK_PORT) {
+        Some(p) => p.parse().map_err(|_| {
+            CliError::usage(format!(
+                "{} must be a port number, not `{p}`",
+                env_vars::LOGIN_CALLBACK_PORT
+            ))
+        })?,
+        None => callback::DEFAULT_PORT,
+    };
+    let callback = Callback::bind(port).await?;
+    let redirect_uri = callback.redirect_uri();
+    let link = AuthClient::authorize_url(&config, &redirect_uri, &pkce)?;
+    if print_link || !open_browser(link.as_str()) {
+        output::note(&format!(
+            "Open this link in a browser to log in:\n\n  {link}\n"
+        ));
+    } else {
+        output::note(&format!(
+            "Opened a browser to log in. If none appeared, open:\n\n  {link}\n"
+        ));
+    }
+    output::note("Waiting for the login to finish in the browser (Ctrl-C to stop)...");
+    let code = callback.wait_for_code(&pkce.state).await?;
+    let tokens = auth
+        .exchange_code(&config, &code, &pkce, &redirect_uri)
+        .await
+        .map_err(|e| CliError::auth(format!("the login could not be completed: {e}")))?;
+    let access = Token::new(&tokens.access_token)
+        .ok_or_else(|| CliError::auth("the identity provider sent an empty token"))?;
+    let refresh = tokens.refresh_token.as_deref().and_then(Token::new);
+    let expires_at = tokens.expires_in.map(|s| now_unix() + s as i64);
+    let info = auth.user_info(&config, &access).await?;
+    let email = Some(info.email).filter(|e| !e.is_empty());
+    Ok((access, refresh, expires_at, email))
+}
+
+/// The Organization to log in to: the one asked for (flag, environment or token); else the
+/// context's if still accessible; else the only one; else a choice on a terminal; else the first.
+async fn choose_organization(
+    client: &Client,
+    wanted: Option<&str>,
+    context_org: Option<&str>,
+    ctx: &mut Ctx,
+) -> Result<Organization, CliError> {
+    if let Some(id) = wanted {
+        return client.get_organization(id).await.map_err(|e| {
+            let err = CliError::from(e);
+            if err.exit == crate::error::Exit::Auth {
+                err.with_hint("the token was rejected; nothing was written")
+            } else {
+                err
+            }
+        });
+    }
+    let organizations = client.list_all_organizations().await?;
+    if let Some(org) = context_org.and_then(|id| organizations.iter().find(|o| o.id == id)) {
+        return Ok(org.clone());
+    }
+    match (organizations.len(), ctx.prompter.as_mut()) {
+        (0, _) => Err(CliError::auth("this login has no Organization")
+            .with_hint("ask an Organization Owner to invite you")),
+        (1, _) => Ok(organizations[0].clone()),
+        (_, Some(prompter)) => {
+            let items: Vec<String> = organizations
+                .iter()
+                .map(|o| format!("{}  ({})", o.name, o.id))
+                .collect();
+            let index = prompter.select("Organization", &items, 0)?;
+            Ok(organizations[index].clone())
+        }
+        (_, None) => {
+            let first = organizations[0].clone();
+            output::note(&format!(
+                "note: chose Organization {} ({}); use `astro organization switch` to change it",
+                first.name, first.id
+            ));
+            Ok(first)
+        }
+    }
+}
+
+fn read_token_from_stdin() -> Result<Token, CliError> {
+    let mut text = String::new();
+    std::io::stdin()
+        .take(64 * 1024)
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::usage(format!("cannot read the token from stdin: {e}")))?;
+    Token::new(&text).ok_or_else(|| {
+        CliError::usage("no token on stdin")
+            .with_hint("pipe the token in: `printenv TOKEN | astro login --token-login -`")
+    })
+}
+
+/// `cloud.astronomer.io`, `https://cloud.astronomer.io/` → `astronomer.io`.
+pub fn normalize_domain(raw: &str) -> Result<String, CliError> {
+    let trimmed = raw.trim();
+    let without_scheme = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .unwrap_or(trimmed);
+    let domain = without_scheme.trim_end_matches('/').to_ascii_lowercase();
+    let domain = domain.strip_prefix("cloud.").unwrap_or(&domain).to_owned();
+    let valid = !domain.is_empty()
+        && domain.len() <= 253
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    if !valid {
+        return Err(CliError::usage(format!("`{trimmed}` is not a domain name"))
+            .with_hint("pass a domain such as astronomer.io"));
+    }
+    Ok(domain)
+}
+
+/// Tries to open `url` in the user's browser; false when no opener could be started.
+fn open_browser(url: &str) -> bool {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains_are_normalized_and_checked() {
+        assert_eq!(normalize_domain("astronomer.io").unwrap(), "astronomer.io");
+        assert_eq!(
+            normalize_domain("https://cloud.Astronomer.io/").unwrap(),
+            "astronomer.io"
+        );
+        assert_eq!(
+            normalize_domain("pr1234.astronomer-dev.io").unwrap(),
+            "pr1234.astronomer-dev.io"
+        );
+        assert_eq!(normalize_domain("localhost").unwrap(), "localhost");
+        for bad in ["", "a b.io", "-x.io", "x..io", "x.io/path", "ex%61mple.io"] {
+            assert!(normalize_domain(bad).is_err(), "{bad}");
+        }
+    }
+}

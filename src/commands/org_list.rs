@@ -1,0 +1,50 @@
+//! `astro organization list`: the Organizations the token can see, the current one marked.
+
+use serde::Serialize;
+
+use crate::cli::OrgListArgs;
+use crate::commands::Ctx;
+use crate::error::CliError;
+use crate::output;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OrgRow<'a> {
+    name: &'a str,
+    id: &'a str,
+    is_current: bool,
+}
+
+#[derive(Serialize)]
+struct OrgList<'a> {
+    organizations: Vec<OrgRow<'a>>,
+}
+
+pub async fn run(args: OrgListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    let current = ctx.session().await?.organization_id.clone();
+    let organizations = ctx.client().await?.list_all_organizations().await?;
+    let rows: Vec<OrgRow<'_>> = organizations
+        .iter()
+        .map(|o| OrgRow {
+            name: &o.name,
+            id: &o.id,
+            is_current: current.as_deref() == Some(o.id.as_str()),
+        })
+        .collect();
+    if args.format.wants_json() {
+        return output::json(&OrgList {
+            organizations: rows,
+        });
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.name.to_owned(),
+                r.id.to_owned(),
+                if r.is_current { "*" } else { "" }.to_owned(),
+            ]
+        })
+        .collect();
+    output::data(&output::table(&["NAME", "ID", "CURRENT"], &table))
+}

@@ -1,0 +1,168 @@
+//! `astro organization switch [NAME_OR_ID] [-w ID]`: make another Organization (and optionally
+//! Workspace) current in the config file's context.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::api::{ApiError, Organization};
+use crate::cli::SwitchArgs;
+use crate::commands::{Ctx, is_cuid};
+use crate::config;
+use crate::env_vars;
+use crate::error::CliError;
+use crate::output;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SwitchOutcome {
+    name: String,
+    id: String,
+    workspace_id: Option<String>,
+    changed: bool,
+}
+
+pub async fn run(args: SwitchArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    if args.organization.is_none() && ctx.prompter.is_none() {
+        return Err(CliError::missing(
+            "the Organization",
+            "its name or ID as the NAME_OR_ID argument",
+        ));
+    }
+    let inputs = ctx.inputs()?;
+    let (Some(path), Some(domain)) = (
+        inputs.config_path.clone(),
+        inputs.config.current_domain(inputs.env_domain.as_deref()),
+    ) else {
+        return Err(
+            CliError::auth("not logged in: there is no current context to switch")
+                .with_hint("run `astro login` first"),
+        );
+    };
+
+    let target = find(args.organization.as_deref(), ctx).await?;
+    let client = ctx.client().await?;
+    if let Some(ws) = &args.workspace_id {
+        client
+            .get_workspace(&target.id, ws)
+            .await
+            .map_err(|e| match e.status() {
+                Some(404 | 403) => CliError::not_found(format!(
+                    "no Workspace `{ws}` in Organization {} ({})",
+                    target.name, target.id
+                )),
+                _ => e.into(),
+            })?;
+    }
+
+    let changed = config::update(&path, |cfg| {
+        let current = cfg.context(&domain);
+        let same_org = current.organization.as_deref() == Some(target.id.as_str());
+        let same_ws = args.workspace_id.is_none() || current.workspace == args.workspace_id;
+        if same_org && same_ws {
+            return Ok((false, false));
+        }
+        let text = |s: &str| Value::String(s.to_owned());
+        cfg.set_context_value(&domain, "organization", text(&target.id));
+        cfg.set_context_value(
+            &domain,
+            "organization_product",
+            text(target.product.as_deref().unwrap_or("HYBRID")),
+        );
+        match &args.workspace_id {
+            Some(ws) => {
+                cfg.set_context_value(&domain, "workspace", text(ws));
+                cfg.set_context_value(&domain, "last_used_workspace", text(ws));
+            }
+            None => {
+                cfg.clear_context_value(&domain, "workspace");
+            }
+        }
+        Ok((true, true))
+    })?;
+    if env_vars::get(env_vars::ORGANIZATION_ID).is_some() {
+        output::note("note: ASTRO_ORGANIZATION_ID is set and overrides the current Organization");
+    }
+
+    let outcome = SwitchOutcome {
+        name: target.name,
+        id: target.id,
+        workspace_id: args.workspace_id,
+        changed,
+    };
+    if args.json {
+        return output::json(&outcome);
+    }
+    let ws = outcome
+        .workspace_id
+        .as_deref()
+        .map(|w| format!(", Workspace {w}"))
+        .unwrap_or_default();
+    if changed {
+        output::data(&format!(
+            "Switched to Organization {} ({}){ws}\n",
+            outcome.name, outcome.id
+        ))
+    } else {
+        output::data(&format!(
+            "Organization {} ({}){ws} is already current; nothing changed\n",
+            outcome.name, outcome.id
+        ))
+    }
+}
+
+/// An ID is looked up directly; a name is matched exactly, then case-insensitively if that
+/// finds exactly one; no argument is a choice on the terminal.
+async fn find(arg: Option<&str>, ctx: &mut Ctx) -> Result<Organization, CliError> {
+    let not_found = |what: &str| {
+        CliError::not_found(format!(
+            "no Organization `{what}` that this login can access"
+        ))
+        .with_hint("run `astro organization list` to see them")
+    };
+    let client = ctx.client().await?;
+    if let Some(id) = arg.filter(|a| is_cuid(a)) {
+        return client
+            .get_organization(id)
+            .await
+            .map_err(|e: ApiError| match e.status() {
+                Some(404 | 403) => not_found(id),
+                _ => e.into(),
+            });
+    }
+    let organizations = client.list_all_organizations().await?;
+    let Some(name) = arg else {
+        let items: Vec<String> = organizations
+            .iter()
+            .map(|o| format!("{}  ({})", o.name, o.id))
+            .collect();
+        if items.is_empty() {
+            return Err(not_found("(any)"));
+        }
+        let prompter = ctx.prompter.as_mut().expect("checked by run");
+        let index = prompter.select("Organization", &items, 0)?;
+        return Ok(organizations[index].clone());
+    };
+    let exact: Vec<&Organization> = organizations.iter().filter(|o| o.name == name).collect();
+    let matches = if exact.is_empty() {
+        organizations
+            .iter()
+            .filter(|o| o.name.eq_ignore_ascii_case(name))
+            .collect()
+    } else {
+        exact
+    };
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(not_found(name)),
+        several => Err(CliError::usage(format!(
+            "{} Organizations are named `{name}`: {}",
+            several.len(),
+            several
+                .iter()
+                .map(|o| o.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .with_hint("pass the ID of the one you mean")),
+    }
+}
