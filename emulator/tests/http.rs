@@ -1125,3 +1125,27 @@ fn spawn_works_without_a_runtime_and_drop_stops_it() {
         "still listening after drop"
     );
 }
+
+/// Prints the median time of the 1,000-user page at offset 99,000 of 100,000 users.
+/// Run with `cargo test -p astro-emulator --release --test http -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "a measurement, not a check: run it explicitly"]
+#[allow(clippy::print_stderr)]
+async fn measure_page_at_99000_of_100000() {
+    let t = Instant::now();
+    let c = Ctx::with(Emulator::builder().users(100_000)).await;
+    let build = t.elapsed();
+    let path = c.org("/users?limit=1000&offset=99000");
+    let mut times = vec![];
+    for _ in 0..9 {
+        let t = Instant::now();
+        let r = c.get(&path).await;
+        times.push(t.elapsed());
+        assert_eq!(r.json["users"].as_array().unwrap().len(), 1000);
+    }
+    times.sort();
+    eprintln!(
+        "build {build:?}; page median {:?} (min {:?}, max {:?})",
+        times[4], times[0], times[8]
+    );
+}
