@@ -188,12 +188,18 @@ impl EmulatorBuilder {
             .map_err(EmulatorError::Runtime)?;
         let listener = {
             let _entered = runtime.enter();
-            tokio::net::TcpListener::from_std(std_listener).map_err(|source| {
-                EmulatorError::Bind {
+            tokio::net::TcpListener::from_std(std_listener)
+        };
+        let listener = match listener {
+            Ok(l) => l,
+            Err(source) => {
+                // Dropping a runtime inside another one's async context would panic.
+                runtime.shutdown_background();
+                return Err(EmulatorError::Bind {
                     port: addr.port(),
                     source,
-                }
-            })?
+                });
+            }
         };
         let (tx, rx) = watch::channel(false);
         let server_shared = shared.clone();
@@ -314,6 +320,16 @@ impl EmulatorHandle {
                 .filter_map(|id| data.user(id).map(|u| u.username.clone()))
                 .collect(),
         )
+    }
+
+    /// The ID of the open invite for an email (case-insensitive), e.g. a PENDING seed user's.
+    pub fn invite_id(&self, email: &str) -> Option<String> {
+        let data = lock(&self.shared.data);
+        let user_id = data.user_by_email(email)?.id.clone();
+        data.invites
+            .iter()
+            .find(|i| i.user_id == user_id)
+            .map(|i| i.id.clone())
     }
 
     /// How many users the Organization has now (PENDING included).

@@ -519,6 +519,18 @@ async fn invite_then_list_then_delete() {
     assert!(c.emu.user("new.person@example.com").is_none());
     assert_eq!(c.get(&c.org("/users")).await.json["totalCount"], 6);
     assert_error(&c.get(&c.org(&format!("/users/{user_id}"))).await, 404);
+    // A seed PENDING user's invite can be deleted too.
+    let barbara_invite = c.emu.invite_id("Barbara@example.com").unwrap();
+    assert_eq!(
+        c.delete(&c.org(&format!("/invites/{barbara_invite}")))
+            .await
+            .status,
+        204
+    );
+    assert!(c.emu.user("barbara@example.com").is_none());
+    assert_eq!(c.emu.invite_id("barbara@example.com"), None);
+    assert_eq!(c.emu.invite_id("ada@example.com"), None);
+    assert_eq!(c.usernames("").await, SEED_EMAILS[..5]);
     // Unknown (or already deleted) invite: 404.
     assert_error(
         &c.delete(&c.org(&format!("/invites/{invite_id}"))).await,
@@ -966,7 +978,7 @@ async fn request_log_fields() {
 
 #[tokio::test]
 async fn concurrent_requests_and_max_in_flight() {
-    let c = Ctx::with(Emulator::builder().latency(Duration::from_millis(300))).await;
+    let c = Ctx::with(Emulator::builder().latency(Duration::from_millis(500))).await;
     let started = Instant::now();
     let mut tasks = vec![];
     for _ in 0..8 {
@@ -1148,4 +1160,33 @@ async fn measure_page_at_99000_of_100000() {
         "build {build:?}; page median {:?} (min {:?}, max {:?})",
         times[4], times[0], times[8]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spawn_inside_a_runtime_and_drop_there() {
+    let emu = Emulator::builder().users(3).spawn().expect("spawned");
+    let r = reqwest::Client::new()
+        .get(format!(
+            "{}/organizations/{}/users",
+            emu.base_url(),
+            emu.organization_id()
+        ))
+        .bearer_auth(emu.token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["totalCount"], 9);
+    let t = Instant::now();
+    drop(emu);
+    assert!(t.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn shutdown_stops_serving() {
+    let emu = Emulator::builder().start().await.unwrap();
+    let addr = emu.addr();
+    emu.shutdown().await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
