@@ -106,3 +106,24 @@ pub fn query_param(request: &RecordedRequest, name: &str) -> Option<String> {
         (k == name).then(|| v.to_owned())
     })
 }
+
+/// A well-formed JWT for `organization_id` that no emulator ever issued.
+pub fn forged_token(organization_id: &str) -> String {
+    let payload = format!(r#"{{"sub":"x","permissions":["organizationId:{organization_id}"]}}"#);
+    format!("eyJhbGciOiJub25lIn0.{}.c2ln", base64url(payload.as_bytes()))
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}

@@ -5,6 +5,7 @@ mod common;
 mod help;
 mod invite;
 mod list;
+mod login;
 mod pty;
 mod settings;
 mod update;

@@ -3,7 +3,7 @@
 
 use astro_emulator::TokenOptions;
 
-use crate::common::{TestEnv, stderr, stdout};
+use crate::common::{TestEnv, forged_token, stderr, stdout};
 
 const LIST: [&str; 3] = ["org", "user", "list"];
 
@@ -106,12 +106,7 @@ fn organization_from_environment_variable() {
 #[test]
 fn unknown_token_is_exit_4() {
     let env = TestEnv::new();
-    // A well-formed JWT for the right Organization that the emulator never issued.
-    let payload = format!(
-        r#"{{"sub":"x","permissions":["organizationId:{}"]}}"#,
-        env.emu.organization_id()
-    );
-    let forged = format!("eyJhbGciOiJub25lIn0.{}.c2ln", base64url(payload.as_bytes()));
+    let forged = forged_token(&env.emu.organization_id());
     let out = env
         .astro()
         .env("ASTRO_API_TOKEN", &forged)
@@ -223,21 +218,6 @@ fn connection_refused_is_exit_1_naming_the_server() {
         err.contains("could not connect") && err.contains(&port.to_string()),
         "{err}"
     );
-}
-
-fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
 }
 
 #[test]
