@@ -18,10 +18,10 @@ use crate::auth::{Claims, TokenOptions, TokenStore};
 use crate::faults::{FaultQueue, FaultSpec};
 use crate::model::{
     DagRole, Data, DeploymentRole, ORGANIZATION_ROLES, Page, Sort, WORKSPACE_ROLES, WorkspaceRole,
-    is_email,
+    is_email, known,
 };
 use crate::recorder::Recorder;
-use crate::util::{SplitMix64, cuid, now_unix, parse_query, rfc3339};
+use crate::util::{SplitMix64, cuid, now_unix, parse_query};
 
 /// Everything the server shares between requests. Every lock is held only for
 /// synchronous work, never across an `.await`.
@@ -534,7 +534,9 @@ async fn update_user_roles(
     let mut errs = vec![];
     let org_role = match member(&body, "organizationRole") {
         None => None,
-        Some(Value::String(r)) if ORGANIZATION_ROLES.contains(&r.as_str()) => Some(r.clone()),
+        Some(Value::String(r)) if known(&ORGANIZATION_ROLES, r).is_some() => {
+            known(&ORGANIZATION_ROLES, r)
+        }
         Some(other) => {
             errs.push(fe(
                 "oneof",
@@ -642,7 +644,7 @@ async fn update_user_roles(
         ));
     }
     check(errs)?;
-    let now = rfc3339(now_unix());
+    let now = now_unix();
     let roles = lock(&sh.data)
         .update_roles(
             &user_id,
@@ -650,7 +652,7 @@ async fn update_user_roles(
             workspace_roles,
             deployment_roles,
             dag_roles,
-            &now,
+            now,
         )
         .ok_or_else(|| ApiError::not_found("User"))?;
     ok(&roles)

@@ -305,8 +305,8 @@ impl EmulatorHandle {
                 id: u.id.clone(),
                 email: u.username.clone(),
                 full_name: u.full_name.clone(),
-                organization_role: u.organization_role.clone(),
-                status: u.status.clone(),
+                organization_role: u.organization_role.map(str::to_string),
+                status: u.status.to_string(),
             })
     }
 

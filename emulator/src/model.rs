@@ -72,29 +72,73 @@ pub struct DagRole {
     pub role: String,
 }
 
-/// A user; serializes exactly as the spec's `User`.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// A user; serializes exactly as the spec's `User`. Kept compact (100,000 of them must
+/// stay cheap): enum-valued fields are `&'static str`, times are Unix seconds, and the
+/// avatar URL is derived from the ID when serialized.
+#[derive(Debug, Clone)]
 pub struct User {
     pub id: String,
     pub username: String,
     pub full_name: String,
-    pub avatar_url: String,
-    pub status: String,
-    pub created_at: String,
-    pub updated_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub organization_role: Option<String>,
+    pub status: &'static str,
+    pub created: i64,
+    pub updated: i64,
+    pub organization_role: Option<&'static str>,
     pub workspace_roles: Vec<WorkspaceRole>,
     pub deployment_roles: Vec<DeploymentRole>,
     pub dag_roles: Vec<DagRole>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserView<'a> {
+    id: &'a str,
+    username: &'a str,
+    full_name: &'a str,
+    avatar_url: String,
+    status: &'a str,
+    created_at: String,
+    updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization_role: Option<&'a str>,
+    workspace_roles: &'a [WorkspaceRole],
+    deployment_roles: &'a [DeploymentRole],
+    dag_roles: &'a [DagRole],
+}
+
+impl Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        UserView {
+            id: &self.id,
+            username: &self.username,
+            full_name: &self.full_name,
+            avatar_url: self.avatar_url(),
+            status: self.status,
+            created_at: rfc3339(self.created),
+            updated_at: rfc3339(self.updated),
+            organization_role: self.organization_role,
+            workspace_roles: &self.workspace_roles,
+            deployment_roles: &self.deployment_roles,
+            dag_roles: &self.dag_roles,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// The `&'static` spelling of a known enum value.
+pub fn known(values: &[&'static str], value: &str) -> Option<&'static str> {
+    values.iter().find(|v| **v == value).copied()
+}
+
 impl User {
+    pub fn avatar_url(&self) -> String {
+        format!("https://avatars.example.com/{}.png", self.id)
+    }
+
     /// The user's roles as the spec's `SubjectRoles`, all four keys present.
     pub fn subject_roles(&self) -> Value {
         json!({
-            "organizationRole": self.organization_role.clone().unwrap_or_default(),
+            "organizationRole": self.organization_role.unwrap_or_default(),
             "workspaceRoles": self.workspace_roles,
             "deploymentRoles": self.deployment_roles,
             "dagRoles": self.dag_roles,
@@ -108,7 +152,7 @@ impl User {
             "subjectType": "USER",
             "username": self.username,
             "fullName": self.full_name,
-            "avatarUrl": self.avatar_url,
+            "avatarUrl": self.avatar_url(),
         })
     }
 }
@@ -214,10 +258,6 @@ pub struct Data {
     pub owner_id: String,
 }
 
-fn avatar(id: &str) -> String {
-    format!("https://avatars.example.com/{id}.png")
-}
-
 impl Data {
     /// Builds the state from a seed plus `extra` generated members
     /// (`user{i:06}@example.com`, "Generated User {i}", ORGANIZATION_MEMBER, ACTIVE).
@@ -274,14 +314,13 @@ impl Data {
                 u.id.clone()
                     .unwrap_or_else(|| cuid("user", data.user_counter, t));
             let user = User {
-                avatar_url: avatar(&id),
                 id,
                 username: u.email.clone(),
                 full_name: u.full_name.clone(),
-                status: u.status.clone(),
-                created_at: rfc3339(t),
-                updated_at: rfc3339(t),
-                organization_role: Some(u.role.clone()),
+                status: known(&USER_STATUSES, &u.status).unwrap_or("ACTIVE"),
+                created: t,
+                updated: t,
+                organization_role: known(&ORGANIZATION_ROLES, &u.role),
                 workspace_roles: u
                     .workspace_roles
                     .iter()
@@ -320,17 +359,14 @@ impl Data {
         for i in 1..=extra {
             let t = gen_base + 60 * i as i64;
             data.user_counter += 1;
-            let id = cuid("user", data.user_counter, t);
-            let created = rfc3339(t);
             data.push_user(User {
-                avatar_url: avatar(&id),
-                id,
+                id: cuid("user", data.user_counter, t),
                 username: format!("user{i:06}@example.com"),
                 full_name: format!("Generated User {i}"),
-                status: "ACTIVE".into(),
-                updated_at: created.clone(),
-                created_at: created,
-                organization_role: Some("ORGANIZATION_MEMBER".into()),
+                status: "ACTIVE",
+                created: t,
+                updated: t,
+                organization_role: Some("ORGANIZATION_MEMBER"),
                 workspace_roles: vec![],
                 deployment_roles: vec![],
                 dag_roles: vec![],
@@ -434,8 +470,8 @@ impl Data {
             "id" => a.id.cmp(&b.id),
             "username" => cmp_ci(&a.username, &b.username),
             "fullName" => cmp_ci(&a.full_name, &b.full_name),
-            "createdAt" => a.created_at.cmp(&b.created_at),
-            "updatedAt" => a.updated_at.cmp(&b.updated_at),
+            "createdAt" => a.created.cmp(&b.created),
+            "updatedAt" => a.updated.cmp(&b.updated),
             _ => Ordering::Equal,
         });
         (items.len(), page_of(&items, page))
@@ -498,11 +534,11 @@ impl Data {
     pub fn update_roles(
         &mut self,
         user_id: &str,
-        organization_role: Option<String>,
+        organization_role: Option<&'static str>,
         workspace_roles: Option<Vec<WorkspaceRole>>,
         deployment_roles: Option<Vec<DeploymentRole>>,
         dag_roles: Option<Vec<DagRole>>,
-        now: &str,
+        now: i64,
     ) -> Option<Value> {
         let user = self.user_mut(user_id)?;
         if let Some(r) = organization_role {
@@ -517,7 +553,7 @@ impl Data {
         if let Some(r) = dag_roles {
             user.dag_roles = r;
         }
-        user.updated_at = now.to_string();
+        user.updated = now;
         Some(user.subject_roles())
     }
 
@@ -535,16 +571,14 @@ impl Data {
         self.user_counter += 1;
         self.invite_counter += 1;
         let id = cuid("user", self.user_counter, now_unix);
-        let now = rfc3339(now_unix);
         let user = User {
-            avatar_url: avatar(&id),
             id: id.clone(),
             username: email.to_string(),
             full_name: email.to_string(),
-            status: "PENDING".into(),
-            created_at: now.clone(),
-            updated_at: now,
-            organization_role: Some(role.to_string()),
+            status: "PENDING",
+            created: now_unix,
+            updated: now_unix,
+            organization_role: known(&ORGANIZATION_ROLES, role),
             workspace_roles: vec![],
             deployment_roles: vec![],
             dag_roles: vec![],
@@ -696,10 +730,10 @@ impl Data {
             "id": u.id,
             "username": u.username,
             "fullName": u.full_name,
-            "avatarUrl": u.avatar_url,
+            "avatarUrl": u.avatar_url(),
             "status": u.status,
-            "createdAt": u.created_at,
-            "updatedAt": u.updated_at,
+            "createdAt": rfc3339(u.created),
+            "updatedAt": rfc3339(u.updated),
             "organizationId": self.org.id,
             "isIdpManaged": false,
             "roles": roles,
