@@ -72,6 +72,8 @@ async fn organizations_list_and_get() {
     let c = Ctx::new().await;
     let org_id = c.emu.organization_id();
     assert!(is_cuid(&org_id), "{org_id}");
+    // Documented in emulator/README.md; tests elsewhere may rely on it.
+    assert_eq!(org_id, "clremxa80000001cav49uda0p");
     let r = c.get("/organizations").await;
     assert_eq!(r.status, 200);
     assert!(
