@@ -1100,6 +1100,18 @@ async fn seed_files_json_and_yaml() {
     assert!(err.contains("cannot read"), "{err}");
     std::fs::write(&bad, "organization: [").unwrap();
     assert!(Emulator::builder().seed_file(&bad).is_err());
+    let typo = dir.join("typo.yaml");
+    std::fs::write(&typo, "organization:\n  name: X\nusers:\n  - email: a@b.test\n    fullName: A\n    role: ORGANIZATION_OWNER\n    colour: blue\n").unwrap();
+    let err = Emulator::builder()
+        .seed_file(&typo)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("colour"), "{err}");
+    std::fs::write(&typo, "organization:\n  name: X\nusers: []\n").unwrap();
+    assert!(
+        Emulator::builder().seed_file(&typo).is_err(),
+        "a seed needs a user"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
