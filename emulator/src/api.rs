@@ -1,6 +1,7 @@
 //! The HTTP API: the axum router for the emulated Astro v1 operations and the
 //! `/_emulator/*` control paths, with auth, validation and the spec's error bodies.
 
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -16,9 +17,10 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::{Claims, TokenOptions, TokenStore};
 use crate::faults::{FaultQueue, FaultSpec};
+use crate::idp::IdpState;
 use crate::model::{
     DagRole, Data, DeploymentRole, ORGANIZATION_ROLES, Page, Sort, WORKSPACE_ROLES, WorkspaceRole,
-    is_email, known,
+    World, is_email, known,
 };
 use crate::recorder::Recorder;
 use crate::util::{SplitMix64, cuid, now_unix, parse_query};
@@ -27,16 +29,22 @@ use crate::util::{SplitMix64, cuid, now_unix, parse_query};
 /// synchronous work, never across an `.await`.
 #[derive(Debug)]
 pub struct Shared {
-    pub data: Mutex<Data>,
+    pub data: Mutex<World>,
     pub tokens: Mutex<TokenStore>,
+    pub idp: Mutex<IdpState>,
     pub faults: Mutex<FaultQueue>,
     pub recorder: Recorder,
     pub latency: Duration,
     pub jitter: Duration,
     pub rng: Mutex<SplitMix64>,
     request_counter: AtomicU64,
+    /// The first Organization's ID.
     pub org_id: String,
+    /// The first Organization's first user: the default token's and the IdP's user.
     pub owner_id: String,
+    /// `exp - iat` of user tokens and OAuth access tokens.
+    pub access_token_ttl: Duration,
+    pub addr: SocketAddr,
 }
 
 /// Locks a mutex, recovering from poisoning (a panicked request must not wedge the server).
@@ -45,12 +53,19 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub fn new(data: Data, latency: Duration, jitter: Duration) -> Shared {
-        let org_id = data.org.id.clone();
-        let owner_id = data.owner_id.clone();
+    pub fn new(
+        world: World,
+        latency: Duration,
+        jitter: Duration,
+        access_token_ttl: Duration,
+        addr: SocketAddr,
+    ) -> Shared {
+        let org_id = world.first().org.id.clone();
+        let owner_id = world.first().owner_id.clone();
         Shared {
-            data: Mutex::new(data),
+            data: Mutex::new(world),
             tokens: Mutex::new(TokenStore::default()),
+            idp: Mutex::new(IdpState::default()),
             faults: Mutex::new(FaultQueue::default()),
             recorder: Recorder::default(),
             latency,
@@ -59,6 +74,8 @@ impl Shared {
             request_counter: AtomicU64::new(0),
             org_id,
             owner_id,
+            access_token_ttl,
+            addr,
         }
     }
 
@@ -82,6 +99,17 @@ impl Shared {
     /// Mints a token; defaults to the seed Organization and its owner.
     pub fn mint(&self, opts: &TokenOptions) -> String {
         lock(&self.tokens).mint(opts, &self.org_id, &self.owner_id)
+    }
+
+    /// The identity provider's base URL, ending in `/`.
+    pub fn idp_base(&self) -> String {
+        format!("http://{}/auth/", self.addr)
+    }
+
+    /// Mints a user (OAuth) access token for `sub`, expiring after the access-token TTL.
+    pub fn mint_user_token(&self, sub: &str) -> String {
+        let exp = now_unix().saturating_add(self.access_token_ttl.as_secs() as i64);
+        lock(&self.tokens).mint_user(sub, exp, crate::idp::AUDIENCE, &self.idp_base())
     }
 }
 
@@ -196,17 +224,48 @@ fn authorize(shared: &Shared, headers: &HeaderMap, org: Option<&str>) -> Result<
         .check(value)
         .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.0))?;
     if let Some(org) = org {
-        if !claims.covers_organization(org) {
-            return Err(ApiError::new(
+        let forbidden = || {
+            ApiError::new(
                 StatusCode::FORBIDDEN,
                 format!("the token does not grant access to Organization {org}"),
-            ));
-        }
-        if lock(&shared.data).org.id != org {
-            return Err(ApiError::not_found("Organization"));
+            )
+        };
+        let world = lock(&shared.data);
+        match claims.covers_organization(org) {
+            Some(false) => return Err(forbidden()),
+            Some(true) if world.org(org).is_none() => {
+                return Err(ApiError::not_found("Organization"));
+            }
+            Some(true) => {}
+            // A user token covers the Organizations its user belongs to (and says nothing
+            // about the others, existing or not).
+            None if !world.org(org).is_some_and(|d| d.is_member(&claims.sub)) => {
+                return Err(forbidden());
+            }
+            None => {}
         }
     }
     Ok(claims)
+}
+
+/// Whether a token covers an existing Organization.
+fn covers(claims: &Claims, data: &Data) -> bool {
+    claims
+        .covers_organization(&data.org.id)
+        .unwrap_or_else(|| data.is_member(&claims.sub))
+}
+
+/// The state of an Organization `authorize` has let through.
+fn org_data<'a>(world: &'a World, org: &str) -> Result<&'a Data, ApiError> {
+    world
+        .org(org)
+        .ok_or_else(|| ApiError::not_found("Organization"))
+}
+
+fn org_data_mut<'a>(world: &'a mut World, org: &str) -> Result<&'a mut Data, ApiError> {
+    world
+        .org_mut(org)
+        .ok_or_else(|| ApiError::not_found("Organization"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -407,7 +466,7 @@ fn array_field<'a>(
 // ---------------------------------------------------------------------------------------
 // Handlers: the Astro v1 operations
 
-type S = State<Arc<Shared>>;
+pub type S = State<Arc<Shared>>;
 
 const USER_SORTS: &[&str] = &["id", "username", "fullName", "createdAt", "updatedAt"];
 const ORG_SORTS: &[&str] = &["name", "createdAt", "updatedAt"];
@@ -427,20 +486,18 @@ async fn list_organizations(State(sh): S, headers: HeaderMap, RawQuery(q): RawQu
     let astro = q.one_of("astronomerProduct", &["ASTRO"], &mut errs);
     let product = q.one_of("product", &["HOSTED", "HYBRID"], &mut errs);
     check(errs)?;
-    let data = lock(&sh.data);
-    let org = data.organization_json();
-    let visible = claims.covers_organization(&data.org.id)
-        && plan.is_none_or(|p| org["productPlans"][0]["productPlanName"] == p.as_str())
-        && astro.is_none_or(|a| a == "ASTRO")
-        && product.is_none_or(|p| org["product"] == p.as_str());
-    let all: Vec<Value> = if visible { vec![org] } else { vec![] };
-    let items = all
-        .iter()
-        .skip(page.offset)
-        .take(page.limit)
-        .cloned()
-        .collect();
-    paginated("organizations", items, all.len(), &page)
+    let world = lock(&sh.data);
+    let (total, items) = world.list_organizations(
+        |d| {
+            // Every emulated Organization is HOSTED, on the TEAM plan of ASTRO.
+            covers(&claims, d)
+                && plan.as_deref().is_none_or(|p| p == "TEAM")
+                && astro.as_deref().is_none_or(|a| a == "ASTRO")
+                && product.as_deref().is_none_or(|p| p == "HOSTED")
+        },
+        &page,
+    );
+    paginated("organizations", items, total, &page)
 }
 
 async fn get_organization(
@@ -453,7 +510,7 @@ async fn get_organization(
     let mut errs = vec![];
     Query::new(q).boolean("isLookUpOnly", &mut errs);
     check(errs)?;
-    ok(&lock(&sh.data).organization_json())
+    ok(&org_data(&lock(&sh.data), &org)?.organization_json())
 }
 
 async fn list_users(
@@ -469,7 +526,8 @@ async fn list_users(
     check(errs)?;
     let dag_id = q.first("dagId");
     let dag_tags = q.all("dagTags");
-    let data = lock(&sh.data);
+    let world = lock(&sh.data);
+    let data = org_data(&world, &org)?;
     let (total, users) = if dag_id.is_some() || !dag_tags.is_empty() {
         // DAG filters are rare: filter first, then page the filtered list.
         let unpaged = Page {
@@ -498,7 +556,7 @@ async fn list_users(
     } else {
         data.list_users(q.first("workspaceId"), q.first("deploymentId"), &page)
     };
-    drop(data);
+    drop(world);
     let mut m = Map::new();
     m.insert(
         "users".into(),
@@ -516,7 +574,8 @@ async fn get_user(
     Path((org, user)): Path<(String, String)>,
 ) -> ApiResult {
     authorize(&sh, &headers, Some(&org))?;
-    let data = lock(&sh.data);
+    let world = lock(&sh.data);
+    let data = org_data(&world, &org)?;
     let user = data
         .user(&user)
         .ok_or_else(|| ApiError::not_found("User"))?;
@@ -549,7 +608,8 @@ async fn update_user_roles(
             None
         }
     };
-    let data = lock(&sh.data);
+    let world = lock(&sh.data);
+    let data = org_data(&world, &org)?;
     let workspace_roles = member(&body, "workspaceRoles").and_then(|v| {
         let items = array_field(v, "workspaceRoles", &mut errs)?;
         let mut out = vec![];
@@ -584,7 +644,7 @@ async fn update_user_roles(
         }
         Some(out)
     });
-    drop(data);
+    drop(world);
     let deployment_roles = member(&body, "deploymentRoles").and_then(|v| {
         let items = array_field(v, "deploymentRoles", &mut errs)?;
         let mut out = vec![];
@@ -645,7 +705,7 @@ async fn update_user_roles(
     }
     check(errs)?;
     let now = now_unix();
-    let roles = lock(&sh.data)
+    let roles = org_data_mut(&mut lock(&sh.data), &org)?
         .update_roles(
             &user_id,
             org_role,
@@ -704,7 +764,8 @@ async fn create_user_invite(
     let (Some(email), Some(role)) = (email, role) else {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "Invalid request"));
     };
-    let mut data = lock(&sh.data);
+    let mut world = lock(&sh.data);
+    let data = org_data_mut(&mut world, &org)?;
     let inviter = if data.user(&claims.sub).is_some() {
         claims.sub.clone()
     } else {
@@ -727,7 +788,7 @@ async fn delete_user_invite(
     Path((org, invite)): Path<(String, String)>,
 ) -> ApiResult {
     authorize(&sh, &headers, Some(&org))?;
-    if lock(&sh.data).delete_invite(&invite) {
+    if org_data_mut(&mut lock(&sh.data), &org)?.delete_invite(&invite) {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
         Err(ApiError::not_found("Invite"))
@@ -745,7 +806,8 @@ async fn list_workspaces(
     let mut errs = vec![];
     let page = q.page(WORKSPACE_SORTS, &mut errs);
     check(errs)?;
-    let data = lock(&sh.data);
+    let world = lock(&sh.data);
+    let data = org_data(&world, &org)?;
     let (total, items) = data.list_workspaces(&q.all("workspaceIds"), &q.all("names"), &page);
     let items = items.iter().map(|w| data.workspace_json(w)).collect();
     paginated("workspaces", items, total, &page)
@@ -757,7 +819,8 @@ async fn get_workspace(
     Path((org, id)): Path<(String, String)>,
 ) -> ApiResult {
     authorize(&sh, &headers, Some(&org))?;
-    let data = lock(&sh.data);
+    let world = lock(&sh.data);
+    let data = org_data(&world, &org)?;
     let w = data
         .workspace(&id)
         .ok_or_else(|| ApiError::not_found("Workspace"))?;
@@ -775,7 +838,8 @@ async fn list_teams(
     let mut errs = vec![];
     let page = q.page(TEAM_SORTS, &mut errs);
     check(errs)?;
-    let data = lock(&sh.data);
+    let world = lock(&sh.data);
+    let data = org_data(&world, &org)?;
     let (total, items) = data.list_teams(
         &q.all("names"),
         q.first("workspaceId"),
@@ -792,7 +856,8 @@ async fn get_team(
     Path((org, id)): Path<(String, String)>,
 ) -> ApiResult {
     authorize(&sh, &headers, Some(&org))?;
-    let data = lock(&sh.data);
+    let world = lock(&sh.data);
+    let data = org_data(&world, &org)?;
     let t = data.team(&id).ok_or_else(|| ApiError::not_found("Team"))?;
     ok(&data.team_json(t))
 }
@@ -802,14 +867,46 @@ async fn get_self_user(State(sh): S, headers: HeaderMap, RawQuery(q): RawQuery) 
     let mut errs = vec![];
     Query::new(q).boolean("createIfNotExist", &mut errs);
     check(errs)?;
-    let data = lock(&sh.data);
+    let world = lock(&sh.data);
+    // The user as seen from the first Organization the token covers that has them
+    // (else any Organization that has them).
+    let data = world
+        .orgs
+        .iter()
+        .find(|d| d.user(&claims.sub).is_some() && covers(&claims, d))
+        .or_else(|| world.orgs.iter().find(|d| d.user(&claims.sub).is_some()))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "the token's subject is not a known user",
+            )
+        })?;
     let user = data.user(&claims.sub).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
             "the token's subject is not a known user",
         )
     })?;
-    ok(&data.self_user_json(user))
+    let mut json = data.self_user_json(user);
+    if claims.is_user_token() {
+        // A user token spans every Organization of its user: list those roles too.
+        for other in world
+            .orgs
+            .iter()
+            .filter(|d| d.org.id != data.org.id && d.is_member(&claims.sub))
+        {
+            if let (Some(u), Some(roles)) = (other.user(&claims.sub), json["roles"].as_array_mut())
+            {
+                roles.extend(
+                    other.self_user_json(u)["roles"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+            }
+        }
+    }
+    ok(&json)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -857,14 +954,21 @@ async fn control_mint_token(State(sh): S, body: Bytes) -> ApiResult {
     ok(&json!({"token": sh.mint(&opts)}))
 }
 
+async fn control_user_token(State(sh): S) -> Response {
+    json_response(
+        StatusCode::OK,
+        &json!({"token": sh.mint_user_token(&sh.owner_id)}),
+    )
+}
+
 // ---------------------------------------------------------------------------------------
 // Routing
 
-async fn not_found() -> ApiError {
+pub async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "no such path in the Astro v1 API")
 }
 
-fn not_allowed(allow: &'static str) -> ApiError {
+pub fn not_allowed(allow: &'static str) -> ApiError {
     ApiError {
         allow: Some(allow),
         ..ApiError::new(
@@ -970,6 +1074,11 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/_emulator/tokens",
             post(control_mint_token).fallback(|| async { not_allowed("POST") }),
         )
+        .route(
+            "/_emulator/user-token",
+            post(control_user_token).fallback(|| async { not_allowed("POST") }),
+        )
+        .merge(crate::idp::routes())
         .fallback(not_found)
         .with_state(shared)
 }

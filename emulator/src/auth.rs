@@ -1,5 +1,7 @@
-//! Bearer tokens: minting JWT-shaped tokens (`permissions: ["organizationId:<id>", …]`),
-//! remembering them, and checking a request's `Authorization` header against them.
+//! Bearer tokens: minting JWT-shaped tokens, either API tokens
+//! (`permissions: ["organizationId:<id>", …]`) or user (OAuth) tokens (no `permissions`: they
+//! cover every Organization their user belongs to), remembering them, and checking a
+//! request's `Authorization` header against them.
 
 use std::collections::HashMap;
 
@@ -30,16 +32,34 @@ pub struct TokenOptions {
 pub struct Claims {
     pub sub: String,
     pub exp: Option<i64>,
-    pub permissions: Vec<String>,
+    /// `None` for a user (OAuth) token: it has no `permissions` claim.
+    pub permissions: Option<Vec<String>>,
 }
 
 impl Claims {
-    /// Whether the token's permissions include `organizationId:<org>`.
-    pub fn covers_organization(&self, org: &str) -> bool {
-        self.permissions
-            .iter()
-            .any(|p| p.strip_prefix("organizationId:") == Some(org))
+    /// For an API token: whether its permissions include `organizationId:<org>`.
+    /// For a user token: `None` (membership decides).
+    pub fn covers_organization(&self, org: &str) -> Option<bool> {
+        self.permissions.as_ref().map(|ps| {
+            ps.iter()
+                .any(|p| p.strip_prefix("organizationId:") == Some(org))
+        })
     }
+
+    /// Whether this is a user (OAuth) token.
+    pub fn is_user_token(&self) -> bool {
+        self.permissions.is_none()
+    }
+}
+
+/// A JWT-shaped token for a payload: `base64url(header).base64url(payload).base64url(sig)`.
+/// The signature is not a real one: 32 bytes derived from the signed text.
+pub fn jwt(payload: &Value) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let body = URL_SAFE_NO_PAD.encode(payload.to_string());
+    let mut rng = SplitMix64(fnv1a(format!("{header}.{body}").as_bytes()));
+    let sig: Vec<u8> = (0..4).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
+    format!("{header}.{body}.{}", URL_SAFE_NO_PAD.encode(sig))
 }
 
 /// Why a token was refused (always a 401).
@@ -79,19 +99,39 @@ impl TokenStore {
         if let Some(exp) = opts.expires_at {
             payload["exp"] = json!(exp);
         }
-        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-        let body = URL_SAFE_NO_PAD.encode(payload.to_string());
-        // Not a real signature: 32 bytes derived from the signed text. Tokens are trusted
-        // because the emulator remembers them, not because of this.
-        let mut rng = SplitMix64(fnv1a(format!("{header}.{body}").as_bytes()));
-        let sig: Vec<u8> = (0..4).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
-        let token = format!("{header}.{body}.{}", URL_SAFE_NO_PAD.encode(sig));
+        // Tokens are trusted because the emulator remembers them, not for their signature.
+        let token = jwt(&payload);
         self.minted.insert(
             token.clone(),
             Claims {
                 sub,
                 exp: opts.expires_at,
-                permissions,
+                permissions: Some(permissions),
+            },
+        );
+        token
+    }
+
+    /// Mints and remembers a user (OAuth) access token: `sub`, `iat`, `exp`, a unique `jti`,
+    /// the audience and issuer given, and no `permissions`.
+    pub fn mint_user(&mut self, sub: &str, exp: i64, audience: &str, issuer: &str) -> String {
+        self.counter += 1;
+        let payload = json!({
+            "iss": issuer,
+            "sub": sub,
+            "aud": [audience, format!("{issuer}userinfo")],
+            "iat": now_unix(),
+            "exp": exp,
+            "jti": format!("u{}", self.counter),
+            "scope": "openid profile email offline_access",
+        });
+        let token = jwt(&payload);
+        self.minted.insert(
+            token.clone(),
+            Claims {
+                sub: sub.to_string(),
+                exp: Some(exp),
+                permissions: None,
             },
         );
         token
@@ -109,10 +149,12 @@ impl TokenStore {
             return Err(Unauthorized("Authorization header is not a Bearer token"));
         }
         let token = token.trim();
-        let claims = decode(token).ok_or(Unauthorized("malformed token"))?;
-        if !self.minted.contains_key(token) {
-            return Err(Unauthorized("unknown token"));
-        }
+        decode(token).ok_or(Unauthorized("malformed token"))?;
+        let claims = self
+            .minted
+            .get(token)
+            .cloned()
+            .ok_or(Unauthorized("unknown token"))?;
         if claims.exp.is_some_and(|exp| exp <= now_unix()) {
             return Err(Unauthorized("token expired"));
         }
@@ -134,12 +176,15 @@ pub fn decode(token: &str) -> Option<Claims> {
     Some(Claims {
         sub: payload.get("sub")?.as_str()?.to_string(),
         exp: payload.get("exp").and_then(Value::as_i64),
-        permissions: payload
-            .get("permissions")?
-            .as_array()?
-            .iter()
-            .filter_map(|p| p.as_str().map(str::to_string))
-            .collect(),
+        permissions: match payload.get("permissions") {
+            None => None,
+            Some(p) => Some(
+                p.as_array()?
+                    .iter()
+                    .filter_map(|p| p.as_str().map(str::to_string))
+                    .collect(),
+            ),
+        },
     })
 }
 
@@ -152,8 +197,18 @@ mod tests {
         let mut store = TokenStore::default();
         let t = store.mint(&TokenOptions::default(), "corg", "cuser");
         let c = store.check(Some(&format!("Bearer {t}"))).unwrap();
-        assert!(c.covers_organization("corg"));
+        assert_eq!(c.covers_organization("corg"), Some(true));
+        assert_eq!(c.covers_organization("cother"), Some(false));
         assert_eq!(c.sub, "cuser");
+        let u = store.mint_user("cuser", now_unix() + 60, "aud", "http://idp/");
+        let uc = store.check(Some(&format!("Bearer {u}"))).unwrap();
+        assert!(uc.is_user_token());
+        assert_eq!(uc.covers_organization("corg"), None);
+        assert_eq!(decode(&u).unwrap().permissions, None);
+        assert_ne!(
+            u,
+            store.mint_user("cuser", now_unix() + 60, "aud", "http://idp/")
+        );
         assert_eq!(
             store.check(None).unwrap_err().0,
             "missing Authorization header"

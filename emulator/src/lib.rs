@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod faults;
+mod idp;
 mod model;
 mod recorder;
 mod seed;
@@ -57,9 +58,19 @@ impl Emulator {
             latency: Duration::ZERO,
             jitter: Duration::ZERO,
             port: 0,
+            access_token_ttl: DEFAULT_ACCESS_TOKEN_TTL,
         }
     }
 }
+
+/// The default lifetime of user tokens and OAuth access tokens: 24 hours.
+pub const DEFAULT_ACCESS_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// The OAuth client ID the emulated identity provider announces and accepts.
+pub const OAUTH_CLIENT_ID: &str = idp::CLIENT_ID;
+
+/// The audience the emulated identity provider announces.
+pub const OAUTH_AUDIENCE: &str = idp::AUDIENCE;
 
 /// Configures an emulator before it starts.
 #[derive(Debug, Clone)]
@@ -69,6 +80,14 @@ pub struct EmulatorBuilder {
     latency: Duration,
     jitter: Duration,
     port: u16,
+    access_token_ttl: Duration,
+}
+
+/// One Organization (from [`EmulatorHandle::organizations`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationSnapshot {
+    pub id: String,
+    pub name: String,
 }
 
 /// A live view of one user (from [`EmulatorHandle::user`]).
@@ -119,6 +138,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The lifetime of user tokens and OAuth access tokens (`exp - iat` and `expires_in`);
+    /// default 24 hours.
+    pub fn access_token_ttl(mut self, ttl: Duration) -> Self {
+        self.access_token_ttl = ttl;
+        self
+    }
+
     fn prepare(self) -> Result<(std::net::TcpListener, Arc<Shared>), EmulatorError> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", self.port)).map_err(|source| {
             EmulatorError::Bind {
@@ -132,10 +158,17 @@ impl EmulatorBuilder {
                 port: self.port,
                 source,
             })?;
-        let data = model::Data::from_seed(&self.seed, self.users);
+        let addr = local_addr(&listener)?;
+        let world = model::World::from_seed(&self.seed, self.users);
         Ok((
             listener,
-            Arc::new(Shared::new(data, self.latency, self.jitter)),
+            Arc::new(Shared::new(
+                world,
+                self.latency,
+                self.jitter,
+                self.access_token_ttl,
+                addr,
+            )),
         ))
     }
 
@@ -257,14 +290,40 @@ impl EmulatorHandle {
         self.addr
     }
 
-    /// A valid, never-expiring token for the seed Organization's owner.
+    /// A valid, never-expiring API token for the first Organization (its permissions are
+    /// `organizationId:<first Organization>`), its subject the first Organization's owner.
     pub fn token(&self) -> String {
         self.token.clone()
     }
 
-    /// The seed Organization's ID.
+    /// A fresh user (OAuth) token for the first Organization's first user (ada@example.com in
+    /// the default seed), like an access token from `astro login`: JWT-shaped with `sub`,
+    /// `iat`, `exp` (now + the access-token TTL), a unique `jti`, and no `permissions`
+    /// claim. It covers every Organization its user is a member of.
+    pub fn user_token(&self) -> String {
+        self.shared.mint_user_token(&self.shared.owner_id)
+    }
+
+    /// The identity provider's base URL, `http://127.0.0.1:PORT/auth/`.
+    pub fn idp_url(&self) -> String {
+        self.shared.idp_base()
+    }
+
+    /// The first Organization's ID.
     pub fn organization_id(&self) -> String {
         self.shared.org_id.clone()
+    }
+
+    /// Every Organization, in creation order (the first Organization first).
+    pub fn organizations(&self) -> Vec<OrganizationSnapshot> {
+        lock(&self.shared.data)
+            .orgs
+            .iter()
+            .map(|d| OrganizationSnapshot {
+                id: d.org.id.clone(),
+                name: d.org.name.clone(),
+            })
+            .collect()
     }
 
     /// Mints a token the emulator will accept (unless expired or for another Organization).
@@ -297,9 +356,10 @@ impl EmulatorHandle {
         lock(&self.shared.faults).clear();
     }
 
-    /// The live state of a user, by email (case-insensitive).
+    /// The live state of a user of the first Organization, by email (case-insensitive).
     pub fn user(&self, email: &str) -> Option<UserSnapshot> {
         lock(&self.shared.data)
+            .first()
             .user_by_email(email)
             .map(|u| UserSnapshot {
                 id: u.id.clone(),
@@ -310,9 +370,11 @@ impl EmulatorHandle {
             })
     }
 
-    /// The emails of a Team's members, by Team name (no served operation lists them).
+    /// The emails of a first-Organization Team's members, by Team name (no served operation
+    /// lists them).
     pub fn team_members(&self, team_name: &str) -> Option<Vec<String>> {
-        let data = lock(&self.shared.data);
+        let world = lock(&self.shared.data);
+        let data = world.first();
         let team = data.teams.iter().find(|t| t.name == team_name)?;
         Some(
             team.member_ids
@@ -322,9 +384,11 @@ impl EmulatorHandle {
         )
     }
 
-    /// The ID of the open invite for an email (case-insensitive), e.g. a PENDING seed user's.
+    /// The ID of the open invite for an email (case-insensitive) in the first Organization,
+    /// e.g. a PENDING seed user's.
     pub fn invite_id(&self, email: &str) -> Option<String> {
-        let data = lock(&self.shared.data);
+        let world = lock(&self.shared.data);
+        let data = world.first();
         let user_id = data.user_by_email(email)?.id.clone();
         data.invites
             .iter()
@@ -332,9 +396,9 @@ impl EmulatorHandle {
             .map(|i| i.id.clone())
     }
 
-    /// How many users the Organization has now (PENDING included).
+    /// How many users the first Organization has now (PENDING included).
     pub fn user_count(&self) -> usize {
-        lock(&self.shared.data).users.len()
+        lock(&self.shared.data).first().users.len()
     }
 
     /// Stops the server and waits (bounded) for open connections to finish.

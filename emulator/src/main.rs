@@ -81,9 +81,11 @@ fn main() -> ExitCode {
             println!("export ASTRO_API_URL={}", handle.base_url());
             println!("export ASTRO_API_TOKEN={}", handle.token());
             eprintln!(
-                "astro-emulator: listening on http://{} (Organization {}); press Ctrl-C to stop",
+                "astro-emulator: listening on http://{} (Organization {}; OAuth IdP at {}); \
+                 press Ctrl-C to stop",
                 handle.addr(),
-                handle.organization_id()
+                handle.organization_id(),
+                handle.idp_url()
             );
             wait_for_stop_signal().await;
             eprintln!("astro-emulator: stopping");

@@ -1,4 +1,4 @@
-//! The emulated Organization's live state (users, invites, Workspaces, Teams) and the
+//! The emulated Organizations' live state (users, invites, Workspaces, Teams) and the
 //! operations on it: seeding, filtered/sorted listing, role updates and invites.
 
 use std::cmp::Ordering;
@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::seed::Seed;
+use crate::seed::{Seed, SeedOrganization};
 use crate::util::{SEED_EPOCH, cuid, rfc3339};
 
 /// The five Organization roles of the spec.
@@ -256,31 +256,107 @@ pub struct Data {
     invite_counter: u64,
     /// The first seed user: the Organization's creator and the default token's subject.
     pub owner_id: String,
+    /// The kind suffix that keeps this Organization's generated IDs apart from the others'.
+    kind_suffix: String,
+}
+
+/// Every Organization, in creation order (the first is the default token's).
+#[derive(Debug)]
+pub struct World {
+    pub orgs: Vec<Data>,
+}
+
+impl World {
+    /// Builds every Organization of the seed; `extra` generated members go to the first.
+    /// A user whose email is in an earlier Organization gets that user's ID (same person).
+    pub fn from_seed(seed: &Seed, extra: usize) -> World {
+        let mut known: HashMap<String, String> = HashMap::new();
+        let mut orgs = vec![];
+        for (i, org) in seed.all_organizations().iter().enumerate() {
+            let data = Data::from_org(org, i, if i == 0 { extra } else { 0 }, &known);
+            for u in data.users.iter().take(org.users.len()) {
+                known
+                    .entry(u.username.to_lowercase())
+                    .or_insert_with(|| u.id.clone());
+            }
+            orgs.push(data);
+        }
+        World { orgs }
+    }
+
+    /// The first Organization (the default token's).
+    pub fn first(&self) -> &Data {
+        &self.orgs[0]
+    }
+
+    pub fn org(&self, id: &str) -> Option<&Data> {
+        self.orgs.iter().find(|d| d.org.id == id)
+    }
+
+    pub fn org_mut(&mut self, id: &str) -> Option<&mut Data> {
+        self.orgs.iter_mut().find(|d| d.org.id == id)
+    }
+
+    /// ListOrganizations over the Organizations `visible` keeps: sorted, then paged.
+    pub fn list_organizations(
+        &self,
+        visible: impl Fn(&Data) -> bool,
+        page: &Page,
+    ) -> (usize, Vec<Value>) {
+        let mut items: Vec<&Data> = self.orgs.iter().filter(|d| visible(d)).collect();
+        apply_sorts(&mut items, &page.sorts, |a, field, b| match field {
+            "name" => cmp_ci(&a.org.name, &b.org.name),
+            "createdAt" => a.org.created_at.cmp(&b.org.created_at),
+            "updatedAt" => a.org.updated_at.cmp(&b.org.updated_at),
+            _ => Ordering::Equal,
+        });
+        let start = page.offset.min(items.len());
+        let end = start.saturating_add(page.limit).min(items.len());
+        (
+            items.len(),
+            items[start..end]
+                .iter()
+                .map(|d| d.organization_json())
+                .collect(),
+        )
+    }
 }
 
 impl Data {
-    /// Builds the state from a seed plus `extra` generated members
+    /// Builds the state of the `index`th seed Organization plus `extra` generated members
     /// (`user{i:06}@example.com`, "Generated User {i}", ORGANIZATION_MEMBER, ACTIVE).
-    pub fn from_seed(seed: &Seed, extra: usize) -> Data {
-        let org_time = SEED_EPOCH - 3600;
+    /// Organization `index` has the first one's timeline shifted by `index` weeks.
+    pub fn from_org(
+        seed: &SeedOrganization,
+        index: usize,
+        extra: usize,
+        known_ids: &HashMap<String, String>,
+    ) -> Data {
+        let epoch = SEED_EPOCH + 7 * 86_400 * index as i64;
+        let kind_suffix = if index == 0 {
+            String::new()
+        } else {
+            format!("@{index}")
+        };
+        let kind = |k: &str| format!("{k}{kind_suffix}");
+        let org_time = epoch - 3600;
         let org = Organization {
             id: seed
-                .organization
                 .id
                 .clone()
-                .unwrap_or_else(|| cuid("organization", 1, org_time)),
-            name: seed.organization.name.clone(),
+                .unwrap_or_else(|| cuid("organization", index as u64 + 1, org_time)),
+            name: seed.name.clone(),
             created_at: rfc3339(org_time),
             updated_at: rfc3339(org_time),
         };
         let mut workspaces = Vec::with_capacity(seed.workspaces.len());
         for (i, w) in seed.workspaces.iter().enumerate() {
-            let t = SEED_EPOCH + 86_400 + 3600 * i as i64;
+            let t = epoch + 86_400 + 3600 * i as i64;
             workspaces.push(Workspace {
                 id: w
                     .id
                     .clone()
-                    .unwrap_or_else(|| cuid("workspace", i as u64 + 1, t)),
+                    .unwrap_or_else(|| cuid(&kind("workspace"), i as u64 + 1, t)),
                 name: w.name.clone(),
                 description: w.description.clone(),
                 created_at: rfc3339(t),
@@ -306,13 +382,15 @@ impl Data {
             user_counter: 0,
             invite_counter: 0,
             owner_id: String::new(),
+            kind_suffix: kind_suffix.clone(),
         };
         for (i, u) in seed.users.iter().enumerate() {
-            let t = SEED_EPOCH + 3600 * i as i64;
+            let t = epoch + 3600 * i as i64;
             data.user_counter += 1;
             let id =
                 u.id.clone()
-                    .unwrap_or_else(|| cuid("user", data.user_counter, t));
+                    .or_else(|| known_ids.get(&u.email.to_lowercase()).cloned())
+                    .unwrap_or_else(|| cuid(&kind("user"), data.user_counter, t));
             let user = User {
                 id,
                 username: u.email.clone(),
@@ -345,22 +423,22 @@ impl Data {
         // Each seed user who is PENDING has an open invite from the owner.
         for i in 0..data.users.len() {
             if data.users[i].status == "PENDING" {
-                let t = SEED_EPOCH + 3600 * i as i64;
+                let t = epoch + 3600 * i as i64;
                 data.invite_counter += 1;
                 data.invites.push(Invite {
-                    id: cuid("invite", data.invite_counter, t),
+                    id: cuid(&kind("invite"), data.invite_counter, t),
                     user_id: data.users[i].id.clone(),
                     inviter_id: data.owner_id.clone(),
                     expires_at: rfc3339(t + 7 * 86_400),
                 });
             }
         }
-        let gen_base = SEED_EPOCH + 17 * 86_400 - 9 * 3600; // 2024-02-01T00:00:00Z
+        let gen_base = epoch + 17 * 86_400 - 9 * 3600; // 2024-02-01T00:00:00Z for the first
         for i in 1..=extra {
             let t = gen_base + 60 * i as i64;
             data.user_counter += 1;
             data.push_user(User {
-                id: cuid("user", data.user_counter, t),
+                id: cuid(&kind("user"), data.user_counter, t),
                 username: format!("user{i:06}@example.com"),
                 full_name: format!("Generated User {i}"),
                 status: "ACTIVE",
@@ -373,12 +451,12 @@ impl Data {
             });
         }
         for (i, t) in seed.teams.iter().enumerate() {
-            let time = SEED_EPOCH + 2 * 86_400 + 3600 * i as i64;
+            let time = epoch + 2 * 86_400 + 3600 * i as i64;
             data.teams.push(Team {
                 id: t
                     .id
                     .clone()
-                    .unwrap_or_else(|| cuid("team", i as u64 + 1, time)),
+                    .unwrap_or_else(|| cuid(&kind("team"), i as u64 + 1, time)),
                 name: t.name.clone(),
                 description: t.description.clone(),
                 organization_role: t.organization_role.clone(),
@@ -432,6 +510,11 @@ impl Data {
         self.by_email
             .get(&email.to_lowercase())
             .map(|i| &self.users[*i])
+    }
+
+    /// Whether a user with this ID belongs to the Organization (a PENDING invitee does not).
+    pub fn is_member(&self, user_id: &str) -> bool {
+        self.user(user_id).is_some_and(|u| u.status != "PENDING")
     }
 
     pub fn workspace(&self, id: &str) -> Option<&Workspace> {
@@ -570,7 +653,11 @@ impl Data {
         }
         self.user_counter += 1;
         self.invite_counter += 1;
-        let id = cuid("user", self.user_counter, now_unix);
+        let id = cuid(
+            &format!("user{}", self.kind_suffix),
+            self.user_counter,
+            now_unix,
+        );
         let user = User {
             id: id.clone(),
             username: email.to_string(),
@@ -584,7 +671,11 @@ impl Data {
             dag_roles: vec![],
         };
         let invite = Invite {
-            id: cuid("invite", self.invite_counter, now_unix),
+            id: cuid(
+                &format!("invite{}", self.kind_suffix),
+                self.invite_counter,
+                now_unix,
+            ),
             user_id: id,
             inviter_id: inviter_id.to_string(),
             expires_at: rfc3339(now_unix + 7 * 86_400),
@@ -656,7 +747,11 @@ impl Data {
             "productPlans": [{
                 "astronomerProduct": "ASTRO",
                 "organizationId": o.id,
-                "productPlanId": cuid("productplan", 1, crate::util::SEED_EPOCH),
+                "productPlanId": cuid(
+                    &format!("productplan{}", self.kind_suffix),
+                    1,
+                    crate::util::SEED_EPOCH,
+                ),
                 "productPlanName": "TEAM",
             }],
         })

@@ -1,4 +1,4 @@
-//! The seed: what Organization, users, Workspaces and Teams the emulator starts with,
+//! The seed: what Organizations, users, Workspaces and Teams the emulator starts with,
 //! either the built-in default or a JSON/YAML seed file (format in emulator/README.md).
 
 use std::path::Path;
@@ -7,20 +7,33 @@ use serde::{Deserialize, Serialize};
 
 use crate::EmulatorError;
 
-/// A whole seed: one Organization and what it holds, in creation order.
+/// A whole seed: one or more Organizations and what they hold, in creation order.
+///
+/// Two forms, which may be combined:
+/// - single: `organization` (name, id) with `users`, `workspaces` and `teams` at the top level;
+/// - several: `organizations: [{name, id, users, workspaces, teams}, …]`.
+///
+/// With both, the single-form Organization comes first. The first Organization's first user
+/// is the default token's user (and the user of [`crate::EmulatorHandle::user_token`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Seed {
-    pub organization: SeedOrganization,
-    #[serde(default)]
+    /// The single-form Organization; its users, Workspaces and Teams are the top-level lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<SeedOrganization>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<SeedUser>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub workspaces: Vec<SeedWorkspace>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub teams: Vec<SeedTeam>,
+    /// More Organizations, each with its own users, Workspaces and Teams.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organizations: Vec<SeedOrganization>,
 }
 
-/// The seed's Organization.
+/// One seed Organization. In the single form (`Seed::organization`) its lists stay empty
+/// (the seed's top-level lists belong to it); in `Seed::organizations` they hold its content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedOrganization {
@@ -28,6 +41,27 @@ pub struct SeedOrganization {
     /// A fixed ID; derived deterministically when absent.
     #[serde(default)]
     pub id: Option<String>,
+    /// Its users; the first is its creator. A user whose email is also in an earlier
+    /// Organization is the same person (same ID) unless `id` says otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<SeedUser>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workspaces: Vec<SeedWorkspace>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<SeedTeam>,
+}
+
+impl SeedOrganization {
+    /// An Organization with a name and nothing else yet.
+    pub fn named(name: impl Into<String>) -> SeedOrganization {
+        SeedOrganization {
+            name: name.into(),
+            id: None,
+            users: vec![],
+            workspaces: vec![],
+            teams: vec![],
+        }
+    }
 }
 
 /// One seed user. The first user is the Organization's creator and the default token's subject.
@@ -107,7 +141,8 @@ fn member_role() -> String {
 
 impl Default for Seed {
     /// The default seed the CLI's tests rely on: "Example Org" with six users, two
-    /// Workspaces and one Team.
+    /// Workspaces and one Team; then "Second Org" (ada the owner, margaret a member, one
+    /// Workspace).
     fn default() -> Self {
         let user = |email: &str, name: &str, role: &str, status: &str| SeedUser {
             email: email.into(),
@@ -128,11 +163,36 @@ impl Default for Seed {
             workspace: "Data Platform".into(),
             role: "WORKSPACE_OWNER".into(),
         });
-        Seed {
-            organization: SeedOrganization {
-                name: "Example Org".into(),
+        let mut ada_second = user(
+            "ada@example.com",
+            "Ada Lovelace",
+            "ORGANIZATION_OWNER",
+            "ACTIVE",
+        );
+        ada_second.workspace_roles.push(SeedWorkspaceRole {
+            workspace: "Engines".into(),
+            role: "WORKSPACE_OWNER".into(),
+        });
+        let second = SeedOrganization {
+            users: vec![
+                ada_second,
+                user(
+                    "margaret@example.com",
+                    "Margaret Hamilton",
+                    "ORGANIZATION_MEMBER",
+                    "ACTIVE",
+                ),
+            ],
+            workspaces: vec![SeedWorkspace {
+                name: "Engines".into(),
+                description: Some("Analytical engine experiments".into()),
                 id: None,
-            },
+            }],
+            ..SeedOrganization::named("Second Org")
+        };
+        Seed {
+            organization: Some(SeedOrganization::named("Example Org")),
+            organizations: vec![second],
             users: vec![
                 user(
                     "ada@example.com",
@@ -240,71 +300,144 @@ impl Seed {
         Ok(seed)
     }
 
+    /// Every Organization in creation order, each with its own lists (the single form's
+    /// top-level lists moved into it).
+    pub fn all_organizations(&self) -> Vec<SeedOrganization> {
+        let mut out = Vec::with_capacity(1 + self.organizations.len());
+        if let Some(o) = &self.organization {
+            out.push(SeedOrganization {
+                name: o.name.clone(),
+                id: o.id.clone(),
+                users: self.users.clone(),
+                workspaces: self.workspaces.clone(),
+                teams: self.teams.clone(),
+            });
+        }
+        out.extend(self.organizations.iter().cloned());
+        out
+    }
+
     /// Checks roles, statuses, emails and references; the first problem is an error.
     pub fn validate(&self) -> Result<(), EmulatorError> {
         let bad = |m: String| Err(EmulatorError::Seed(m));
-        if self.organization.name.trim().is_empty() {
-            return bad("organization.name is empty".into());
+        match &self.organization {
+            None if self.organizations.is_empty() => {
+                return bad("an `organization` (or `organizations`) is needed".into());
+            }
+            None if !(self.users.is_empty()
+                && self.workspaces.is_empty()
+                && self.teams.is_empty()) =>
+            {
+                return bad(
+                    "top-level users, workspaces and teams need an `organization`; \
+                     with `organizations` put them inside each one"
+                        .into(),
+                );
+            }
+            Some(o) if !(o.users.is_empty() && o.workspaces.is_empty() && o.teams.is_empty()) => {
+                return bad(
+                    "organization: put its users, workspaces and teams at the top level".into(),
+                );
+            }
+            _ => {}
         }
-        if self.users.is_empty() {
-            return bad("at least one user is needed (the first is the token's user)".into());
-        }
-        let mut seen = std::collections::HashSet::new();
-        for (i, u) in self.users.iter().enumerate() {
-            if !crate::model::is_email(&u.email) {
-                return bad(format!("users[{i}].email {:?} is not an email", u.email));
+        let single = usize::from(self.organization.is_some());
+        let mut ids = std::collections::HashSet::new();
+        for (i, org) in self.all_organizations().iter().enumerate() {
+            let at = if i < single {
+                String::new()
+            } else {
+                format!("organizations[{}].", i - single)
+            };
+            let org_at = if i < single {
+                "organization".to_string()
+            } else {
+                format!("organizations[{}]", i - single)
+            };
+            if org.name.trim().is_empty() {
+                return bad(format!("{org_at}.name is empty"));
             }
-            if !seen.insert(u.email.to_lowercase()) {
-                return bad(format!("users[{i}].email {:?} appears twice", u.email));
+            if let Some(id) = &org.id
+                && !ids.insert(id.clone())
+            {
+                return bad(format!("{org_at}.id {id:?} appears twice"));
             }
-            if !crate::model::ORGANIZATION_ROLES.contains(&u.role.as_str()) {
-                return bad(format!(
-                    "users[{i}].role {:?} is not an Organization role",
-                    u.role
-                ));
-            }
-            if !crate::model::USER_STATUSES.contains(&u.status.as_str()) {
-                return bad(format!(
-                    "users[{i}].status {:?} is not a user status",
-                    u.status
-                ));
-            }
-            for wr in &u.workspace_roles {
-                self.check_workspace_role(wr, &format!("users[{i}]"))?;
-            }
-        }
-        for (i, t) in self.teams.iter().enumerate() {
-            if !crate::model::ORGANIZATION_ROLES.contains(&t.organization_role.as_str()) {
-                return bad(format!(
-                    "teams[{i}].organizationRole {:?} is unknown",
-                    t.organization_role
-                ));
-            }
-            for m in &t.members {
-                if !seen.contains(&m.to_lowercase()) {
-                    return bad(format!("teams[{i}].members: no user {m:?}"));
-                }
-            }
-            for wr in &t.workspace_roles {
-                self.check_workspace_role(wr, &format!("teams[{i}]"))?;
-            }
+            validate_organization(org, &at)?;
         }
         Ok(())
     }
+}
 
-    fn check_workspace_role(&self, wr: &SeedWorkspaceRole, at: &str) -> Result<(), EmulatorError> {
-        if !self.workspaces.iter().any(|w| w.name == wr.workspace) {
-            return Err(EmulatorError::Seed(format!(
-                "{at}.workspaceRoles: no Workspace named {:?}",
-                wr.workspace
-            )));
-        }
-        if !crate::model::WORKSPACE_ROLES.contains(&wr.role.as_str()) {
-            return Err(EmulatorError::Seed(format!(
-                "{at}.workspaceRoles: {:?} is not a Workspace role",
-                wr.role
-            )));
-        }
-        Ok(())
+/// Checks one Organization's users, Teams and references; `at` prefixes paths in messages.
+fn validate_organization(org: &SeedOrganization, at: &str) -> Result<(), EmulatorError> {
+    let bad = |m: String| Err(EmulatorError::Seed(m));
+    if org.users.is_empty() {
+        return bad(format!(
+            "{at}users: at least one user is needed (the first is the Organization's creator)"
+        ));
     }
+    let mut seen = std::collections::HashSet::new();
+    for (i, u) in org.users.iter().enumerate() {
+        if !crate::model::is_email(&u.email) {
+            return bad(format!(
+                "{at}users[{i}].email {:?} is not an email",
+                u.email
+            ));
+        }
+        if !seen.insert(u.email.to_lowercase()) {
+            return bad(format!("{at}users[{i}].email {:?} appears twice", u.email));
+        }
+        if !crate::model::ORGANIZATION_ROLES.contains(&u.role.as_str()) {
+            return bad(format!(
+                "{at}users[{i}].role {:?} is not an Organization role",
+                u.role
+            ));
+        }
+        if !crate::model::USER_STATUSES.contains(&u.status.as_str()) {
+            return bad(format!(
+                "{at}users[{i}].status {:?} is not a user status",
+                u.status
+            ));
+        }
+        for wr in &u.workspace_roles {
+            check_workspace_role(org, wr, &format!("{at}users[{i}]"))?;
+        }
+    }
+    for (i, t) in org.teams.iter().enumerate() {
+        if !crate::model::ORGANIZATION_ROLES.contains(&t.organization_role.as_str()) {
+            return bad(format!(
+                "{at}teams[{i}].organizationRole {:?} is unknown",
+                t.organization_role
+            ));
+        }
+        for m in &t.members {
+            if !seen.contains(&m.to_lowercase()) {
+                return bad(format!("{at}teams[{i}].members: no user {m:?}"));
+            }
+        }
+        for wr in &t.workspace_roles {
+            check_workspace_role(org, wr, &format!("{at}teams[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+fn check_workspace_role(
+    org: &SeedOrganization,
+    wr: &SeedWorkspaceRole,
+    at: &str,
+) -> Result<(), EmulatorError> {
+    if !org.workspaces.iter().any(|w| w.name == wr.workspace) {
+        return Err(EmulatorError::Seed(format!(
+            "{at}.workspaceRoles: no Workspace named {:?}",
+            wr.workspace
+        )));
+    }
+    if !crate::model::WORKSPACE_ROLES.contains(&wr.role.as_str()) {
+        return Err(EmulatorError::Seed(format!(
+            "{at}.workspaceRoles: {:?} is not a Workspace role",
+            wr.role
+        )));
+    }
+    Ok(())
 }
