@@ -331,6 +331,32 @@ async fn every_operation_matches_the_spec() {
         SELF,
         "get",
     );
+
+    // A user (OAuth) token: both Organizations, each one's operations, and 403 elsewhere.
+    let user = c.emu.user_token();
+    let orgs = c.emu.organizations();
+    let as_user = |p: String| {
+        let (c, user) = (&c, &user);
+        async move { c.call_with(Method::GET, &p, Some(user), None).await }
+    };
+    let r = as_user("/organizations?sorts=name:desc&limit=2".into()).await;
+    assert_eq!(r.json["totalCount"], 2);
+    assert_conforms(&r, ORGS, "get");
+    assert_conforms(&as_user("/users/self".into()).await, SELF, "get");
+    for o in &orgs {
+        let base = format!("/organizations/{}", o.id);
+        assert_conforms(&as_user(base.clone()).await, ORG, "get");
+        assert_conforms(&as_user(format!("{base}/users")).await, USERS, "get");
+        assert_conforms(
+            &as_user(format!("{base}/workspaces")).await,
+            WORKSPACES,
+            "get",
+        );
+        assert_conforms(&as_user(format!("{base}/teams")).await, TEAMS, "get");
+    }
+    let r = as_user("/organizations/cotherorg0000000000000000/users".into()).await;
+    assert_eq!(r.status, 403);
+    assert_conforms(&r, USERS, "get");
 }
 
 #[tokio::test]
