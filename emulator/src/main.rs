@@ -23,7 +23,10 @@ struct Cli {
     /// Extra uniform random delay per request, 0..=J milliseconds.
     #[arg(long, default_value_t = 0)]
     jitter_ms: u64,
-    /// A JSON or YAML seed file describing the Organization (see the README).
+    /// Lifetime of user tokens and OAuth access tokens, in seconds (default 24 hours).
+    #[arg(long, value_name = "SECS", default_value_t = 86_400)]
+    access_token_ttl: u64,
+    /// A JSON or YAML seed file describing the Organizations (see the README).
     #[arg(long, value_name = "FILE")]
     seed: Option<std::path::PathBuf>,
     /// Run this command with ASTRO_API_URL and ASTRO_API_TOKEN set, then stop and exit
@@ -57,7 +60,8 @@ fn main() -> ExitCode {
         .port(cli.port)
         .users(cli.users)
         .latency(Duration::from_millis(cli.latency_ms))
-        .jitter(Duration::from_millis(cli.jitter_ms));
+        .jitter(Duration::from_millis(cli.jitter_ms))
+        .access_token_ttl(Duration::from_secs(cli.access_token_ttl));
     if let Some(path) = &cli.seed {
         builder = match builder.seed_file(path) {
             Ok(b) => b,
