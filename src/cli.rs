@@ -39,6 +39,10 @@ pub struct GlobalArgs {
     )]
     pub no_input: bool,
 
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw)
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
+
     /// Seconds to wait for each request before giving up
     #[arg(
         long,
@@ -63,6 +67,25 @@ pub enum Command {
     /// Manage your Astro Organization
     #[command(visible_alias = "org")]
     Organization(OrganizationArgs),
+    /// Print a shell completion script (e.g. `astro completion bash > ~/.local/share/bash-completion/completions/astro`)
+    Completion(CompletionArgs),
+    /// Print the man page, or write one per command into DIR
+    #[command(hide = true)]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Folder to write `astro.1`, `astro-organization.1`, … into
+    #[arg(value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -216,10 +239,53 @@ pub struct InviteArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  astro organization user list --json")]
+#[command(
+    after_help = "Examples:\n  astro organization user list --role organization_owner --sort email\n  \
+                        astro organization user list --status pending --jq '.users[].email'"
+)]
 pub struct ListArgs {
+    /// Only users with this Organization role (any case)
+    #[arg(long, value_enum, ignore_case = true, value_name = "ROLE")]
+    pub role: Option<OrgRole>,
+
+    /// Only users with this status (any case)
+    #[arg(long, value_enum, ignore_case = true, value_name = "STATUS")]
+    pub status: Option<UserStatus>,
+
+    /// Order of the list (default: the API's, oldest member first)
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub sort: Option<UserSort>,
+
     #[command(flatten)]
     pub format: FormatArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UserStatus {
+    Active,
+    Inactive,
+    Pending,
+    Banned,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Active => "ACTIVE",
+            UserStatus::Inactive => "INACTIVE",
+            UserStatus::Pending => "PENDING",
+            UserStatus::Banned => "BANNED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UserSort {
+    Email,
+    Name,
+    Created,
+    Role,
 }
 
 /// `--json` or `-o table|json`, for listings.

@@ -9,6 +9,7 @@ pub mod config;
 pub mod credentials;
 pub mod env_vars;
 pub mod error;
+pub mod jq;
 pub mod jwt;
 pub mod output;
 pub mod prompt;

@@ -19,8 +19,8 @@ pub struct InviteOutcome {
 
 pub async fn run(args: InviteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let outcome = execute(&args, ctx).await?;
-    if args.json {
-        return output::json(&outcome);
+    if ctx.wants_json(args.json) {
+        return ctx.print_json(&outcome);
     }
     output::data(&format!(
         "Invited {} as {}; the invite expires {}\n",

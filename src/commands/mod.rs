@@ -2,6 +2,7 @@
 //! (built on first use, so usage errors come before any credential check) and the prompter.
 
 mod auth_token;
+mod generate;
 mod invite;
 mod list;
 mod login;
@@ -16,24 +17,57 @@ use crate::api::{Client, User};
 use crate::cli::{AuthCommand, Cli, Command, GlobalArgs, OrganizationCommand, UserCommand};
 use crate::credentials;
 use crate::error::CliError;
+use crate::jq::JqFilter;
+use crate::output;
 use crate::prompt::{self, Prompter, TerminalPrompter};
 use crate::settings::{self, Inputs, Session};
 
 pub struct Ctx {
     global: GlobalArgs,
+    jq: Option<JqFilter>,
     /// `None` when prompting is impossible or disabled.
     pub prompter: Option<Box<dyn Prompter>>,
     api: Option<(Client, Session)>,
 }
 
 impl Ctx {
-    pub fn new(global: GlobalArgs) -> Self {
+    /// Checks the global options that need checking (a `--jq` expression) before any work.
+    pub fn new(global: GlobalArgs) -> Result<Self, CliError> {
         let prompter: Option<Box<dyn Prompter>> = prompt::interactive(global.no_input)
             .then(|| Box::new(TerminalPrompter::new()) as Box<dyn Prompter>);
-        Self {
+        let jq = global.jq.as_deref().map(JqFilter::compile).transpose()?;
+        Ok(Self {
             global,
+            jq,
             prompter,
             api: None,
+        })
+    }
+
+    /// Whether to print JSON: the command's own flag, or `--jq`.
+    pub fn wants_json(&self, json_flag: bool) -> bool {
+        json_flag || self.jq.is_some()
+    }
+
+    /// Prints one JSON document on stdout, through the `--jq` filter when there is one.
+    pub fn print_json(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
+        match &self.jq {
+            None => output::json(value),
+            Some(filter) => {
+                let value = serde_json::to_value(value)
+                    .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
+                output::data(&filter.apply(&value)?)
+            }
+        }
+    }
+
+    /// For commands whose output is not JSON.
+    fn reject_jq(&self, command: &str) -> Result<(), CliError> {
+        match self.jq {
+            Some(_) => Err(CliError::usage(format!(
+                "--jq does not apply to `{command}`: it prints no JSON"
+            ))),
+            None => Ok(()),
         }
     }
 
@@ -53,8 +87,10 @@ impl Ctx {
             global: GlobalArgs {
                 organization_id: None,
                 no_input: prompter.is_none(),
+                jq: None,
                 timeout: 30,
             },
+            jq: None,
             prompter,
             api: Some((client, session)),
         }
@@ -100,13 +136,27 @@ impl Ctx {
 }
 
 pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
-    let mut ctx = Ctx::new(cli.global);
+    let mut ctx = Ctx::new(cli.global)?;
     match cli.command {
         Command::Login(args) => login::run(args, &mut ctx).await,
-        Command::Logout(args) => logout::run(args, &mut ctx).await,
+        Command::Logout(args) => {
+            ctx.reject_jq("logout")?;
+            logout::run(args, &mut ctx).await
+        }
         Command::Auth(auth) => match auth.command {
-            AuthCommand::Token => auth_token::run(&mut ctx).await,
+            AuthCommand::Token => {
+                ctx.reject_jq("auth token")?;
+                auth_token::run(&mut ctx).await
+            }
         },
+        Command::Completion(args) => {
+            ctx.reject_jq("completion")?;
+            generate::completion(args)
+        }
+        Command::Man(args) => {
+            ctx.reject_jq("man")?;
+            generate::man(args)
+        }
         Command::Organization(org) => match org.command {
             OrganizationCommand::List(args) => org_list::run(args, &mut ctx).await,
             OrganizationCommand::Switch(args) => org_switch::run(args, &mut ctx).await,

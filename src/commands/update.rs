@@ -22,8 +22,8 @@ pub struct UpdateOutcome {
 
 pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let outcome = execute(&args, ctx).await?;
-    if args.json {
-        return output::json(&outcome);
+    if ctx.wants_json(args.json) {
+        return ctx.print_json(&outcome);
     }
     let who = if outcome.full_name.is_empty() {
         outcome.email.clone()

@@ -6,6 +6,8 @@ mod help;
 mod invite;
 mod list;
 mod login;
+// mod oauth; (enabled once the emulator has its identity provider)
 mod pty;
+mod scripting;
 mod settings;
 mod update;
