@@ -208,9 +208,33 @@ pub struct UpdateArgs {
     #[arg(short, long, value_enum, ignore_case = true, value_name = "ROLE")]
     pub role: Option<OrgRole>,
 
-    /// Print the result as JSON
+    /// Print the result as JSON (NDJSON, one object per row, with --from-file)
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+/// Options shared by `update` and `invite` for many rows at once.
+#[derive(Debug, Default, Args)]
+pub struct BulkArgs {
+    /// Apply many rows from a CSV file with header `email,role`, or JSON lines
+    /// `{"email":…,"role":…}`; `-` reads stdin
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<std::path::PathBuf>,
+
+    /// Show what would be done and send no change
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// With --from-file: how many requests to send at once
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+
+    /// With --from-file: apply the valid rows even when some are invalid
+    #[arg(long, requires = "from_file")]
+    pub skip_invalid: bool,
 }
 
 #[derive(Debug, Args)]
@@ -222,7 +246,7 @@ pub struct InviteArgs {
     #[arg(value_name = "EMAIL")]
     pub email: Option<String>,
 
-    /// The Organization role to give (any case)
+    /// The Organization role to give (any case); with --from-file, for rows that give none
     #[arg(
         short,
         long,
@@ -233,9 +257,12 @@ pub struct InviteArgs {
     )]
     pub role: OrgRole,
 
-    /// Print the result as JSON
+    /// Print the result as JSON (NDJSON, one object per row, with --from-file)
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub bulk: BulkArgs,
 }
 
 #[derive(Debug, Args)]

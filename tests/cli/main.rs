@@ -6,7 +6,7 @@ mod help;
 mod invite;
 mod list;
 mod login;
-// mod oauth; (enabled once the emulator has its identity provider)
+mod oauth;
 mod pty;
 mod scripting;
 mod settings;

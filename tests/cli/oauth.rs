@@ -53,7 +53,12 @@ fn start_login(env: &TestEnv, extra: &[&str]) -> (Child, String) {
 /// What a browser does with the link: follow it to the identity provider, which (the user being
 /// logged in there) redirects back to astro's local callback.
 fn browse(link: &str) -> (u16, String) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    // The crate uses reqwest without a default crypto provider; choose ring, as `astro` does.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(20))
@@ -81,7 +86,10 @@ fn browser_login_end_to_end() {
     let org = env.emu.organizations()[0].clone();
     assert_eq!(
         stdout(&out),
-        format!("Logged in to astronomer.io as ada@example.com; Organization {} ({})\n", org.name, org.id)
+        format!(
+            "Logged in to astronomer.io as ada@example.com; Organization {} ({})\n",
+            org.name, org.id
+        )
     );
 
     let config = read_config(&env);
@@ -96,17 +104,35 @@ fn browser_login_end_to_end() {
 
     // The flow as the identity provider saw it: PKCE, one code exchange, user info.
     let requests = env.emu.requests();
-    let paths: Vec<(&str, &str)> = requests.iter().map(|r| (r.method.as_str(), r.path.as_str())).collect();
-    assert!(paths.contains(&("GET", "/private/v1alpha1/cli/auth-config")), "{paths:?}");
+    let paths: Vec<(&str, &str)> = requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    assert!(
+        paths.contains(&("GET", "/private/v1alpha1/cli/auth-config")),
+        "{paths:?}"
+    );
     assert!(paths.contains(&("GET", "/auth/authorize")), "{paths:?}");
     assert!(paths.contains(&("GET", "/auth/userinfo")), "{paths:?}");
-    let exchange: Vec<_> = requests.iter().filter(|r| r.path == "/auth/oauth/token").collect();
+    let exchange: Vec<_> = requests
+        .iter()
+        .filter(|r| r.path == "/auth/oauth/token")
+        .collect();
     assert_eq!(exchange.len(), 1);
     let form = exchange[0].body.as_deref().unwrap();
-    assert!(form.contains("grant_type=authorization_code") && form.contains("code_verifier="), "{form}");
-    let authorize = requests.iter().find(|r| r.path == "/auth/authorize").unwrap();
+    assert!(
+        form.contains("grant_type=authorization_code") && form.contains("code_verifier="),
+        "{form}"
+    );
+    let authorize = requests
+        .iter()
+        .find(|r| r.path == "/auth/authorize")
+        .unwrap();
     let query = authorize.query.as_deref().unwrap();
-    assert!(query.contains("code_challenge_method=S256") && query.contains("state="), "{query}");
+    assert!(
+        query.contains("code_challenge_method=S256") && query.contains("state="),
+        "{query}"
+    );
 
     // The stored login works for the core commands.
     let list = env
@@ -153,9 +179,20 @@ fn a_stored_login_about_to_expire_is_renewed() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let refresh: Vec<_> = env.emu.requests().into_iter().filter(|r| r.path == "/auth/oauth/token").collect();
+    let refresh: Vec<_> = env
+        .emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/auth/oauth/token")
+        .collect();
     assert_eq!(refresh.len(), 1);
-    assert!(refresh[0].body.as_deref().unwrap().contains("grant_type=refresh_token"));
+    assert!(
+        refresh[0]
+            .body
+            .as_deref()
+            .unwrap()
+            .contains("grant_type=refresh_token")
+    );
     let after = read_config(&env)["contexts"]["astronomer_io"]["token"].clone();
     assert_ne!(before, after);
     // The API saw the renewed token.
@@ -187,8 +224,14 @@ fn a_login_that_cannot_be_renewed_says_to_log_in_again() {
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
     let err = stderr(&out);
-    assert!(err.contains("could not be renewed") && err.contains("invalid refresh token"), "{err}");
-    assert!(err.contains("hint: run `astro login astronomer.io`"), "{err}");
+    assert!(
+        err.contains("could not be renewed") && err.contains("invalid refresh token"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: run `astro login astronomer.io`"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), before);
 }
 
@@ -219,14 +262,20 @@ fn switch_by_name_or_id_and_list_marks_the_new_current() {
     let orgs = env.emu.organizations();
     assert!(orgs.len() >= 2);
     let (first, second) = (&orgs[0], &orgs[1]);
-    assert_eq!(read_config(&env)["contexts"]["astronomer_io"]["organization"], first.id.as_str());
+    assert_eq!(
+        read_config(&env)["contexts"]["astronomer_io"]["organization"],
+        first.id.as_str()
+    );
 
     let out = switch(&env, &[&second.name.to_uppercase(), "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["id"], second.id.as_str());
     assert_eq!(json["changed"], true);
-    assert_eq!(read_config(&env)["contexts"]["astronomer_io"]["organization"], second.id.as_str());
+    assert_eq!(
+        read_config(&env)["contexts"]["astronomer_io"]["organization"],
+        second.id.as_str()
+    );
 
     let list = env
         .bare()
@@ -246,7 +295,10 @@ fn switch_by_name_or_id_and_list_marks_the_new_current() {
 
     let back = switch(&env, &[&first.id]);
     assert_eq!(back.status.code(), Some(0));
-    assert_eq!(stdout(&back), format!("Switched to Organization {} ({})\n", first.name, first.id));
+    assert_eq!(
+        stdout(&back),
+        format!("Switched to Organization {} ({})\n", first.name, first.id)
+    );
 }
 
 #[test]
@@ -275,10 +327,17 @@ fn concurrent_switches_never_corrupt_the_file() {
             assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         }
         let config = read_config(&env);
-        let org = config["contexts"]["astronomer_io"]["organization"].as_str().unwrap();
+        let org = config["contexts"]["astronomer_io"]["organization"]
+            .as_str()
+            .unwrap();
         assert!(ids.iter().any(|id| id == org), "{org}");
         assert_eq!(config["telemetry"]["enabled"], true);
-        assert!(config["contexts"]["astronomer_io"]["token"].as_str().unwrap().starts_with("Bearer "));
+        assert!(
+            config["contexts"]["astronomer_io"]["token"]
+                .as_str()
+                .unwrap()
+                .starts_with("Bearer ")
+        );
     }
     let leftovers: Vec<String> = std::fs::read_dir(env.config_path().parent().unwrap())
         .unwrap()
