@@ -39,6 +39,10 @@ pub struct GlobalArgs {
     )]
     pub no_input: bool,
 
+    /// Filter the JSON output with a jq expression (implies --json; strings print raw)
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
+
     /// Seconds to wait for each request before giving up
     #[arg(
         long,
@@ -63,6 +67,25 @@ pub enum Command {
     /// Manage your Astro Organization
     #[command(visible_alias = "org")]
     Organization(OrganizationArgs),
+    /// Print a shell completion script (e.g. `astro completion bash > ~/.local/share/bash-completion/completions/astro`)
+    Completion(CompletionArgs),
+    /// Print the man page, or write one per command into DIR
+    #[command(hide = true)]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Folder to write `astro.1`, `astro-organization.1`, … into
+    #[arg(value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -185,9 +208,33 @@ pub struct UpdateArgs {
     #[arg(short, long, value_enum, ignore_case = true, value_name = "ROLE")]
     pub role: Option<OrgRole>,
 
-    /// Print the result as JSON
+    /// Print the result as JSON (NDJSON, one object per row, with --from-file)
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+/// Options shared by `update` and `invite` for many rows at once.
+#[derive(Debug, Default, Args)]
+pub struct BulkArgs {
+    /// Apply many rows from a CSV file with header `email,role`, or JSON lines
+    /// `{"email":…,"role":…}`; `-` reads stdin
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<std::path::PathBuf>,
+
+    /// Show what would be done and send no change
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// With --from-file: how many requests to send at once
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+
+    /// With --from-file: apply the valid rows even when some are invalid
+    #[arg(long, requires = "from_file")]
+    pub skip_invalid: bool,
 }
 
 #[derive(Debug, Args)]
@@ -199,7 +246,7 @@ pub struct InviteArgs {
     #[arg(value_name = "EMAIL")]
     pub email: Option<String>,
 
-    /// The Organization role to give (any case)
+    /// The Organization role to give (any case); with --from-file, for rows that give none
     #[arg(
         short,
         long,
@@ -210,16 +257,62 @@ pub struct InviteArgs {
     )]
     pub role: OrgRole,
 
-    /// Print the result as JSON
+    /// Print the result as JSON (NDJSON, one object per row, with --from-file)
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub bulk: BulkArgs,
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  astro organization user list --json")]
+#[command(
+    after_help = "Examples:\n  astro organization user list --role organization_owner --sort email\n  \
+                        astro organization user list --status pending --jq '.users[].email'"
+)]
 pub struct ListArgs {
+    /// Only users with this Organization role (any case)
+    #[arg(long, value_enum, ignore_case = true, value_name = "ROLE")]
+    pub role: Option<OrgRole>,
+
+    /// Only users with this status (any case)
+    #[arg(long, value_enum, ignore_case = true, value_name = "STATUS")]
+    pub status: Option<UserStatus>,
+
+    /// Order of the list (default: the API's, oldest member first)
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub sort: Option<UserSort>,
+
     #[command(flatten)]
     pub format: FormatArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UserStatus {
+    Active,
+    Inactive,
+    Pending,
+    Banned,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Active => "ACTIVE",
+            UserStatus::Inactive => "INACTIVE",
+            UserStatus::Pending => "PENDING",
+            UserStatus::Banned => "BANNED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UserSort {
+    Email,
+    Name,
+    Created,
+    Role,
 }
 
 /// `--json` or `-o table|json`, for listings.

@@ -2,6 +2,7 @@
 //! [`run`] is the whole program: parse, dispatch to a command, map the outcome to an exit code.
 
 pub mod api;
+pub mod bulk;
 pub mod callback;
 pub mod cli;
 pub mod commands;
@@ -9,6 +10,8 @@ pub mod config;
 pub mod credentials;
 pub mod env_vars;
 pub mod error;
+pub mod interrupt;
+pub mod jq;
 pub mod jwt;
 pub mod output;
 pub mod prompt;
@@ -38,9 +41,10 @@ pub fn run() -> ExitCode {
         .map_err(|e| CliError::failure(format!("cannot start: {e}")))
         .and_then(|rt| {
             rt.block_on(async {
+                let interrupt = interrupt::Interrupt::listen();
                 tokio::select! {
-                    result = commands::dispatch(cli) => result,
-                    _ = tokio::signal::ctrl_c() => Err(CliError::interrupted()),
+                    result = commands::dispatch(cli, interrupt.clone()) => result,
+                    () = interrupt.hard() => Err(CliError::interrupted()),
                 }
             })
         });

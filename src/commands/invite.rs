@@ -17,18 +17,37 @@ pub struct InviteOutcome {
     pub user_id: Option<String>,
 }
 
-pub async fn run(args: InviteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    let outcome = execute(&args, ctx).await?;
-    if args.json {
-        return output::json(&outcome);
-    }
-    output::data(&format!(
-        "Invited {} as {}; the invite expires {}\n",
-        outcome.email, outcome.role, outcome.expires_at
-    ))
+/// What `--dry-run` reports: the invite that would be sent.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitePlan {
+    pub email: String,
+    pub role: String,
+    pub dry_run: bool,
 }
 
-pub(crate) async fn execute(args: &InviteArgs, ctx: &mut Ctx) -> Result<InviteOutcome, CliError> {
+#[derive(Debug)]
+pub(crate) enum Invited {
+    Sent(InviteOutcome),
+    Planned(InvitePlan),
+}
+
+pub async fn run(args: InviteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    match execute(&args, ctx).await? {
+        Invited::Planned(plan) if ctx.wants_json(args.json) => ctx.print_json(&plan),
+        Invited::Planned(plan) => output::data(&format!(
+            "Would invite {} as {} (dry run: nothing sent)\n",
+            plan.email, plan.role
+        )),
+        Invited::Sent(outcome) if ctx.wants_json(args.json) => ctx.print_json(&outcome),
+        Invited::Sent(outcome) => output::data(&format!(
+            "Invited {} as {}; the invite expires {}\n",
+            outcome.email, outcome.role, outcome.expires_at
+        )),
+    }
+}
+
+pub(crate) async fn execute(args: &InviteArgs, ctx: &mut Ctx) -> Result<Invited, CliError> {
     let email = match (&args.email, ctx.prompter.as_mut()) {
         (Some(email), _) => {
             let email = email.trim();
@@ -47,24 +66,44 @@ pub(crate) async fn execute(args: &InviteArgs, ctx: &mut Ctx) -> Result<InviteOu
     };
     let role = args.role.as_str();
     let (client, org) = ctx.api().await?;
+    let member_hint = || {
+        format!(
+            "`{email}` is already a member; to change their role run `astro organization user update {email} --role {role}`"
+        )
+    };
+    if args.bulk.dry_run {
+        let members = client.list_all_users(org).await?;
+        if members
+            .iter()
+            .any(|u| u.username.eq_ignore_ascii_case(&email))
+        {
+            return Err(CliError::failure(format!(
+                "`{email}` is already in the Organization (dry run: nothing sent)"
+            ))
+            .with_hint(member_hint()));
+        }
+        return Ok(Invited::Planned(InvitePlan {
+            email,
+            role: role.to_owned(),
+            dry_run: true,
+        }));
+    }
     let invite = client.create_invite(org, &email, role).await.map_err(|e| {
         let existing = e.status() == Some(400) && e.to_string().contains("existing role");
         let err = CliError::from(e);
         if existing {
-            err.with_hint(format!(
-                "`{email}` is already a member; to change their role run `astro organization user update {email} --role {role}`"
-            ))
+            err.with_hint(member_hint())
         } else {
             err
         }
     })?;
-    Ok(InviteOutcome {
+    Ok(Invited::Sent(InviteOutcome {
         invite_id: invite.invite_id,
         email,
         role: role.to_owned(),
         expires_at: invite.expires_at,
         user_id: invite.user_id,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -97,6 +136,7 @@ mod tests {
             email: None,
             role: OrgRole::OrganizationMember,
             json: false,
+            bulk: Default::default(),
         }
     }
 
@@ -104,7 +144,9 @@ mod tests {
     async fn prompted_email_is_lower_cased_and_invited() {
         let emu = Emulator::builder().spawn().unwrap();
         let mut ctx = ctx(&emu, vec![Answer::Text("Lin@Example.com")]);
-        let outcome = execute(&args(), &mut ctx).await.unwrap();
+        let Invited::Sent(outcome) = execute(&args(), &mut ctx).await.unwrap() else {
+            panic!("expected a sent invite");
+        };
         assert_eq!(outcome.email, "lin@example.com");
         assert_eq!(emu.user("lin@example.com").unwrap().status, "PENDING");
     }

@@ -3,10 +3,11 @@
 use serde::Serialize;
 
 use crate::api::User;
-use crate::cli::ListArgs;
+use crate::cli::{ListArgs, UserSort};
 use crate::commands::Ctx;
 use crate::error::CliError;
 use crate::output;
+use crate::roles::OrgRole;
 
 /// The Go CLI's JSON keys, plus `status`.
 #[derive(Debug, Serialize)]
@@ -28,13 +29,51 @@ struct UserList<'a> {
 
 pub async fn run(args: ListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let (client, org) = ctx.api().await?;
-    let users = client.list_all_users(org).await?;
-    if args.format.wants_json() {
-        output::json(&UserList {
+    let users = select(client.list_all_users(org).await?, &args);
+    if ctx.wants_json(args.format.wants_json()) {
+        ctx.print_json(&UserList {
             users: users.iter().map(row).collect(),
         })
     } else {
         output::data(&render_table(&users))
+    }
+}
+
+/// Applies `--role`, `--status` and `--sort` (the API filters by neither role nor status).
+fn select(mut users: Vec<User>, args: &ListArgs) -> Vec<User> {
+    if let Some(role) = args.role {
+        users.retain(|u| u.organization_role.as_deref() == Some(role.as_str()));
+    }
+    if let Some(status) = args.status {
+        users.retain(|u| u.status == status.as_str());
+    }
+    let lower = |s: &str| s.to_lowercase();
+    match args.sort {
+        None => {}
+        Some(UserSort::Email) => users.sort_by_cached_key(|u| lower(&u.username)),
+        Some(UserSort::Name) => {
+            users.sort_by_cached_key(|u| (lower(&u.full_name), lower(&u.username)))
+        }
+        // RFC 3339 UTC timestamps sort as text.
+        Some(UserSort::Created) => users.sort_by(|a, b| a.created_at.cmp(&b.created_at)),
+        Some(UserSort::Role) => users.sort_by_cached_key(|u| {
+            (
+                role_rank(u.organization_role.as_deref()),
+                lower(&u.username),
+            )
+        }),
+    }
+    users
+}
+
+/// Most privileged first; roles we do not know after the known ones, users without one last.
+fn role_rank(role: Option<&str>) -> usize {
+    match role {
+        Some(r) => OrgRole::all()
+            .iter()
+            .position(|known| known.as_str() == r)
+            .unwrap_or(OrgRole::all().len()),
+        None => OrgRole::all().len() + 1,
     }
 }
 

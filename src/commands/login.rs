@@ -116,8 +116,8 @@ pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         organization_name: organization.name,
         workspace_id,
     };
-    if args.json {
-        return output::json(&outcome);
+    if ctx.wants_json(args.json) {
+        return ctx.print_json(&outcome);
     }
     let who = outcome
         .email

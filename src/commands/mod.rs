@@ -2,6 +2,10 @@
 //! (built on first use, so usage errors come before any credential check) and the prompter.
 
 mod auth_token;
+mod batch;
+mod bulk_invite;
+mod bulk_update;
+mod generate;
 mod invite;
 mod list;
 mod login;
@@ -16,24 +20,80 @@ use crate::api::{Client, User};
 use crate::cli::{AuthCommand, Cli, Command, GlobalArgs, OrganizationCommand, UserCommand};
 use crate::credentials;
 use crate::error::CliError;
+use crate::interrupt::Interrupt;
+use crate::jq::JqFilter;
+use crate::output;
 use crate::prompt::{self, Prompter, TerminalPrompter};
 use crate::settings::{self, Inputs, Session};
 
 pub struct Ctx {
     global: GlobalArgs,
+    jq: Option<JqFilter>,
+    pub interrupt: Interrupt,
     /// `None` when prompting is impossible or disabled.
     pub prompter: Option<Box<dyn Prompter>>,
     api: Option<(Client, Session)>,
 }
 
 impl Ctx {
-    pub fn new(global: GlobalArgs) -> Self {
+    /// Checks the global options that need checking (a `--jq` expression) before any work.
+    pub fn new(global: GlobalArgs, interrupt: Interrupt) -> Result<Self, CliError> {
         let prompter: Option<Box<dyn Prompter>> = prompt::interactive(global.no_input)
             .then(|| Box::new(TerminalPrompter::new()) as Box<dyn Prompter>);
-        Self {
+        let jq = global.jq.as_deref().map(JqFilter::compile).transpose()?;
+        Ok(Self {
             global,
+            jq,
+            interrupt,
             prompter,
             api: None,
+        })
+    }
+
+    /// Whether to print JSON: the command's own flag, or `--jq`.
+    pub fn wants_json(&self, json_flag: bool) -> bool {
+        json_flag || self.jq.is_some()
+    }
+
+    /// Prints one JSON document on stdout, through the `--jq` filter when there is one.
+    pub fn print_json(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
+        match &self.jq {
+            None => output::json(value),
+            Some(filter) => {
+                let value = serde_json::to_value(value)
+                    .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
+                output::data(&filter.apply(&value)?)
+            }
+        }
+    }
+
+    /// One compact JSON document per line (NDJSON), through the `--jq` filter when there is one.
+    pub fn print_json_line(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
+        match &self.jq {
+            None => output::data(&format!("{value}\n")),
+            Some(filter) => output::data(&filter.apply(&value)?),
+        }
+    }
+
+    /// The client and Organization once `api()` has resolved them, borrowed immutably (so the
+    /// context can print while requests are in flight).
+    pub fn resolved_api(&self) -> Result<(&Client, &str), CliError> {
+        let (client, session) = self
+            .api
+            .as_ref()
+            .ok_or_else(|| CliError::failure("internal: the API was not resolved"))?;
+        Ok((client, session.organization()?))
+    }
+
+    /// For commands whose output is not JSON.
+    fn reject_jq(&self, command: &str) -> Result<(), CliError> {
+        match self.jq {
+            Some(_) => Err(CliError::usage(format!(
+                "--jq does not apply to `{command}`: it prints no JSON"
+            ))),
+            None => Ok(()),
         }
     }
 
@@ -53,8 +113,11 @@ impl Ctx {
             global: GlobalArgs {
                 organization_id: None,
                 no_input: prompter.is_none(),
+                jq: None,
                 timeout: 30,
             },
+            jq: None,
+            interrupt: Interrupt::default(),
             prompter,
             api: Some((client, session)),
         }
@@ -99,20 +162,40 @@ impl Ctx {
     }
 }
 
-pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
-    let mut ctx = Ctx::new(cli.global);
+pub async fn dispatch(cli: Cli, interrupt: Interrupt) -> Result<(), CliError> {
+    let mut ctx = Ctx::new(cli.global, interrupt)?;
     match cli.command {
         Command::Login(args) => login::run(args, &mut ctx).await,
-        Command::Logout(args) => logout::run(args, &mut ctx).await,
+        Command::Logout(args) => {
+            ctx.reject_jq("logout")?;
+            logout::run(args, &mut ctx).await
+        }
         Command::Auth(auth) => match auth.command {
-            AuthCommand::Token => auth_token::run(&mut ctx).await,
+            AuthCommand::Token => {
+                ctx.reject_jq("auth token")?;
+                auth_token::run(&mut ctx).await
+            }
         },
+        Command::Completion(args) => {
+            ctx.reject_jq("completion")?;
+            generate::completion(args)
+        }
+        Command::Man(args) => {
+            ctx.reject_jq("man")?;
+            generate::man(args)
+        }
         Command::Organization(org) => match org.command {
             OrganizationCommand::List(args) => org_list::run(args, &mut ctx).await,
             OrganizationCommand::Switch(args) => org_switch::run(args, &mut ctx).await,
             OrganizationCommand::User(user) => match user.command {
-                UserCommand::Update(args) => update::run(args, &mut ctx).await,
-                UserCommand::Invite(args) => invite::run(args, &mut ctx).await,
+                UserCommand::Update(args) => match args.bulk.from_file.clone() {
+                    Some(file) => bulk_update::run(&args, &file, &mut ctx).await,
+                    None => update::run(args, &mut ctx).await,
+                },
+                UserCommand::Invite(args) => match args.bulk.from_file.clone() {
+                    Some(file) => bulk_invite::run(&args, &file, &mut ctx).await,
+                    None => invite::run(args, &mut ctx).await,
+                },
                 UserCommand::List(args) => list::run(args, &mut ctx).await,
             },
         },

@@ -31,8 +31,8 @@ pub async fn run(args: OrgListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             is_current: current.as_deref() == Some(o.id.as_str()),
         })
         .collect();
-    if args.format.wants_json() {
-        return output::json(&OrgList {
+    if ctx.wants_json(args.format.wants_json()) {
+        return ctx.print_json(&OrgList {
             organizations: rows,
         });
     }

@@ -89,8 +89,8 @@ pub async fn run(args: SwitchArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         workspace_id: args.workspace_id,
         changed,
     };
-    if args.json {
-        return output::json(&outcome);
+    if ctx.wants_json(args.json) {
+        return ctx.print_json(&outcome);
     }
     let ws = outcome
         .workspace_id

@@ -18,12 +18,15 @@ pub struct UpdateOutcome {
     pub previous_role: Option<String>,
     pub role: String,
     pub changed: bool,
+    /// Set by `--dry-run`: nothing was sent.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
 }
 
 pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let outcome = execute(&args, ctx).await?;
-    if args.json {
-        return output::json(&outcome);
+    if ctx.wants_json(args.json) {
+        return ctx.print_json(&outcome);
     }
     let who = if outcome.full_name.is_empty() {
         outcome.email.clone()
@@ -31,7 +34,12 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         format!("{} ({})", outcome.email, outcome.full_name)
     };
     let previous = outcome.previous_role.as_deref().unwrap_or("no role");
-    if outcome.changed {
+    if outcome.dry_run && outcome.previous_role.as_deref() != Some(outcome.role.as_str()) {
+        output::data(&format!(
+            "Would update {who}: {previous} -> {} (dry run: nothing sent)\n",
+            outcome.role
+        ))
+    } else if outcome.changed {
         output::data(&format!("Updated {who}: {previous} -> {}\n", outcome.role))
     } else {
         output::data(&format!(
@@ -77,8 +85,9 @@ pub(crate) async fn execute(args: &UpdateArgs, ctx: &mut Ctx) -> Result<UpdateOu
         previous_role,
         role: role.as_str().to_owned(),
         changed: false,
+        dry_run: args.bulk.dry_run,
     };
-    if outcome.previous_role.as_deref() == Some(role.as_str()) {
+    if outcome.previous_role.as_deref() == Some(role.as_str()) || args.bulk.dry_run {
         return Ok(outcome);
     }
     let (client, org) = ctx.api().await?;
@@ -210,6 +219,7 @@ mod tests {
             user: user.map(str::to_owned),
             role,
             json: false,
+            bulk: Default::default(),
         }
     }
 

@@ -19,10 +19,15 @@ impl TestEnv {
     }
 
     pub fn with_users(n: usize) -> Self {
-        let emu = Emulator::builder()
-            .users(n)
-            .spawn()
-            .expect("emulator starts");
+        Self::with_emulator(
+            Emulator::builder()
+                .users(n)
+                .spawn()
+                .expect("emulator starts"),
+        )
+    }
+
+    pub fn with_emulator(emu: EmulatorHandle) -> Self {
         Self {
             emu,
             home: tempfile::tempdir().expect("temp home"),

@@ -102,3 +102,8 @@ fn help_organization_list() {
 fn help_organization_switch() {
     check(&["organization", "switch"], "organization-switch");
 }
+
+#[test]
+fn help_completion() {
+    check(&["completion"], "completion");
+}

@@ -6,6 +6,8 @@ mod help;
 mod invite;
 mod list;
 mod login;
+mod oauth;
 mod pty;
+mod scripting;
 mod settings;
 mod update;

@@ -1,0 +1,118 @@
+//! `astro organization user invite --from-file FILE`: many invites at once. Rows are checked
+//! first; the Organization is listed once so existing members are reported as such without a
+//! request; invites go out with bounded concurrency and are never retried blindly.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use clap::ValueEnum;
+
+use crate::bulk::{self, RawRow};
+use crate::cli::InviteArgs;
+use crate::commands::batch::{self, Report, RowResult, Status};
+use crate::commands::bulk_update::stop_on_invalid;
+use crate::commands::{Ctx, check_email};
+use crate::error::CliError;
+use crate::roles::OrgRole;
+
+pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), CliError> {
+    if args.email.is_some() {
+        return Err(CliError::usage(
+            "--from-file takes the emails from the file; drop EMAIL",
+        ));
+    }
+    let (raw, bad) = bulk::parse(&bulk::read_source(source)?)?;
+    let mut invalid: Vec<RowResult> = bad
+        .into_iter()
+        .map(|b| RowResult::new(b.line, "", Status::Invalid).with_message(b.message))
+        .collect();
+    let mut valid: Vec<(usize, String, OrgRole)> = Vec::new();
+    let mut first_line: HashMap<String, usize> = HashMap::new();
+    for row in raw {
+        match validate(&row, args.role, &mut first_line) {
+            Ok((email, role)) => valid.push((row.line, email, role)),
+            Err(message) => invalid
+                .push(RowResult::new(row.line, &row.email, Status::Invalid).with_message(message)),
+        }
+    }
+    stop_on_invalid(&invalid, args.bulk.skip_invalid, source)?;
+
+    let mut report = Report::new(ctx.wants_json(args.json));
+    for row in invalid {
+        report.push(ctx, row)?;
+    }
+    if valid.is_empty() {
+        return report.finish(false);
+    }
+
+    ctx.api().await?;
+    let (client, org) = ctx.resolved_api()?;
+    let members: HashSet<String> = client
+        .list_all_users(org)
+        .await?
+        .into_iter()
+        .map(|u| u.username.to_lowercase())
+        .collect();
+    let mut invites = Vec::new();
+    for (line, email, role) in valid {
+        let mut result = RowResult::new(line, &email, Status::WouldInvite);
+        result.role = Some(role.as_str().to_owned());
+        if members.contains(&email) {
+            result.result = Status::AlreadyMember;
+            report.push(
+                ctx,
+                result.with_message("already in the Organization; use `update` to change the role"),
+            )?;
+        } else if args.bulk.dry_run {
+            report.push(ctx, result)?;
+        } else {
+            invites.push(result);
+        }
+    }
+
+    let interrupted = batch::execute(
+        ctx,
+        &mut report,
+        invites,
+        usize::from(args.bulk.concurrency),
+        |mut row| async move {
+            let role = row.role.clone().unwrap_or_default();
+            match client.create_invite(org, &row.email, &role).await {
+                Ok(invite) => {
+                    row.result = Status::Invited;
+                    row.id = invite.user_id;
+                }
+                Err(e) if e.status() == Some(400) && e.to_string().contains("existing role") => {
+                    row.result = Status::AlreadyMember;
+                    row.message = Some(e.to_string());
+                }
+                Err(e) => {
+                    row.result = Status::Failed;
+                    row.message = Some(e.to_string());
+                }
+            }
+            row
+        },
+    )
+    .await?;
+    report.finish(interrupted)
+}
+
+fn validate(
+    row: &RawRow,
+    default_role: OrgRole,
+    first_line: &mut HashMap<String, usize>,
+) -> Result<(String, OrgRole), String> {
+    check_email(&row.email)?;
+    let email = row.email.to_lowercase();
+    let role = if row.role.is_empty() {
+        default_role
+    } else {
+        OrgRole::from_str(&row.role, true).map_err(|_| format!("unknown role `{}`", row.role))?
+    };
+    if let Some(first) = first_line.insert(email.clone(), row.line) {
+        first_line.insert(email, first);
+        return Err(format!("the same email as line {first}"));
+    }
+    Ok((email, role))
+}

@@ -1,0 +1,168 @@
+//! `astro organization user update --from-file FILE`: many role changes at once. Every row is
+//! checked before anything is sent; the Organization is listed once; rows already at their
+//! role are skipped without a request; changes go out with bounded concurrency.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use clap::ValueEnum;
+
+use crate::api::User;
+use crate::bulk::{self, RawRow};
+use crate::cli::UpdateArgs;
+use crate::commands::batch::{self, Report, RowResult, Status};
+use crate::commands::{Ctx, check_email, is_cuid};
+use crate::error::CliError;
+use crate::output;
+use crate::roles::OrgRole;
+
+struct ValidRow {
+    line: usize,
+    key: String,
+    role: OrgRole,
+}
+
+pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), CliError> {
+    if args.user.is_some() || args.role.is_some() {
+        return Err(CliError::usage(
+            "--from-file takes the users and roles from the file; drop EMAIL_OR_ID and --role",
+        ));
+    }
+    let (raw, bad) = bulk::parse(&bulk::read_source(source)?)?;
+    let mut invalid: Vec<RowResult> = bad
+        .into_iter()
+        .map(|b| RowResult::new(b.line, "", Status::Invalid).with_message(b.message))
+        .collect();
+    let mut valid = Vec::new();
+    let mut first_line: HashMap<String, usize> = HashMap::new();
+    for row in raw {
+        match validate(&row, &mut first_line) {
+            Ok(v) => valid.push(v),
+            Err(message) => invalid
+                .push(RowResult::new(row.line, &row.email, Status::Invalid).with_message(message)),
+        }
+    }
+    stop_on_invalid(&invalid, args.bulk.skip_invalid, source)?;
+
+    let mut report = Report::new(ctx.wants_json(args.json));
+    for row in invalid {
+        report.push(ctx, row)?;
+    }
+    if valid.is_empty() {
+        return report.finish(false);
+    }
+
+    ctx.api().await?;
+    let (client, org) = ctx.resolved_api()?;
+    let users = client.list_all_users(org).await?;
+    let by_key: HashMap<String, &User> = users
+        .iter()
+        .flat_map(|u| [(u.username.to_lowercase(), u), (u.id.clone(), u)])
+        .collect();
+
+    let mut changes = Vec::new();
+    for row in valid {
+        let role = row.role.as_str();
+        let Some(user) = by_key.get(&row.key) else {
+            report.push(
+                ctx,
+                RowResult::new(row.line, &row.key, Status::NotFound)
+                    .with_message("no such user in the Organization"),
+            )?;
+            continue;
+        };
+        let mut result = RowResult::new(row.line, &user.username, Status::Unchanged);
+        result.id = Some(user.id.clone());
+        result.previous_role = user.organization_role.clone();
+        result.role = Some(role.to_owned());
+        if user.organization_role.as_deref() == Some(role) {
+            report.push(ctx, result)?;
+        } else if args.bulk.dry_run {
+            result.result = Status::WouldChange;
+            report.push(ctx, result)?;
+        } else {
+            changes.push(result);
+        }
+    }
+
+    let interrupted = batch::execute(
+        ctx,
+        &mut report,
+        changes,
+        usize::from(args.bulk.concurrency),
+        |mut row| async move {
+            let id = row.id.clone().unwrap_or_default();
+            let role = row.role.clone().unwrap_or_default();
+            match client.update_organization_role(org, &id, &role).await {
+                Ok(_) => row.result = Status::Changed,
+                Err(e) => {
+                    row.result = Status::Failed;
+                    row.message = Some(e.to_string());
+                }
+            }
+            row
+        },
+    )
+    .await?;
+    report.finish(interrupted)
+}
+
+fn validate(row: &RawRow, first_line: &mut HashMap<String, usize>) -> Result<ValidRow, String> {
+    let key = if is_cuid(&row.email) {
+        row.email.clone()
+    } else {
+        row.email.to_lowercase()
+    };
+    if !is_cuid(&row.email) {
+        check_email(&row.email)?;
+    }
+    if row.role.is_empty() {
+        return Err("no role given".into());
+    }
+    let role = OrgRole::from_str(&row.role, true).map_err(|_| {
+        format!(
+            "unknown role `{}` (valid: {})",
+            row.role,
+            OrgRole::all()
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    if let Some(first) = first_line.insert(key.clone(), row.line) {
+        first_line.insert(key, first);
+        return Err(format!("the same user as line {first}"));
+    }
+    Ok(ValidRow {
+        line: row.line,
+        key,
+        role,
+    })
+}
+
+/// Reports invalid rows on stderr; without `--skip-invalid` any of them stops the run before a
+/// request is sent.
+pub(crate) fn stop_on_invalid(
+    invalid: &[RowResult],
+    skip: bool,
+    source: &Path,
+) -> Result<(), CliError> {
+    if invalid.is_empty() {
+        return Ok(());
+    }
+    for row in invalid {
+        let message = row.message.as_deref().unwrap_or("invalid");
+        output::note(&format!("line {}: {message}", row.line));
+    }
+    if skip {
+        return Ok(());
+    }
+    Err(CliError::usage(format!(
+        "{} invalid row{} in `{}`; nothing was sent",
+        invalid.len(),
+        if invalid.len() == 1 { "" } else { "s" },
+        source.display()
+    ))
+    .with_hint("fix the rows above, or pass --skip-invalid to apply the valid ones"))
+}

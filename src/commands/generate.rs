@@ -1,0 +1,59 @@
+//! `astro completion SHELL` and `astro man [DIR]`: shell completions and man pages, generated
+//! from the clap tree so they never drift from the real interface.
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, CompletionArgs, ManArgs};
+use crate::error::CliError;
+use crate::output;
+
+pub fn completion(args: CompletionArgs) -> Result<(), CliError> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "astro", &mut script);
+    output::data(&String::from_utf8_lossy(&script))
+}
+
+pub fn man(args: ManArgs) -> Result<(), CliError> {
+    let command = Cli::command();
+    let Some(dir) = args.dir else {
+        return output::data(&render(&command)?);
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
+    let mut written = Vec::new();
+    write_pages(&command, "astro", &dir, &mut written)?;
+    output::note(&format!(
+        "wrote {} man pages into {}",
+        written.len(),
+        dir.display()
+    ));
+    Ok(())
+}
+
+fn render(command: &clap::Command) -> Result<String, CliError> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone())
+        .render(&mut page)
+        .map_err(|e| CliError::failure(format!("cannot render the man page: {e}")))?;
+    Ok(String::from_utf8_lossy(&page).into_owned())
+}
+
+fn write_pages(
+    command: &clap::Command,
+    name: &str,
+    dir: &std::path::Path,
+    written: &mut Vec<String>,
+) -> Result<(), CliError> {
+    let command = command.clone().name(name.to_owned());
+    let path = dir.join(format!("{name}.1"));
+    std::fs::write(&path, render(&command)?)
+        .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", path.display())))?;
+    written.push(name.to_owned());
+    for sub in command
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
+        write_pages(sub, &format!("{name}-{}", sub.get_name()), dir, written)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,348 @@
+//! The browser login end to end against the emulator's identity provider, with an HTTP client
+//! playing the browser; renewal of a stored login; switching between Organizations.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use astro_emulator::{Emulator, Fault, FaultKind};
+use serde_json::Value;
+
+use crate::common::{BIN, TestEnv, stderr, stdout};
+
+fn read_config(env: &TestEnv) -> Value {
+    serde_saphyr::from_str(&std::fs::read_to_string(env.config_path()).unwrap()).unwrap()
+}
+
+/// Starts `astro login --login-link` and returns it with the link it printed.
+fn start_login(env: &TestEnv, extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["login", "--login-link"])
+        .args(extra)
+        .env("HOME", env.home.path())
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .env("ASTRO_LOGIN_CALLBACK_PORT", "0")
+        .env_remove("ASTRO_API_TOKEN")
+        .env_remove("ASTRO_DOMAIN")
+        .env_remove("ASTRO_ORGANIZATION_ID")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stderr.take().unwrap());
+    let mut link = None;
+    let mut seen = String::new();
+    for _ in 0..20 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        seen.push_str(&line);
+        if let Some(url) = line.trim().strip_prefix("http") {
+            link = Some(format!("http{url}"));
+            break;
+        }
+    }
+    // Keep draining stderr so the child never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+    let link = link.unwrap_or_else(|| panic!("no login link on stderr: {seen}"));
+    (child, link)
+}
+
+/// What a browser does with the link: follow it to the identity provider, which (the user being
+/// logged in there) redirects back to astro's local callback.
+fn browse(link: &str) -> (u16, String) {
+    // The crate uses reqwest without a default crypto provider; choose ring, as `astro` does.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap();
+        let response = client.get(link).send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    })
+}
+
+fn browser_login(env: &TestEnv) -> std::process::Output {
+    let (child, link) = start_login(env, &[]);
+    let (status, page) = browse(&link);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("logged in"), "{page}");
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn browser_login_end_to_end() {
+    let env = TestEnv::new();
+    let out = browser_login(&env);
+    assert_eq!(out.status.code(), Some(0));
+    let org = env.emu.organizations()[0].clone();
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "Logged in to astronomer.io as ada@example.com; Organization {} ({})\n",
+            org.name, org.id
+        )
+    );
+
+    let config = read_config(&env);
+    assert_eq!(config["context"], "astronomer.io");
+    let ctx = &config["contexts"]["astronomer_io"];
+    let token = ctx["token"].as_str().unwrap();
+    assert!(token.starts_with("Bearer ") && token.len() > 20, "{token}");
+    assert!(!ctx["refreshtoken"].as_str().unwrap().is_empty());
+    assert_eq!(ctx["user_email"], "ada@example.com");
+    assert_eq!(ctx["organization"], org.id.as_str());
+    assert!(ctx["expiresin"].as_str().unwrap().ends_with('Z'));
+
+    // The flow as the identity provider saw it: PKCE, one code exchange, user info.
+    let requests = env.emu.requests();
+    let paths: Vec<(&str, &str)> = requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    assert!(
+        paths.contains(&("GET", "/private/v1alpha1/cli/auth-config")),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&("GET", "/auth/authorize")), "{paths:?}");
+    assert!(paths.contains(&("GET", "/auth/userinfo")), "{paths:?}");
+    let exchange: Vec<_> = requests
+        .iter()
+        .filter(|r| r.path == "/auth/oauth/token")
+        .collect();
+    assert_eq!(exchange.len(), 1);
+    let form = exchange[0].body.as_deref().unwrap();
+    assert!(
+        form.contains("grant_type=authorization_code") && form.contains("code_verifier="),
+        "{form}"
+    );
+    let authorize = requests
+        .iter()
+        .find(|r| r.path == "/auth/authorize")
+        .unwrap();
+    let query = authorize.query.as_deref().unwrap();
+    assert!(
+        query.contains("code_challenge_method=S256") && query.contains("state="),
+        "{query}"
+    );
+
+    // The stored login works for the core commands.
+    let list = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["org", "user", "ls", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(list.status.code(), Some(0), "{}", stderr(&list));
+}
+
+#[test]
+fn a_callback_with_the_wrong_state_is_ignored() {
+    let env = TestEnv::new();
+    let (mut child, link) = start_login(&env, &[]);
+    let redirect = link
+        .split('&')
+        .find_map(|p| p.strip_prefix("redirect_uri="))
+        .map(|u| u.replace("%3A", ":").replace("%2F", "/"))
+        .unwrap();
+    let (status, _) = browse(&format!("{redirect}?code=forged&state=not-the-state"));
+    assert_eq!(status, 400);
+    // The real flow still completes afterwards.
+    let (status, _) = browse(&link);
+    assert_eq!(status, 200);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn a_stored_login_about_to_expire_is_renewed() {
+    let emu = Emulator::builder()
+        .access_token_ttl(Duration::from_secs(60))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    assert_eq!(browser_login(&env).status.code(), Some(0));
+    let before = read_config(&env)["contexts"]["astronomer_io"]["token"].clone();
+    env.emu.clear_requests();
+
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["org", "user", "ls", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let refresh: Vec<_> = env
+        .emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/auth/oauth/token")
+        .collect();
+    assert_eq!(refresh.len(), 1);
+    assert!(
+        refresh[0]
+            .body
+            .as_deref()
+            .unwrap()
+            .contains("grant_type=refresh_token")
+    );
+    let after = read_config(&env)["contexts"]["astronomer_io"]["token"].clone();
+    assert_ne!(before, after);
+    // The API saw the renewed token.
+    let api = env.api_requests();
+    assert_eq!(api[0].authorization.as_deref(), after.as_str());
+}
+
+#[test]
+fn a_login_that_cannot_be_renewed_says_to_log_in_again() {
+    let emu = Emulator::builder()
+        .access_token_ttl(Duration::from_secs(60))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    assert_eq!(browser_login(&env).status.code(), Some(0));
+    let before = std::fs::read_to_string(env.config_path()).unwrap();
+    env.emu.inject(
+        Fault::new(FaultKind::RawBody {
+            status: 403,
+            body: r#"{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}"#.into(),
+        })
+        .path("/auth/oauth/token"),
+    );
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["org", "user", "ls"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = stderr(&out);
+    assert!(
+        err.contains("could not be renewed") && err.contains("invalid refresh token"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: run `astro login astronomer.io`"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), before);
+}
+
+/// Logs in with the emulator's user token (an OAuth login: no `permissions` claim).
+fn user_login(env: &TestEnv) {
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["login", "--token-login", &env.emu.user_token()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+fn switch(env: &TestEnv, args: &[&str]) -> std::process::Output {
+    env.bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["organization", "switch"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn switch_by_name_or_id_and_list_marks_the_new_current() {
+    let env = TestEnv::new();
+    user_login(&env);
+    let orgs = env.emu.organizations();
+    assert!(orgs.len() >= 2);
+    let (first, second) = (&orgs[0], &orgs[1]);
+    assert_eq!(
+        read_config(&env)["contexts"]["astronomer_io"]["organization"],
+        first.id.as_str()
+    );
+
+    let out = switch(&env, &[&second.name.to_uppercase(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["id"], second.id.as_str());
+    assert_eq!(json["changed"], true);
+    assert_eq!(
+        read_config(&env)["contexts"]["astronomer_io"]["organization"],
+        second.id.as_str()
+    );
+
+    let list = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["org", "ls", "--json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_str(&stdout(&list)).unwrap();
+    let current: Vec<&str> = json["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["isCurrent"] == true)
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(current, [second.id.as_str()]);
+
+    let back = switch(&env, &[&first.id]);
+    assert_eq!(back.status.code(), Some(0));
+    assert_eq!(
+        stdout(&back),
+        format!("Switched to Organization {} ({})\n", first.name, first.id)
+    );
+}
+
+#[test]
+fn concurrent_switches_never_corrupt_the_file() {
+    let env = TestEnv::new();
+    env.write_config("telemetry:\n  enabled: true\n");
+    user_login(&env);
+    let orgs = env.emu.organizations();
+    let ids = [orgs[0].id.clone(), orgs[1].id.clone()];
+    for round in 0..5 {
+        let children: Vec<Child> = (0..4)
+            .map(|i| {
+                Command::new(BIN)
+                    .args(["org", "switch", &ids[(round + i) % 2]])
+                    .env("HOME", env.home.path())
+                    .env("ASTRO_API_URL", env.emu.base_url())
+                    .env_remove("ASTRO_API_TOKEN")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        }
+        let config = read_config(&env);
+        let org = config["contexts"]["astronomer_io"]["organization"]
+            .as_str()
+            .unwrap();
+        assert!(ids.iter().any(|id| id == org), "{org}");
+        assert_eq!(config["telemetry"]["enabled"], true);
+        assert!(
+            config["contexts"]["astronomer_io"]["token"]
+                .as_str()
+                .unwrap()
+                .starts_with("Bearer ")
+        );
+    }
+    let leftovers: Vec<String> = std::fs::read_dir(env.config_path().parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
