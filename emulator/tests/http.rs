@@ -1179,7 +1179,7 @@ async fn measure_page_at_99000_of_100000() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spawn_inside_a_runtime_and_drop_there() {
     let emu = Emulator::builder().users(3).spawn().expect("spawned");
-    let r = reqwest::Client::new()
+    let r = common::client()
         .get(format!(
             "{}/organizations/{}/users",
             emu.base_url(),

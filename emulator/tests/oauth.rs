@@ -18,7 +18,7 @@ const SECOND_ORG_ID: &str = "clron08w0000002capw1rcli2";
 
 /// A client that does not follow redirects (to see the IdP's 302 itself).
 fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
+    common::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
@@ -159,7 +159,7 @@ async fn code_for(c: &Ctx, verifier: &str) -> String {
 }
 
 async fn token_request(c: &Ctx, body: &str) -> (u16, Value) {
-    let r = reqwest::Client::new()
+    let r = common::client()
         .post(format!("{}/auth/oauth/token", root(c)))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body.to_string())
@@ -197,7 +197,7 @@ async fn refresh(c: &Ctx, refresh_token: &str) -> (u16, Value) {
 }
 
 async fn userinfo(c: &Ctx, token: Option<&str>) -> (u16, Value) {
-    let mut req = reqwest::Client::new().get(format!("{}/auth/userinfo", root(c)));
+    let mut req = common::client().get(format!("{}/auth/userinfo", root(c)));
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
@@ -339,7 +339,7 @@ async fn the_whole_pkce_flow_and_its_failures() {
 
     // The token endpoint also takes JSON (as Auth0 does).
     let code = code_for(&c, VERIFIER).await;
-    let r = reqwest::Client::new()
+    let r = common::client()
         .post(format!("{}/auth/oauth/token", root(&c)))
         .json(&serde_json::json!({
             "client_id": OAUTH_CLIENT_ID,
@@ -441,7 +441,7 @@ async fn authorize_validates_and_never_redirects_a_bad_request() {
             .starts_with("http://127.0.0.1:9/callback?code=")
     );
     // Other methods: 405.
-    let r = reqwest::Client::new()
+    let r = common::client()
         .post(format!("{}/auth/authorize", root(&c)))
         .send()
         .await
@@ -636,7 +636,7 @@ async fn a_user_token_spans_the_users_organizations() {
     assert_error(&r, 403);
 
     // The control path mints user tokens too.
-    let r = reqwest::Client::new()
+    let r = common::client()
         .post(format!("{}/_emulator/user-token", root(&c)))
         .send()
         .await
@@ -751,7 +751,7 @@ async fn identity_provider_requests_are_logged_delayed_and_faulted() {
     assert_eq!(r.status(), 503);
     c.emu
         .inject(Fault::new(FaultKind::DropConnection).path("/auth/oauth/token"));
-    let r = reqwest::Client::new()
+    let r = common::client()
         .post(format!("{}/auth/oauth/token", root(&c)))
         .body("grant_type=refresh_token")
         .send()

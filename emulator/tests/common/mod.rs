@@ -29,6 +29,17 @@ pub struct Ctx {
     pub token: String,
 }
 
+/// A reqwest client builder that works whatever TLS features the workspace unified into
+/// reqwest (the CLI's `rustls-no-provider` needs a provider installed first).
+pub fn client_builder() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
+pub fn client() -> reqwest::Client {
+    client_builder().build().expect("client")
+}
+
 impl Ctx {
     pub async fn new() -> Ctx {
         Ctx::with(Emulator::builder()).await
@@ -39,7 +50,7 @@ impl Ctx {
         let token = emu.token();
         Ctx {
             emu,
-            client: reqwest::Client::builder()
+            client: client_builder()
                 .user_agent("astro-emulator-tests/1")
                 .build()
                 .expect("client"),
