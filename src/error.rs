@@ -76,13 +76,14 @@ const LOGIN_HINT: &str = "set ASTRO_API_TOKEN to an Astro API token, or run `ast
 impl From<ApiError> for CliError {
     fn from(err: ApiError) -> Self {
         let message = err.to_string();
-        match &err {
-            ApiError::Status { status: 401, .. } => CliError::auth(message).with_hint(LOGIN_HINT),
-            ApiError::Status { status: 403, .. } => CliError::auth(message).with_hint(
+        match err.status() {
+            Some(401) => CliError::auth(message).with_hint(LOGIN_HINT),
+            Some(403) => CliError::auth(message).with_hint(
                 "check that the token belongs to this Organization and may manage its users",
             ),
-            ApiError::Status { status: 404, .. } => CliError::not_found(message),
-            ApiError::Status { status: 400, .. } => CliError::failure(message),
+            Some(404) => CliError::not_found(message),
+            Some(429) => CliError::failure(message)
+                .with_hint("the Astro API is limiting requests; wait a moment and run it again"),
             _ => CliError::failure(message),
         }
     }

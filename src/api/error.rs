@@ -12,6 +12,8 @@ pub enum ApiError {
         message: String,
         request_id: Option<String>,
         field_errors: Vec<FieldError>,
+        /// What the server's `Retry-After` asked for, when it said.
+        retry_after: Option<Duration>,
     },
     #[error("the request timed out after {} s", .0.as_secs_f32())]
     Timeout(Duration),
@@ -23,6 +25,8 @@ pub enum ApiError {
     Decode { status: u16, detail: String },
     #[error("{0}")]
     Config(String),
+    #[error("{last}; gave up after {attempts} attempts")]
+    Retried { attempts: u32, last: Box<ApiError> },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,7 +51,12 @@ struct ErrorBody {
 }
 
 impl ApiError {
-    pub fn from_status(status: u16, body: &[u8], header_request_id: Option<String>) -> Self {
+    pub fn from_status(
+        status: u16,
+        body: &[u8],
+        header_request_id: Option<String>,
+        retry_after: Option<Duration>,
+    ) -> Self {
         let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
         let (message, request_id, field_errors) = match parsed {
             Some(b) => (
@@ -65,6 +74,7 @@ impl ApiError {
             message: message.unwrap_or_else(|| default_reason(status).to_owned()),
             request_id,
             field_errors,
+            retry_after,
         }
     }
 
@@ -83,8 +93,46 @@ impl ApiError {
     }
 
     pub fn status(&self) -> Option<u16> {
-        match self {
+        match self.last() {
             ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The error of the last attempt.
+    pub fn last(&self) -> &ApiError {
+        match self {
+            ApiError::Retried { last, .. } => last.last(),
+            other => other,
+        }
+    }
+
+    /// Wraps the last attempt's error with the number of attempts, when there was more than one.
+    pub fn after_attempts(self, attempts: u32) -> ApiError {
+        if attempts > 1 {
+            ApiError::Retried {
+                attempts,
+                last: Box::new(self),
+            }
+        } else {
+            self
+        }
+    }
+
+    /// The server did not process the request (so sending it again is safe for any request).
+    pub fn was_not_processed(&self) -> bool {
+        matches!(self.last(), ApiError::Connect(_)) || self.status() == Some(429)
+    }
+
+    /// A failure that may pass: worth another attempt for a request that is safe to repeat.
+    pub fn is_transient(&self) -> bool {
+        matches!(self.last(), ApiError::Connect(_) | ApiError::Transport(_))
+            || matches!(self.status(), Some(429 | 502 | 503 | 504))
+    }
+
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self.last() {
+            ApiError::Status { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -139,6 +187,7 @@ mod tests {
             400,
             br#"{"message":"Invitee has existing role in organization","requestId":"r-1","statusCode":400}"#,
             None,
+            None,
         );
         assert_eq!(
             err.to_string(),
@@ -148,7 +197,7 @@ mod tests {
 
     #[test]
     fn non_json_error_body_gets_a_reason() {
-        let err = ApiError::from_status(502, b"<html>bad gateway</html>", Some("h-2".into()));
+        let err = ApiError::from_status(502, b"<html>bad gateway</html>", Some("h-2".into()), None);
         assert_eq!(
             err.to_string(),
             "the Astro API had an internal error (HTTP 502, request ID h-2)"
@@ -161,7 +210,29 @@ mod tests {
             400,
             br#"{"message":"bad","requestId":"r","statusCode":400,"fieldErrors":[{"code":"x","field":"role","message":"must be one of"}]}"#,
             None,
+            None,
         );
         assert!(err.to_string().ends_with("; role: must be one of"));
+    }
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::*;
+
+    #[test]
+    fn retried_errors_say_how_many_attempts_and_keep_the_cause() {
+        let last = ApiError::from_status(503, b"{}", Some("r9".into()), None);
+        let err = last.after_attempts(4);
+        assert_eq!(err.status(), Some(503));
+        assert!(err.is_transient());
+        assert!(
+            err.to_string()
+                .ends_with("(HTTP 503, request ID r9); gave up after 4 attempts"),
+            "{err}"
+        );
+        assert!(!ApiError::Timeout(Duration::from_secs(1)).is_transient());
+        assert!(ApiError::from_status(429, b"", None, None).was_not_processed());
+        assert!(!ApiError::from_status(503, b"", None, None).was_not_processed());
     }
 }

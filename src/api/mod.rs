@@ -51,7 +51,31 @@ impl Client {
         url
     }
 
+    /// Sends a request that is safe to repeat (a read, or setting a role), retrying transient
+    /// failures with backoff.
     async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: Url,
+        query: &[(&str, String)],
+        body: Option<&(impl Serialize + ?Sized)>,
+    ) -> Result<T, ApiError> {
+        let mut attempt = 1;
+        loop {
+            match self
+                .send_once(method.clone(), url.clone(), query, body)
+                .await
+            {
+                Err(e) if attempt < MAX_ATTEMPTS && e.is_transient() => {
+                    tokio::time::sleep(retry_delay(&e, attempt)).await;
+                    attempt += 1;
+                }
+                result => return result.map_err(|e| e.after_attempts(attempt)),
+            }
+        }
+    }
+
+    async fn send_once<T: DeserializeOwned>(
         &self,
         method: Method,
         url: Url,
@@ -95,6 +119,9 @@ impl Client {
         segments: &[&str],
         sorts: &[&str],
     ) -> Result<Vec<P::Item>, ApiError> {
+        if env_vars::get(env_vars::PAGING).as_deref() == Some("reference") {
+            return self.list_sequentially::<P>(segments, sorts).await;
+        }
         let first: P = self.page(segments, sorts, MAX_PAGE, 0).await?;
         let total = first.total();
         let mut items = first.into_items();
@@ -111,6 +138,28 @@ impl Client {
         let mut seen = std::collections::HashSet::with_capacity(items.len());
         items.retain(|item| seen.insert(item.id().to_owned()));
         Ok(items)
+    }
+
+    /// The Go CLI's way, kept for side-by-side benchmarks: pages of 100, one after another.
+    async fn list_sequentially<P: Paged>(
+        &self,
+        segments: &[&str],
+        sorts: &[&str],
+    ) -> Result<Vec<P::Item>, ApiError> {
+        const REFERENCE_PAGE: usize = 100;
+        let mut items = Vec::new();
+        loop {
+            let page: P = self
+                .page(segments, sorts, REFERENCE_PAGE, items.len())
+                .await?;
+            let total = page.total();
+            let batch = page.into_items();
+            let done = batch.is_empty() || items.len() + batch.len() >= total;
+            items.extend(batch);
+            if done {
+                return Ok(items);
+            }
+        }
     }
 
     /// Every member of the Organization.
@@ -167,12 +216,16 @@ impl Client {
         self.send(Method::POST, url, &[], Some(&body)).await
     }
 
+    /// Invites `email`. An invite is not safe to send twice, so it is repeated only when the
+    /// server certainly did not process it (429, or no connection). After an ambiguous failure
+    /// (a lost response, a 502/503/504) the Organization is checked first: an invitee already
+    /// listed as PENDING means the invite landed.
     pub async fn create_invite(
         &self,
         organization_id: &str,
         email: &str,
         role: &str,
-    ) -> Result<Invite, ApiError> {
+    ) -> Result<InviteResult, ApiError> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Body<'a> {
@@ -184,8 +237,92 @@ impl Client {
             invitee_email: email,
             role,
         };
-        self.send(Method::POST, url, &[], Some(&body)).await
+        let mut attempt = 1;
+        loop {
+            let error = match self
+                .send_once(Method::POST, url.clone(), &[], Some(&body))
+                .await
+            {
+                Ok(invite) => return Ok(InviteResult::Created(invite)),
+                Err(e) => e,
+            };
+            if attempt >= MAX_ATTEMPTS || !error.is_transient() {
+                return Err(error.after_attempts(attempt));
+            }
+            if !error.was_not_processed() {
+                let users = self.list_all_users(organization_id).await?;
+                if let Some(user) = users
+                    .into_iter()
+                    .find(|u| u.username.eq_ignore_ascii_case(email) && u.status == "PENDING")
+                {
+                    return Ok(InviteResult::Confirmed { user_id: user.id });
+                }
+            }
+            tokio::time::sleep(retry_delay(&error, attempt)).await;
+            attempt += 1;
+        }
     }
+}
+
+/// How an invite ended.
+#[derive(Debug)]
+pub enum InviteResult {
+    Created(Invite),
+    /// The response was lost, but the invitee is listed as PENDING: the invite landed.
+    Confirmed {
+        user_id: String,
+    },
+}
+
+/// How many times a request is tried in all.
+const MAX_ATTEMPTS: u32 = 4;
+const BACKOFF_BASE: Duration = Duration::from_millis(200);
+const BACKOFF_CAP: Duration = Duration::from_secs(5);
+/// The longest `Retry-After` honoured; a server asking for more is answered after this.
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(30);
+
+/// The wait before attempt `attempt + 1`: the server's `Retry-After` (capped), else exponential
+/// backoff with full jitter.
+fn retry_delay(error: &ApiError, attempt: u32) -> Duration {
+    if let Some(wait) = error.retry_after() {
+        return wait.min(RETRY_AFTER_CAP);
+    }
+    let ceiling = BACKOFF_BASE
+        .saturating_mul(1 << (attempt - 1).min(16))
+        .min(BACKOFF_CAP);
+    let mut bytes = [0u8; 4];
+    let fraction =
+        match ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes) {
+            Ok(()) => f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX),
+            Err(_) => 1.0,
+        };
+    // Never less than a tenth of the ceiling, so a retry is never immediate.
+    ceiling.mul_f64(0.1 + 0.9 * fraction)
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate_to_unix(value)?;
+    Some(Duration::from_secs(
+        u64::try_from(when - crate::time::now_unix()).unwrap_or(0),
+    ))
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` to Unix seconds.
+fn httpdate_to_unix(value: &str) -> Option<i64> {
+    let parts: Vec<&str> = value.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = months.iter().position(|m| m == month)? + 1;
+    crate::time::parse_rfc3339(&format!("{year}-{month:02}-{day:0>2}T{time}Z"))
 }
 
 /// Reads a response: the decoded body on success, the server's error otherwise.
@@ -199,6 +336,11 @@ pub(crate) async fn decode<T: DeserializeOwned>(
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after);
     let bytes = response
         .bytes()
         .await
@@ -209,7 +351,12 @@ pub(crate) async fn decode<T: DeserializeOwned>(
             detail: e.to_string(),
         })
     } else {
-        Err(ApiError::from_status(status.as_u16(), &bytes, request_id))
+        Err(ApiError::from_status(
+            status.as_u16(),
+            &bytes,
+            request_id,
+            retry_after,
+        ))
     }
 }
 
@@ -310,6 +457,29 @@ mod tests {
             client.url(&["organizations", "a/../b?x", "users"]).as_str(),
             "http://127.0.0.1:1/v1/organizations/a%2F..%2Fb%3Fx/users"
         );
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date_and_backoff_grows() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            httpdate_to_unix("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+        let transient = ApiError::from_status(503, b"", None, None);
+        for attempt in 1..=3 {
+            let wait = retry_delay(&transient, attempt);
+            let ceiling = BACKOFF_BASE * (1 << (attempt - 1));
+            assert!(wait <= ceiling && wait >= ceiling / 10, "{wait:?}");
+        }
+        assert!(retry_delay(&transient, 30) <= BACKOFF_CAP);
+        let told = ApiError::from_status(429, b"", None, Some(Duration::from_secs(120)));
+        assert_eq!(retry_delay(&told, 1), RETRY_AFTER_CAP);
     }
 
     #[test]

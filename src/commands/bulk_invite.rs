@@ -7,6 +7,7 @@ use std::path::Path;
 
 use clap::ValueEnum;
 
+use crate::api::InviteResult;
 use crate::bulk::{self, RawRow};
 use crate::cli::InviteArgs;
 use crate::commands::batch::{self, Report, RowResult, Status};
@@ -78,9 +79,15 @@ pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
         |mut row| async move {
             let role = row.role.clone().unwrap_or_default();
             match client.create_invite(org, &row.email, &role).await {
-                Ok(invite) => {
+                Ok(InviteResult::Created(invite)) => {
                     row.result = Status::Invited;
                     row.id = invite.user_id;
+                }
+                Ok(InviteResult::Confirmed { user_id }) => {
+                    row.result = Status::Invited;
+                    row.id = Some(user_id);
+                    row.message =
+                        Some("the response was lost; confirmed in the member list".into());
                 }
                 Err(e) if e.status() == Some(400) && e.to_string().contains("existing role") => {
                     row.result = Status::AlreadyMember;

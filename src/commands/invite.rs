@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::api::InviteResult;
 use crate::cli::InviteArgs;
 use crate::commands::{Ctx, check_email};
 use crate::error::CliError;
@@ -10,10 +11,11 @@ use crate::output;
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InviteOutcome {
-    pub invite_id: String,
+    /// Unknown when the response was lost and the invite was confirmed by listing.
+    pub invite_id: Option<String>,
     pub email: String,
     pub role: String,
-    pub expires_at: String,
+    pub expires_at: Option<String>,
     pub user_id: Option<String>,
 }
 
@@ -40,10 +42,16 @@ pub async fn run(args: InviteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             plan.email, plan.role
         )),
         Invited::Sent(outcome) if ctx.wants_json(args.json) => ctx.print_json(&outcome),
-        Invited::Sent(outcome) => output::data(&format!(
-            "Invited {} as {}; the invite expires {}\n",
-            outcome.email, outcome.role, outcome.expires_at
-        )),
+        Invited::Sent(outcome) => match &outcome.expires_at {
+            Some(expiry) => output::data(&format!(
+                "Invited {} as {}; the invite expires {expiry}\n",
+                outcome.email, outcome.role
+            )),
+            None => output::data(&format!(
+                "Invited {} as {} (the response was lost; the invite was confirmed in the member list)\n",
+                outcome.email, outcome.role
+            )),
+        },
     }
 }
 
@@ -97,12 +105,20 @@ pub(crate) async fn execute(args: &InviteArgs, ctx: &mut Ctx) -> Result<Invited,
             err
         }
     })?;
+    let (invite_id, expires_at, user_id) = match invite {
+        InviteResult::Created(invite) => (
+            Some(invite.invite_id),
+            Some(invite.expires_at),
+            invite.user_id,
+        ),
+        InviteResult::Confirmed { user_id } => (None, None, Some(user_id)),
+    };
     Ok(Invited::Sent(InviteOutcome {
-        invite_id: invite.invite_id,
+        invite_id,
         email,
         role: role.to_owned(),
-        expires_at: invite.expires_at,
-        user_id: invite.user_id,
+        expires_at,
+        user_id,
     }))
 }
 

@@ -132,3 +132,32 @@ fn a_closed_stdout_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stderr(&out), "");
 }
+
+#[test]
+fn reference_paging_fetches_pages_of_100_one_after_another() {
+    let env = TestEnv::with_users(250);
+    let out = env
+        .astro()
+        .env("ASTRO_PAGING", "reference")
+        .args(["org", "user", "ls", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["users"].as_array().unwrap().len(), 256);
+    let requests = env.api_requests();
+    let offsets: Vec<String> = requests
+        .iter()
+        .map(|r| query_param(r, "offset").unwrap())
+        .collect();
+    assert_eq!(offsets, ["0", "100", "200"]);
+    assert!(
+        requests
+            .iter()
+            .all(|r| query_param(r, "limit").as_deref() == Some("100"))
+    );
+    // One after another: each request starts after the previous one ended.
+    for pair in requests.windows(2) {
+        assert!(pair[1].started_at >= pair[0].finished_at);
+    }
+}

@@ -3,6 +3,7 @@
 
 mod bulk;
 mod common;
+mod faults;
 mod help;
 mod invite;
 mod list;
