@@ -71,6 +71,17 @@ impl fmt::Display for CliError {
     }
 }
 
+/// A value the user gave, for quoting in a message: cut to a readable length.
+pub fn echo(value: &str) -> String {
+    const MAX: usize = 80;
+    if value.chars().count() <= MAX {
+        value.to_owned()
+    } else {
+        let head: String = value.chars().take(MAX).collect();
+        format!("{head}… ({} characters)", value.chars().count())
+    }
+}
+
 const LOGIN_HINT: &str = "set ASTRO_API_TOKEN to an Astro API token, or run `astro login`";
 
 impl From<ApiError> for CliError {
@@ -95,5 +106,19 @@ pub fn clap_exit(err: &clap::Error) -> Exit {
         Exit::Usage
     } else {
         Exit::Success
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_values_are_cut_when_echoed() {
+        assert_eq!(super::echo("short"), "short");
+        let long = "x".repeat(1000);
+        let echoed = super::echo(&long);
+        assert!(
+            echoed.len() < 120 && echoed.ends_with("(1000 characters)"),
+            "{echoed}"
+        );
     }
 }

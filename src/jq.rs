@@ -6,7 +6,7 @@ use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, Native, Vars, data, unwrap_valr};
 use jaq_json::Val;
 
-use crate::error::CliError;
+use crate::error::{CliError, echo};
 
 type Filter = jaq_core::compile::Filter<Native<data::JustLut<Val>>>;
 
@@ -23,7 +23,7 @@ impl std::fmt::Debug for JqFilter {
 impl JqFilter {
     pub fn compile(code: &str) -> Result<Self, CliError> {
         let invalid = |why: String| {
-            CliError::usage(format!("invalid --jq expression `{code}`: {why}"))
+            CliError::usage(format!("invalid --jq expression `{}`: {why}", echo(code)))
                 .with_hint("see https://jqlang.org/manual/ for the syntax")
         };
         let defs = jaq_core::defs()

@@ -13,7 +13,7 @@ use crate::cli::InviteArgs;
 use crate::commands::batch::{self, Report, RowResult, Status};
 use crate::commands::bulk_update::stop_on_invalid;
 use crate::commands::{Ctx, check_email};
-use crate::error::CliError;
+use crate::error::{CliError, echo};
 use crate::roles::OrgRole;
 
 pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), CliError> {
@@ -115,7 +115,8 @@ fn validate(
     let role = if row.role.is_empty() {
         default_role
     } else {
-        OrgRole::from_str(&row.role, true).map_err(|_| format!("unknown role `{}`", row.role))?
+        OrgRole::from_str(&row.role, true)
+            .map_err(|_| format!("unknown role `{}`", echo(&row.role)))?
     };
     if let Some(first) = first_line.insert(email.clone(), row.line) {
         first_line.insert(email, first);

@@ -12,7 +12,7 @@ use crate::bulk::{self, RawRow};
 use crate::cli::UpdateArgs;
 use crate::commands::batch::{self, Report, RowResult, Status};
 use crate::commands::{Ctx, check_email, is_cuid};
-use crate::error::CliError;
+use crate::error::{CliError, echo};
 use crate::output;
 use crate::roles::OrgRole;
 
@@ -122,7 +122,7 @@ fn validate(row: &RawRow, first_line: &mut HashMap<String, usize>) -> Result<Val
     let role = OrgRole::from_str(&row.role, true).map_err(|_| {
         format!(
             "unknown role `{}` (valid: {})",
-            row.role,
+            echo(&row.role),
             OrgRole::all()
                 .iter()
                 .map(|r| r.as_str())

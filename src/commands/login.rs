@@ -12,7 +12,7 @@ use crate::cli::LoginArgs;
 use crate::commands::Ctx;
 use crate::credentials::{self, Login};
 use crate::env_vars;
-use crate::error::CliError;
+use crate::error::{CliError, echo};
 use crate::jwt::Claims;
 use crate::output;
 use crate::secret::Token;
@@ -256,8 +256,10 @@ pub fn normalize_domain(raw: &str) -> Result<String, CliError> {
                 && !label.ends_with('-')
         });
     if !valid {
-        return Err(CliError::usage(format!("`{trimmed}` is not a domain name"))
-            .with_hint("pass a domain such as astronomer.io"));
+        return Err(
+            CliError::usage(format!("`{}` is not a domain name", echo(trimmed)))
+                .with_hint("pass a domain such as astronomer.io"),
+        );
     }
     Ok(domain)
 }

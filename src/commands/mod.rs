@@ -19,7 +19,7 @@ use std::time::Duration;
 use crate::api::{Client, User};
 use crate::cli::{AuthCommand, Cli, Command, GlobalArgs, OrganizationCommand, UserCommand};
 use crate::credentials;
-use crate::error::CliError;
+use crate::error::{CliError, echo};
 use crate::interrupt::Interrupt;
 use crate::jq::JqFilter;
 use crate::output;
@@ -212,7 +212,7 @@ pub fn is_cuid(s: &str) -> bool {
 
 /// A plausible email address: what the API would accept, checked before anything is sent.
 pub fn check_email(s: &str) -> Result<(), String> {
-    let bad = |why: &str| Err(format!("`{s}` is not a valid email address: {why}"));
+    let bad = |why: &str| Err(format!("`{}` is not a valid email address: {why}", echo(s)));
     if s.is_empty() {
         return Err("an email address is required".into());
     }

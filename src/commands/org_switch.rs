@@ -9,7 +9,7 @@ use crate::cli::SwitchArgs;
 use crate::commands::{Ctx, is_cuid};
 use crate::config;
 use crate::env_vars;
-use crate::error::CliError;
+use crate::error::{CliError, echo};
 use crate::output;
 
 #[derive(Debug, Serialize)]
@@ -47,8 +47,10 @@ pub async fn run(args: SwitchArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             .await
             .map_err(|e| match e.status() {
                 Some(404 | 403) => CliError::not_found(format!(
-                    "no Workspace `{ws}` in Organization {} ({})",
-                    target.name, target.id
+                    "no Workspace `{}` in Organization {} ({})",
+                    echo(ws),
+                    target.name,
+                    target.id
                 )),
                 _ => e.into(),
             })?;
@@ -115,7 +117,8 @@ pub async fn run(args: SwitchArgs, ctx: &mut Ctx) -> Result<(), CliError> {
 async fn find(arg: Option<&str>, ctx: &mut Ctx) -> Result<Organization, CliError> {
     let not_found = |what: &str| {
         CliError::not_found(format!(
-            "no Organization `{what}` that this login can access"
+            "no Organization `{}` that this login can access",
+            echo(what)
         ))
         .with_hint("run `astro organization list` to see them")
     };
@@ -155,8 +158,9 @@ async fn find(arg: Option<&str>, ctx: &mut Ctx) -> Result<Organization, CliError
         [one] => Ok((*one).clone()),
         [] => Err(not_found(name)),
         several => Err(CliError::usage(format!(
-            "{} Organizations are named `{name}`: {}",
+            "{} Organizations are named `{}`: {}",
             several.len(),
+            echo(name),
             several
                 .iter()
                 .map(|o| o.id.as_str())

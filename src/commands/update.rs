@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::api::User;
 use crate::cli::UpdateArgs;
 use crate::commands::{Ctx, check_email, describe, is_cuid};
-use crate::error::CliError;
+use crate::error::{CliError, echo};
 use crate::output;
 use crate::roles::OrgRole;
 
@@ -104,7 +104,7 @@ pub(crate) async fn execute(args: &UpdateArgs, ctx: &mut Ctx) -> Result<UpdateOu
 async fn find_user(arg: Option<&str>, ctx: &mut Ctx) -> Result<User, CliError> {
     let (client, org) = ctx.api().await?;
     let not_found = |what: &str| {
-        CliError::not_found(format!("no user `{what}` in Organization `{org}`"))
+        CliError::not_found(format!("no user `{}` in Organization `{org}`", echo(what)))
             .with_hint("run `astro organization user list` to see its members")
     };
     match arg {

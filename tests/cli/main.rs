@@ -5,6 +5,7 @@ mod bulk;
 mod common;
 mod faults;
 mod help;
+mod hygiene;
 mod invite;
 mod list;
 mod login;
