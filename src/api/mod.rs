@@ -264,6 +264,22 @@ impl Client {
     }
 }
 
+/// Decodes `bytes` as every response and error body the client reads, discarding the results.
+/// For the fuzz targets and property tests: decoding must never panic, whatever the bytes.
+#[doc(hidden)]
+pub fn decode_all_shapes(bytes: &[u8]) {
+    let _ = serde_json::from_slice::<UsersPage>(bytes);
+    let _ = serde_json::from_slice::<OrganizationsPage>(bytes);
+    let _ = serde_json::from_slice::<User>(bytes);
+    let _ = serde_json::from_slice::<Organization>(bytes);
+    let _ = serde_json::from_slice::<SubjectRoles>(bytes);
+    let _ = serde_json::from_slice::<Invite>(bytes);
+    let _ = serde_json::from_slice::<auth::TokenSet>(bytes);
+    let _ = serde_json::from_slice::<auth::AuthConfig>(bytes);
+    let _ = ApiError::from_status(400, bytes, None, None).to_string();
+    let _ = std::str::from_utf8(bytes).ok().map(parse_retry_after);
+}
+
 /// How an invite ended.
 #[derive(Debug)]
 pub enum InviteResult {
