@@ -111,3 +111,66 @@ mod tests {
         assert_eq!(one_line("a\n  b\tc"), "a b c");
     }
 }
+
+/// A spinner on stderr for work that takes longer than a moment. It appears only after 300 ms,
+/// only when stderr is a terminal, and never under CI (`CI` set) or a dumb terminal; it clears
+/// itself when dropped. Elsewhere it does nothing.
+pub struct Spinner {
+    bar: std::sync::Arc<std::sync::Mutex<Option<indicatif::ProgressBar>>>,
+    message: std::sync::Arc<std::sync::Mutex<String>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Spinner {
+    pub fn start(message: impl Into<String>) -> Self {
+        let bar = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let message = std::sync::Arc::new(std::sync::Mutex::new(message.into()));
+        let task = spinner_enabled().then(|| {
+            let (bar, message) = (bar.clone(), message.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                let spinner = indicatif::ProgressBar::new_spinner()
+                    .with_style(indicatif::ProgressStyle::default_spinner());
+                spinner.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                spinner.set_message(message.lock().map(|m| m.clone()).unwrap_or_default());
+                spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+                if let Ok(mut slot) = bar.lock() {
+                    *slot = Some(spinner);
+                }
+            })
+        });
+        Self { bar, message, task }
+    }
+
+    pub fn set_message(&self, text: impl Into<String>) {
+        let text = text.into();
+        if let Ok(slot) = self.bar.lock()
+            && let Some(bar) = slot.as_ref()
+        {
+            bar.set_message(text.clone());
+        }
+        if let Ok(mut message) = self.message.lock() {
+            *message = text;
+        }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        if let Ok(mut slot) = self.bar.lock()
+            && let Some(bar) = slot.take()
+        {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn spinner_enabled() -> bool {
+    use std::io::IsTerminal;
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    io::stderr().is_terminal() && !ci && !dumb
+}

@@ -181,6 +181,9 @@ where
     Fut: Future<Output = RowResult>,
 {
     ctx.interrupt.claim();
+    let total = tasks.len();
+    let spinner = output::Spinner::start(format!("Applying {total} rows…"));
+    let mut done = 0;
     let mut pending = tasks.into_iter();
     let mut in_flight = FuturesUnordered::new();
     let mut stopping = false;
@@ -195,13 +198,18 @@ where
             break;
         }
         tokio::select! {
-            Some(done) = in_flight.next() => report.push(ctx, done)?,
+            Some(row) = in_flight.next() => {
+                report.push(ctx, row)?;
+                done += 1;
+                spinner.set_message(format!("Applied {done} of {total} rows…"));
+            }
             () = ctx.interrupt.soft(), if !stopping => {
                 stopping = true;
                 output::note("interrupted: finishing the requests in flight, starting no more (Ctrl-C again to stop at once)");
             }
         }
     }
+    drop(spinner);
     for mut task in pending {
         task.result = Status::Skipped;
         report.push(ctx, task)?;

@@ -29,7 +29,9 @@ struct UserList<'a> {
 
 pub async fn run(args: ListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let (client, org) = ctx.api().await?;
+    let spinner = output::Spinner::start("Listing the Organization's members…");
     let users = select(client.list_all_users(org).await?, &args);
+    drop(spinner);
     if ctx.wants_json(args.format.wants_json()) {
         ctx.print_json(&UserList {
             users: users.iter().map(row).collect(),

@@ -116,7 +116,9 @@ async fn find_user(arg: Option<&str>, ctx: &mut Ctx) -> Result<User, CliError> {
             }
         }),
         Some(email) => {
+            let spinner = output::Spinner::start("Looking up the user…");
             let users = client.list_all_users(org).await?;
+            drop(spinner);
             users
                 .into_iter()
                 .find(|u| u.username.eq_ignore_ascii_case(email))

@@ -161,3 +161,20 @@ fn reference_paging_fetches_pages_of_100_one_after_another() {
         assert!(pair[1].started_at >= pair[0].finished_at);
     }
 }
+
+#[test]
+fn no_spinner_when_stderr_is_a_pipe() {
+    let emu = astro_emulator::Emulator::builder()
+        .latency(std::time::Duration::from_millis(700))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    let out = env
+        .astro()
+        .env_remove("CI")
+        .args(["org", "user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "");
+}

@@ -100,3 +100,37 @@ fn ctrl_c_at_a_prompt_exits_130_and_sends_nothing() {
     assert_eq!(exit_code(&mut p), 130);
     assert!(env.mutations().is_empty());
 }
+
+#[test]
+fn a_slow_listing_shows_a_spinner_on_a_terminal() {
+    let emu = astro_emulator::Emulator::builder()
+        .latency(std::time::Duration::from_millis(900))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    let mut p = spawn(&env, &["org", "user", "list"]);
+    p.exp_string("Listing the Organization's members").unwrap();
+    p.exp_string("grace@example.com").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+}
+
+#[test]
+fn no_spinner_under_ci_even_on_a_terminal() {
+    let emu = astro_emulator::Emulator::builder()
+        .latency(std::time::Duration::from_millis(700))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    let mut cmd = Command::new(BIN);
+    cmd.args(["org", "user", "list"])
+        .env("HOME", env.home.path())
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .env("ASTRO_API_TOKEN", env.emu.token())
+        .env("TERM", "xterm")
+        .env("CI", "true");
+    let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+    let before = p.exp_string("grace@example.com").unwrap();
+    assert!(!before.contains("Listing"), "{before}");
+    p.exp_eof().unwrap();
+}
