@@ -1,0 +1,915 @@
+//! `astro-bench`: runs the release `astro` binary against an in-process emulator with a fixed
+//! per-request latency and compares each job done the new way with the reference way (the
+//! Go CLI's paging, `ASTRO_PAGING=reference`, and one process per change), side by side in
+//! the same run. See bench/README.md.
+
+mod chain;
+mod measure;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use astro_emulator::{Emulator, EmulatorHandle};
+use clap::Parser;
+
+use measure::ChildRun;
+
+const OWNER: &str = "ORGANIZATION_OWNER";
+const MEMBER: &str = "ORGANIZATION_MEMBER";
+/// Users in the emulator's default seed, before the generated ones.
+const SEED_USERS: usize = 6;
+/// The reference CLI's page size; its presence in the log proves the binary honoured
+/// `ASTRO_PAGING=reference`.
+const REFERENCE_LIMIT: &str = "limit=100&";
+
+#[derive(Parser, Debug)]
+#[command(about = "Benchmark the release `astro` binary against the bundled emulator")]
+struct Args {
+    /// Organization sizes (members, including the 6 seed users)
+    #[arg(long, value_delimiter = ',', default_value = "100,1000,10000,50000")]
+    sizes: Vec<usize>,
+    /// Emulator latency per request, in milliseconds
+    #[arg(long, default_value_t = 25)]
+    latency_ms: u64,
+    /// Where to write the Markdown report [default: bench/RESULTS.md in the workspace]
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The `astro` binary [default: target/release/astro in the workspace]
+    #[arg(long)]
+    astro: Option<PathBuf>,
+    /// Runs per job and way (the median is reported)
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Runs of the whole reference bulk loop (it is slow)
+    #[arg(long, default_value_t = 1)]
+    bulk_ref_runs: usize,
+    /// Single runs to time when the reference bulk loop would exceed --ref-budget-s
+    #[arg(long, default_value_t = 20)]
+    sample: usize,
+    /// Estimated seconds above which the reference bulk loop is sampled and extrapolated
+    #[arg(long, default_value_t = 60)]
+    ref_budget_s: u64,
+    /// Runs of `astro --version` and of /bin/true for the start-up figure
+    #[arg(long, default_value_t = 200)]
+    startup_runs: usize,
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("bench/ has a parent")
+        .to_path_buf()
+}
+
+fn main() {
+    let args = Args::parse();
+    if let Err(e) = run(&args) {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Aggregated figures of one job done one way at one size.
+#[derive(Debug, Clone)]
+struct Stat {
+    /// Median wall time (for the reference bulk: the loop's total, possibly extrapolated).
+    wall: Duration,
+    requests: f64,
+    chain: f64,
+    /// The highest peak RSS over the runs, KiB.
+    maxrss_kib: u64,
+    runs: usize,
+    /// `Some(k)`: extrapolated linearly from k single runs.
+    extrapolated_from: Option<usize>,
+}
+
+/// One measured run: the child's cost and what it sent.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    child: ChildRun,
+    requests: usize,
+    chain: usize,
+}
+
+struct Bench<'a> {
+    args: &'a Args,
+    astro: PathBuf,
+    scratch: PathBuf,
+    latency: Duration,
+}
+
+struct SizeResult {
+    size: usize,
+    update: (Stat, Stat),
+    list: (Stat, Stat),
+    bulk_rows: usize,
+    bulk: (Stat, Stat),
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let root = workspace_root();
+    let astro = args
+        .astro
+        .clone()
+        .unwrap_or_else(|| root.join("target/release/astro"));
+    if !astro.is_file() {
+        return Err(format!(
+            "no astro binary at {}\nhint: build it first with `cargo build --release --bin astro` \
+             (from {}), or pass --astro PATH",
+            astro.display(),
+            root.display()
+        ));
+    }
+    if args.sizes.iter().any(|&n| n <= SEED_USERS) || args.runs == 0 || args.sample == 0 {
+        return Err(format!(
+            "every size must be over {SEED_USERS} (the seed users) and --runs/--sample at least 1"
+        ));
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join("bench/RESULTS.md"));
+    let scratch = std::env::temp_dir().join(format!("astro-bench-{}", std::process::id()));
+    fs::create_dir_all(&scratch).map_err(|e| format!("cannot create {scratch:?}: {e}"))?;
+
+    let started = Instant::now();
+    let load_start = loadavg();
+    let builds_start = compilers_running();
+    let date = command_line("date", &["-u", "+%Y-%m-%d %H:%M:%S UTC"]);
+    let bench = Bench {
+        args,
+        astro: astro.clone(),
+        scratch: scratch.clone(),
+        latency: Duration::from_millis(args.latency_ms),
+    };
+
+    progress(&format!("start-up: {} runs each", args.startup_runs));
+    let startup = bench.startup()?;
+    let mut results = Vec::new();
+    for &size in &args.sizes {
+        results.push(bench.size(size)?);
+    }
+    let load_end = loadavg();
+    let builds_end = compilers_running();
+    let _ = fs::remove_dir_all(&scratch);
+
+    let report = render(&Report {
+        args,
+        astro: &astro,
+        root: &root,
+        date,
+        load_start,
+        load_end,
+        builds_start,
+        builds_end,
+        elapsed: started.elapsed(),
+        startup,
+        results: &results,
+    });
+    if let Some(dir) = out.parent() {
+        let _ = fs::create_dir_all(dir);
+    }
+    fs::write(&out, &report).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    println!("{report}");
+    eprintln!("wrote {}", out.display());
+    Ok(())
+}
+
+fn progress(msg: &str) {
+    eprintln!("[astro-bench] {msg}");
+}
+
+fn generated_email(i: usize) -> String {
+    format!("user{i:06}@example.com")
+}
+
+impl Bench<'_> {
+    fn emulator(&self, size: usize) -> Result<EmulatorHandle, String> {
+        Emulator::builder()
+            .users(size - SEED_USERS)
+            .latency(self.latency)
+            .spawn()
+            .map_err(|e| format!("cannot start the emulator: {e}"))
+    }
+
+    /// An `astro` command against `emu`, with a clean environment: no config file, no
+    /// proxies, no prompts; `reference` sets `ASTRO_PAGING=reference`.
+    fn astro(&self, emu: &EmulatorHandle, reference: bool, args: &[&str]) -> Command {
+        let mut cmd = Command::new(&self.astro);
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.scratch)
+            .env("ASTRO_HOME", &self.scratch)
+            .env("ASTRO_API_URL", emu.base_url())
+            .env("ASTRO_API_TOKEN", emu.token())
+            .env("ASTRO_NO_INPUT", "1");
+        if reference {
+            cmd.env("ASTRO_PAGING", "reference");
+        }
+        cmd
+    }
+
+    /// Runs one `astro` command and reads what it sent from the emulator's log; checks that
+    /// a reference run really paged 100 at a time.
+    fn measure_way(
+        &self,
+        emu: &EmulatorHandle,
+        reference: bool,
+        args: &[&str],
+    ) -> Result<Sample, String> {
+        emu.clear_requests();
+        let mut cmd = self.astro(emu, reference, args);
+        let child = measure::run(&mut cmd, &self.scratch)?;
+        let log = emu.requests();
+        if reference
+            && !log.iter().any(|r| {
+                r.query
+                    .as_deref()
+                    .is_some_and(|q| q.contains(REFERENCE_LIMIT))
+            })
+        {
+            return Err(format!(
+                "{} ignored ASTRO_PAGING=reference (no `limit=100` page in the log); \
+                 rebuild it from a tree that has it: `cargo build --release --bin astro`",
+                self.astro.display()
+            ));
+        }
+        let intervals: Vec<_> = log.iter().map(|r| (r.started_at, r.finished_at)).collect();
+        Ok(Sample {
+            child,
+            requests: log.len(),
+            chain: chain::longest_chain(&intervals),
+        })
+    }
+
+    /// Unmeasured: runs a command that must succeed (resets between runs).
+    fn quietly(&self, emu: &EmulatorHandle, args: &[&str]) -> Result<(), String> {
+        measure::run(&mut self.astro(emu, false, args), &self.scratch).map(|_| ())
+    }
+
+    fn size(&self, size: usize) -> Result<SizeResult, String> {
+        let runs = self.args.runs;
+        progress(&format!("N = {size}: starting the emulator"));
+        let emu = self.emulator(size)?;
+        let generated = size - SEED_USERS;
+
+        // 1. update one user near the end of the list.
+        let email = generated_email(generated);
+        let id = emu
+            .user(&email)
+            .ok_or_else(|| format!("emulator has no {email}"))?
+            .id;
+        progress(&format!(
+            "N = {size}: update {email} ({runs} runs each way)"
+        ));
+        let (mut new, mut reference) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            for (is_ref, into) in [(false, &mut new), (true, &mut reference)] {
+                let s = self.measure_way(
+                    &emu,
+                    is_ref,
+                    &["org", "user", "update", &email, "--role", OWNER],
+                )?;
+                expect_role(&emu, &email, OWNER)?;
+                into.push(s);
+                self.quietly(&emu, &["org", "user", "update", &id, "--role", MEMBER])?;
+                expect_role(&emu, &email, MEMBER)?;
+            }
+        }
+        let update = (stat(&new), stat(&reference));
+
+        // 2. list --json of the whole Organization.
+        progress(&format!("N = {size}: list --json ({runs} runs each way)"));
+        let (mut new, mut reference) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            for (is_ref, into) in [(false, &mut new), (true, &mut reference)] {
+                into.push(self.measure_way(&emu, is_ref, &["org", "user", "list", "--json"])?);
+            }
+        }
+        let list = (stat(&new), stat(&reference));
+
+        // 3. bulk update of min(1000, generated) rows.
+        let rows = generated.min(1000);
+        let owners = self.scratch.join("owners.csv");
+        let members = self.scratch.join("members.csv");
+        write_csv(&owners, rows, OWNER)?;
+        write_csv(&members, rows, MEMBER)?;
+        let owners_arg = owners.to_string_lossy().into_owned();
+        let members_arg = members.to_string_lossy().into_owned();
+        progress(&format!(
+            "N = {size}: bulk of {rows} rows, new way ({runs} runs)"
+        ));
+        let mut new = Vec::new();
+        for _ in 0..runs {
+            let s = self.measure_way(
+                &emu,
+                false,
+                &["org", "user", "update", "--from-file", &owners_arg],
+            )?;
+            expect_roles(&emu, rows, OWNER)?;
+            new.push(s);
+            self.quietly(
+                &emu,
+                &["org", "user", "update", "--from-file", &members_arg],
+            )?;
+            expect_roles(&emu, rows, MEMBER)?;
+        }
+        let bulk_new = stat(&new);
+
+        // The reference way: one `astro org user update EMAIL --role ROLE` per row, one after
+        // another, with the reference paging. Sampled when the whole loop would be too long,
+        // the estimate being the rows times the reference single update measured above.
+        let estimate = update.1.wall.as_secs_f64() * rows as f64;
+        let k = if estimate > self.args.ref_budget_s as f64 {
+            self.args.sample.min(rows)
+        } else {
+            rows
+        };
+        progress(&format!(
+            "N = {size}: bulk the reference way: {k} of {rows} single runs \
+             (whole loop estimated at {estimate:.0} s), {} time(s)",
+            self.args.bulk_ref_runs
+        ));
+        let mut loops = Vec::new();
+        for _ in 0..self.args.bulk_ref_runs.max(1) {
+            let mut singles = Vec::new();
+            for i in 1..=k {
+                let email = generated_email(i);
+                singles.push(self.measure_way(
+                    &emu,
+                    true,
+                    &["org", "user", "update", &email, "--role", OWNER],
+                )?);
+                expect_role(&emu, &email, OWNER)?;
+            }
+            loops.push(singles);
+            self.quietly(
+                &emu,
+                &["org", "user", "update", "--from-file", &members_arg],
+            )?;
+            expect_roles(&emu, rows, MEMBER)?;
+        }
+        let bulk_ref = loop_stat(&loops, rows);
+
+        Ok(SizeResult {
+            size,
+            update,
+            list,
+            bulk_rows: rows,
+            bulk: (bulk_new, bulk_ref),
+        })
+    }
+
+    /// `astro --version` against `/bin/true`: (astro, true) medians and peak RSS.
+    fn startup(&self) -> Result<(Stat, Stat), String> {
+        let (mut astro, mut truth) = (Vec::new(), Vec::new());
+        for _ in 0..self.args.startup_runs.max(1) {
+            let mut cmd = Command::new(&self.astro);
+            cmd.arg("--version").env_clear();
+            astro.push(sample_of(measure::run(&mut cmd, &self.scratch)?));
+            truth.push(sample_of(measure::run(
+                &mut Command::new("/bin/true"),
+                &self.scratch,
+            )?));
+        }
+        Ok((stat(&astro), stat(&truth)))
+    }
+}
+
+fn sample_of(child: ChildRun) -> Sample {
+    Sample {
+        child,
+        requests: 0,
+        chain: 0,
+    }
+}
+
+fn expect_role(emu: &EmulatorHandle, email: &str, role: &str) -> Result<(), String> {
+    let got = emu.user(email).and_then(|u| u.organization_role);
+    if got.as_deref() == Some(role) {
+        Ok(())
+    } else {
+        Err(format!("{email} should have {role}, has {got:?}"))
+    }
+}
+
+fn expect_roles(emu: &EmulatorHandle, rows: usize, role: &str) -> Result<(), String> {
+    (1..=rows).try_for_each(|i| expect_role(emu, &generated_email(i), role))
+}
+
+fn write_csv(path: &Path, rows: usize, role: &str) -> Result<(), String> {
+    let mut text = String::from("email,role\n");
+    for i in 1..=rows {
+        let _ = writeln!(text, "{},{role}", generated_email(i));
+    }
+    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn median_f64(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+fn stat(samples: &[Sample]) -> Stat {
+    Stat {
+        wall: Duration::from_secs_f64(median_f64(
+            samples.iter().map(|s| s.child.wall.as_secs_f64()).collect(),
+        )),
+        requests: median_f64(samples.iter().map(|s| s.requests as f64).collect()),
+        chain: median_f64(samples.iter().map(|s| s.chain as f64).collect()),
+        maxrss_kib: samples
+            .iter()
+            .map(|s| s.child.maxrss_kib)
+            .max()
+            .unwrap_or(0),
+        runs: samples.len(),
+        extrapolated_from: None,
+    }
+}
+
+/// The reference bulk: each loop's total over its single runs (the runs are sequential, so
+/// requests and chains add up), scaled from k runs to `rows` when sampled; median over loops.
+fn loop_stat(loops: &[Vec<Sample>], rows: usize) -> Stat {
+    let k = loops.first().map_or(0, Vec::len);
+    let scale = rows as f64 / k.max(1) as f64;
+    let total = |f: &dyn Fn(&Sample) -> f64| -> Vec<f64> {
+        loops
+            .iter()
+            .map(|l| l.iter().map(f).sum::<f64>() * scale)
+            .collect()
+    };
+    Stat {
+        wall: Duration::from_secs_f64(median_f64(total(&|s| s.child.wall.as_secs_f64()))),
+        requests: median_f64(total(&|s| s.requests as f64)),
+        chain: median_f64(total(&|s| s.chain as f64)),
+        maxrss_kib: loops
+            .iter()
+            .flatten()
+            .map(|s| s.child.maxrss_kib)
+            .max()
+            .unwrap_or(0),
+        runs: loops.len(),
+        extrapolated_from: (k < rows).then_some(k),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The machine and the report.
+
+fn command_line(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn loadavg() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
+fn load1(loadavg: &str) -> f64 {
+    loadavg
+        .split_whitespace()
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// Names of compiler-like processes running now (another build sharing the machine).
+fn compilers_running() -> Vec<String> {
+    const NAMES: [&str; 6] = ["rustc", "cargo", "clippy-driver", "cc1", "ld", "rust-lld"];
+    let mut found = Vec::new();
+    let me = std::process::id().to_string();
+    if let Ok(dir) = fs::read_dir("/proc") {
+        for entry in dir.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == me || !name.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            if let Ok(comm) = fs::read_to_string(entry.path().join("comm")) {
+                let comm = comm.trim();
+                // `cargo run` of this very benchmark is our parent: not another build.
+                let parent = std::os::unix::process::parent_id().to_string();
+                if NAMES.contains(&comm) && name != parent {
+                    found.push(comm.to_owned());
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn cpu_model() -> String {
+    fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn total_memory() -> String {
+    fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse::<f64>().ok())
+        })
+        .map_or_else(
+            || "unknown".to_owned(),
+            |kib| format!("{:.1} GiB", kib / 1024.0 / 1024.0),
+        )
+}
+
+fn fmt_dur(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 1.0 {
+        format!("{:.1} ms", s * 1000.0)
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
+fn fmt_mb(kib: u64) -> String {
+    format!("{:.1} MB", kib as f64 * 1024.0 / 1e6)
+}
+
+fn fmt_count(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as u64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn speedup(new: &Stat, reference: &Stat) -> f64 {
+    reference.wall.as_secs_f64() / new.wall.as_secs_f64().max(1e-9)
+}
+
+fn ratio(new: f64, reference: f64) -> String {
+    if reference == 0.0 {
+        "n/a".to_owned()
+    } else {
+        format!("{:.3}", new / reference)
+    }
+}
+
+fn pass(ok: bool) -> &'static str {
+    if ok { "**PASS**" } else { "**FAIL**" }
+}
+
+struct Report<'a> {
+    args: &'a Args,
+    astro: &'a Path,
+    root: &'a Path,
+    date: String,
+    load_start: String,
+    load_end: String,
+    builds_start: Vec<String>,
+    builds_end: Vec<String>,
+    elapsed: Duration,
+    startup: (Stat, Stat),
+    results: &'a [SizeResult],
+}
+
+fn reproduce(args: &Args) -> String {
+    let sizes: Vec<String> = args.sizes.iter().map(ToString::to_string).collect();
+    let mut cmd = format!(
+        "cargo run --release -p astro-bench -- --sizes {} --latency-ms {} --runs {} \
+         --bulk-ref-runs {} --sample {} --ref-budget-s {} --startup-runs {}",
+        sizes.join(","),
+        args.latency_ms,
+        args.runs,
+        args.bulk_ref_runs,
+        args.sample,
+        args.ref_budget_s,
+        args.startup_runs
+    );
+    if let Some(astro) = &args.astro {
+        let _ = write!(cmd, " --astro {}", astro.display());
+    }
+    if let Some(out) = &args.out {
+        let _ = write!(cmd, " --out {}", out.display());
+    }
+    cmd
+}
+
+fn table_header(out: &mut String) {
+    out.push_str(
+        "| size | new time | reference time | time new/ref (speed-up) | requests new / ref (ratio) \
+         | longest chain new / ref | peak RSS new / ref |\n\
+         |---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+}
+
+fn table_row(out: &mut String, label: &str, new: &Stat, reference: &Stat) {
+    let ref_time = match reference.extrapolated_from {
+        Some(k) => format!("{} (extrapolated from {k} runs)", fmt_dur(reference.wall)),
+        None => fmt_dur(reference.wall),
+    };
+    let _ = writeln!(
+        out,
+        "| {label} | {} | {ref_time} | {} ({:.1}×) | {} / {} ({}) | {} / {} | {} / {} |",
+        fmt_dur(new.wall),
+        ratio(new.wall.as_secs_f64(), reference.wall.as_secs_f64()),
+        speedup(new, reference),
+        fmt_count(new.requests),
+        fmt_count(reference.requests),
+        ratio(new.requests, reference.requests),
+        fmt_count(new.chain),
+        fmt_count(reference.chain),
+        fmt_mb(new.maxrss_kib),
+        fmt_mb(reference.maxrss_kib),
+    );
+}
+
+fn render(r: &Report) -> String {
+    let args = r.args;
+    let mut out = String::new();
+    let version = command_line(&r.astro.to_string_lossy(), &["--version"]);
+    let size = fs::metadata(r.astro).map(|m| m.len()).unwrap_or(0);
+    let git = command_line(
+        "git",
+        &[
+            "-C",
+            &r.root.to_string_lossy(),
+            "rev-parse",
+            "--short",
+            "HEAD",
+        ],
+    );
+    let dirty = command_line(
+        "git",
+        &[
+            "-C",
+            &r.root.to_string_lossy(),
+            "status",
+            "--porcelain",
+            "--",
+            "src",
+        ],
+    );
+    let nproc = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+
+    let _ = writeln!(out, "# astro benchmark results\n");
+    let _ = writeln!(
+        out,
+        "Generated by `astro-bench` (bench/README.md). Each job is run the **new** way and the \
+         **reference** way (`ASTRO_PAGING=reference`: pages of 100, one after another, as \
+         Astronomer's Go CLI does; for bulk, one `astro org user update EMAIL --role ROLE` \
+         process per row) side by side in the same run, against an in-process emulator with a \
+         fixed latency per request.\n"
+    );
+    let _ = writeln!(out, "## Setup\n");
+    let _ = writeln!(out, "| | |\n|---|---|");
+    let _ = writeln!(out, "| date | {} |", r.date);
+    let _ = writeln!(
+        out,
+        "| machine | `nproc` = {nproc}, {}, {} RAM |",
+        cpu_model(),
+        total_memory()
+    );
+    let _ = writeln!(out, "| OS | `{}` |", command_line("uname", &["-srm"]));
+    let _ = writeln!(
+        out,
+        "| latency | {} ms per request (emulator) |",
+        args.latency_ms
+    );
+    let _ = writeln!(
+        out,
+        "| astro | `{}`, {version}, {} bytes ({:.2} MB) |",
+        r.astro.display(),
+        size,
+        size as f64 / 1e6
+    );
+    let built = fs::metadata(r.astro)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or_else(
+            || "unknown".to_owned(),
+            |d| {
+                command_line(
+                    "date",
+                    &[
+                        "-u",
+                        "-d",
+                        &format!("@{}", d.as_secs()),
+                        "+%Y-%m-%d %H:%M:%S UTC",
+                    ],
+                )
+            },
+        );
+    let _ = writeln!(
+        out,
+        "| source | binary built {built}; workspace HEAD `{git}` at report time{} |",
+        if dirty.is_empty() || dirty == "unknown" {
+            ""
+        } else {
+            ", with uncommitted changes under src/"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "| runs | median of {} per job and way; start-up median of {}; peak RSS is the highest over the runs |",
+        args.runs, args.startup_runs
+    );
+    let _ = writeln!(
+        out,
+        "| load average (1/5/15 min) | start {}, end {} |",
+        r.load_start, r.load_end
+    );
+    let _ = writeln!(
+        out,
+        "| total bench time | {:.0} s |",
+        r.elapsed.as_secs_f64()
+    );
+    let shared = load1(&r.load_start) > 1.0
+        || load1(&r.load_end) > nproc.max(1) as f64
+        || !r.builds_start.is_empty()
+        || !r.builds_end.is_empty();
+    if shared {
+        let _ = writeln!(
+            out,
+            "\n> **Note:** the machine may have been shared with a compiling process during this \
+             run (load average above; compiler processes seen at start: {:?}, at end: {:?}). \
+             Wall times can be inflated by that; request counts, chains and peak memory are not \
+             affected.",
+            r.builds_start, r.builds_end
+        );
+    }
+    let _ = writeln!(out, "\nTo reproduce (from the workspace root):\n");
+    let _ = writeln!(
+        out,
+        "```sh\ncargo build --release --bin astro\n{}\n```\n",
+        reproduce(args)
+    );
+    let _ = writeln!(
+        out,
+        "The emulator runs inside the benchmark process (its own threads, same 2 cores); the \
+         measured process is only the `astro` child: wall time from spawn to exit, peak RSS \
+         from `wait4`'s `ru_maxrss`. Requests and the longest chain of sequential requests \
+         (each starting after the previous one finished) come from the emulator's request log. \
+         Ratios are new / reference.\n"
+    );
+
+    // Targets.
+    let update_ok = r.results.iter().all(|s| s.update.0.chain <= 3.0);
+    let worst_chain = r
+        .results
+        .iter()
+        .map(|s| s.update.0.chain)
+        .fold(0.0, f64::max);
+    let big_list = r.results.iter().find(|s| s.size == 50_000);
+    let bulk_1000: Vec<&SizeResult> = r.results.iter().filter(|s| s.bulk_rows == 1000).collect();
+    let _ = writeln!(out, "## Targets\n");
+    let _ = writeln!(out, "| target | result | |\n|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| `update` of one user: at most 3 sequential round trips at every size | longest chain {} at worst ({}) | {} |",
+        fmt_count(worst_chain),
+        r.results
+            .iter()
+            .map(|s| format!("{}: {}", s.size, fmt_count(s.update.0.chain)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        pass(update_ok)
+    );
+    match big_list {
+        Some(s) => {
+            let _ = writeln!(
+                out,
+                "| `list --json` peak memory under 100 MB at 50,000 members | {} | {} |",
+                fmt_mb(s.list.0.maxrss_kib),
+                pass((s.list.0.maxrss_kib as f64) * 1024.0 < 100e6)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "| `list --json` peak memory under 100 MB at 50,000 members | size 50000 not run | n/a |"
+            );
+        }
+    }
+    if bulk_1000.is_empty() {
+        let _ = writeln!(
+            out,
+            "| bulk of 1,000 rows at least 6× faster than 1,000 single runs | no size with 1,000 rows | n/a |"
+        );
+    } else {
+        let all = bulk_1000
+            .iter()
+            .all(|s| speedup(&s.bulk.0, &s.bulk.1) >= 6.0);
+        let detail = bulk_1000
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}: {:.1}×{}",
+                    s.size,
+                    speedup(&s.bulk.0, &s.bulk.1),
+                    if s.bulk.1.extrapolated_from.is_some() {
+                        " (ref. extrapolated)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "| bulk of 1,000 rows at least 6× faster than 1,000 single runs | {detail} | {} |",
+            pass(all)
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "\n## 1. `astro org user update EMAIL --role ORGANIZATION_OWNER`\n\n\
+         One generated user at the end of the list; reset to ORGANIZATION_MEMBER (by ID, \
+         unmeasured) after each run so every update is a real change.\n"
+    );
+    table_header(&mut out);
+    for s in r.results {
+        table_row(&mut out, &s.size.to_string(), &s.update.0, &s.update.1);
+    }
+
+    let _ = writeln!(
+        out,
+        "\n## 2. `astro org user list --json`\n\nThe whole Organization, stdout to /dev/null.\n"
+    );
+    table_header(&mut out);
+    for s in r.results {
+        table_row(&mut out, &s.size.to_string(), &s.list.0, &s.list.1);
+    }
+
+    let _ = writeln!(
+        out,
+        "\n## 3. Bulk update to ORGANIZATION_OWNER\n\n\
+         New: `astro org user update --from-file FILE` (CSV `email,role`, default concurrency), \
+         median of {} runs, the rows reset (unmeasured) after each. Reference: one \
+         `ASTRO_PAGING=reference astro org user update EMAIL --role ORGANIZATION_OWNER` per \
+         row, one after another; the time is the sum of the single runs' wall times, requests \
+         and chain add up. Where the whole loop was estimated (rows × the reference single \
+         update above) at more than {} s, only the first K rows were run and the totals \
+         extrapolated linearly to all rows, as marked.\n",
+        args.runs, args.ref_budget_s
+    );
+    table_header(&mut out);
+    for s in r.results {
+        table_row(
+            &mut out,
+            &format!("{} ({} rows)", s.size, s.bulk_rows),
+            &s.bulk.0,
+            &s.bulk.1,
+        );
+    }
+
+    let (astro, truth) = &r.startup;
+    let _ = writeln!(out, "\n## 4. Start-up and size\n");
+    let _ = writeln!(
+        out,
+        "| what | median of {} | peak RSS |\n|---|---:|---:|",
+        truth.runs
+    );
+    let _ = writeln!(
+        out,
+        "| `astro --version` | {} | {} |",
+        fmt_dur(astro.wall),
+        fmt_mb(astro.maxrss_kib)
+    );
+    let _ = writeln!(
+        out,
+        "| `/bin/true` | {} | {} |",
+        fmt_dur(truth.wall),
+        fmt_mb(truth.maxrss_kib)
+    );
+    let _ = writeln!(
+        out,
+        "\nRelease binary: {size} bytes ({:.2} MB).",
+        size as f64 / 1e6
+    );
+    out
+}
