@@ -87,31 +87,6 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_aligns_columns() {
-        let text = table(
-            &["NAME", "ID"],
-            &[
-                vec!["Ada".into(), "c1".into()],
-                vec!["Grâce Hopper".into(), "c2".into()],
-            ],
-        );
-        assert_eq!(
-            text,
-            "NAME           ID\nAda            c1\nGrâce Hopper   c2\n"
-        );
-    }
-
-    #[test]
-    fn messages_are_folded_to_one_line() {
-        assert_eq!(one_line("a\n  b\tc"), "a b c");
-    }
-}
-
 /// A spinner on stderr for work that takes longer than a moment. It appears only after 300 ms,
 /// only when stderr is a terminal, and never under CI (`CI` set) or a dumb terminal; it clears
 /// itself when dropped. Elsewhere it does nothing.
@@ -173,4 +148,29 @@ fn spinner_enabled() -> bool {
     let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     io::stderr().is_terminal() && !ci && !dumb
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_aligns_columns() {
+        let text = table(
+            &["NAME", "ID"],
+            &[
+                vec!["Ada".into(), "c1".into()],
+                vec!["Grâce Hopper".into(), "c2".into()],
+            ],
+        );
+        assert_eq!(
+            text,
+            "NAME           ID\nAda            c1\nGrâce Hopper   c2\n"
+        );
+    }
+
+    #[test]
+    fn messages_are_folded_to_one_line() {
+        assert_eq!(one_line("a\n  b\tc"), "a b c");
+    }
 }

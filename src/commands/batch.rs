@@ -3,12 +3,15 @@
 //! executor that, on Ctrl-C, stops starting rows, lets the ones in flight finish, and reports
 //! every row (applied, failed, or not started), so nothing is lost or sent twice.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::path::Path;
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use serde::Serialize;
 
+use crate::bulk::{self, RawRow};
 use crate::commands::Ctx;
 use crate::error::{CliError, Exit};
 use crate::output;
@@ -85,6 +88,55 @@ impl RowResult {
         self.message = Some(message.into());
         self
     }
+}
+
+/// A bulk file's rows, checked: the valid ones (with the key that identifies their user), and a
+/// result for each invalid one. Invalid rows are listed on stderr with their line numbers and,
+/// without `skip_invalid`, end the run before any request. A second row for the same key is
+/// invalid.
+pub fn read_rows<T>(
+    source: &Path,
+    skip_invalid: bool,
+    mut check: impl FnMut(&RawRow) -> Result<(String, T), String>,
+) -> Result<(Vec<T>, Vec<RowResult>), CliError> {
+    let (raw, bad) = bulk::parse(&bulk::read_source(source)?)?;
+    let mut invalid: Vec<RowResult> = bad
+        .into_iter()
+        .map(|b| RowResult::new(b.line, "", Status::Invalid).with_message(b.message))
+        .collect();
+    let mut valid = Vec::new();
+    let mut first_line: HashMap<String, usize> = HashMap::new();
+    for row in raw {
+        let checked = check(&row).and_then(|(key, value)| match first_line.get(&key) {
+            Some(first) => Err(format!("the same user as line {first}")),
+            None => {
+                first_line.insert(key, row.line);
+                Ok(value)
+            }
+        });
+        match checked {
+            Ok(value) => valid.push(value),
+            Err(message) => invalid
+                .push(RowResult::new(row.line, &row.email, Status::Invalid).with_message(message)),
+        }
+    }
+    invalid.sort_by_key(|r| r.line);
+    if !invalid.is_empty() {
+        for row in &invalid {
+            let message = row.message.as_deref().unwrap_or("invalid");
+            output::note(&format!("line {}: {message}", row.line));
+        }
+        if !skip_invalid {
+            return Err(CliError::usage(format!(
+                "{} invalid row{} in `{}`; nothing was sent",
+                invalid.len(),
+                if invalid.len() == 1 { "" } else { "s" },
+                source.display()
+            ))
+            .with_hint("fix the rows above, or pass --skip-invalid to apply the valid ones"));
+        }
+    }
+    Ok((valid, invalid))
 }
 
 /// Collects results; with `--json` prints each as it arrives.

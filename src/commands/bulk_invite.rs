@@ -2,16 +2,15 @@
 //! first; the Organization is listed once so existing members are reported as such without a
 //! request; invites go out with bounded concurrency and are never retried blindly.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use clap::ValueEnum;
 
 use crate::api::InviteResult;
-use crate::bulk::{self, RawRow};
+use crate::bulk::RawRow;
 use crate::cli::InviteArgs;
 use crate::commands::batch::{self, Report, RowResult, Status};
-use crate::commands::bulk_update::stop_on_invalid;
 use crate::commands::{Ctx, check_email};
 use crate::error::{CliError, echo};
 use crate::roles::OrgRole;
@@ -22,21 +21,10 @@ pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
             "--from-file takes the emails from the file; drop EMAIL",
         ));
     }
-    let (raw, bad) = bulk::parse(&bulk::read_source(source)?)?;
-    let mut invalid: Vec<RowResult> = bad
-        .into_iter()
-        .map(|b| RowResult::new(b.line, "", Status::Invalid).with_message(b.message))
-        .collect();
-    let mut valid: Vec<(usize, String, OrgRole)> = Vec::new();
-    let mut first_line: HashMap<String, usize> = HashMap::new();
-    for row in raw {
-        match validate(&row, args.role, &mut first_line) {
-            Ok((email, role)) => valid.push((row.line, email, role)),
-            Err(message) => invalid
-                .push(RowResult::new(row.line, &row.email, Status::Invalid).with_message(message)),
-        }
-    }
-    stop_on_invalid(&invalid, args.bulk.skip_invalid, source)?;
+    let (valid, invalid) = batch::read_rows(source, args.bulk.skip_invalid, |row| {
+        let (email, role) = validate(row, args.role)?;
+        Ok((email.clone(), (row.line, email, role)))
+    })?;
 
     let mut report = Report::new(ctx.wants_json(args.json));
     for row in invalid {
@@ -105,22 +93,13 @@ pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
     report.finish(interrupted)
 }
 
-fn validate(
-    row: &RawRow,
-    default_role: OrgRole,
-    first_line: &mut HashMap<String, usize>,
-) -> Result<(String, OrgRole), String> {
+fn validate(row: &RawRow, default_role: OrgRole) -> Result<(String, OrgRole), String> {
     check_email(&row.email)?;
-    let email = row.email.to_lowercase();
     let role = if row.role.is_empty() {
         default_role
     } else {
         OrgRole::from_str(&row.role, true)
             .map_err(|_| format!("unknown role `{}`", echo(&row.role)))?
     };
-    if let Some(first) = first_line.insert(email.clone(), row.line) {
-        first_line.insert(email, first);
-        return Err(format!("the same email as line {first}"));
-    }
-    Ok((email, role))
+    Ok((row.email.to_lowercase(), role))
 }

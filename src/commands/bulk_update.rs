@@ -8,12 +8,11 @@ use std::path::Path;
 use clap::ValueEnum;
 
 use crate::api::User;
-use crate::bulk::{self, RawRow};
+use crate::bulk::RawRow;
 use crate::cli::UpdateArgs;
 use crate::commands::batch::{self, Report, RowResult, Status};
 use crate::commands::{Ctx, check_email, is_cuid};
 use crate::error::{CliError, echo};
-use crate::output;
 use crate::roles::OrgRole;
 
 struct ValidRow {
@@ -28,21 +27,7 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
             "--from-file takes the users and roles from the file; drop EMAIL_OR_ID and --role",
         ));
     }
-    let (raw, bad) = bulk::parse(&bulk::read_source(source)?)?;
-    let mut invalid: Vec<RowResult> = bad
-        .into_iter()
-        .map(|b| RowResult::new(b.line, "", Status::Invalid).with_message(b.message))
-        .collect();
-    let mut valid = Vec::new();
-    let mut first_line: HashMap<String, usize> = HashMap::new();
-    for row in raw {
-        match validate(&row, &mut first_line) {
-            Ok(v) => valid.push(v),
-            Err(message) => invalid
-                .push(RowResult::new(row.line, &row.email, Status::Invalid).with_message(message)),
-        }
-    }
-    stop_on_invalid(&invalid, args.bulk.skip_invalid, source)?;
+    let (valid, invalid) = batch::read_rows(source, args.bulk.skip_invalid, validate)?;
 
     let mut report = Report::new(ctx.wants_json(args.json));
     for row in invalid {
@@ -107,15 +92,13 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
     report.finish(interrupted)
 }
 
-fn validate(row: &RawRow, first_line: &mut HashMap<String, usize>) -> Result<ValidRow, String> {
+fn validate(row: &RawRow) -> Result<(String, ValidRow), String> {
     let key = if is_cuid(&row.email) {
         row.email.clone()
     } else {
+        check_email(&row.email)?;
         row.email.to_lowercase()
     };
-    if !is_cuid(&row.email) {
-        check_email(&row.email)?;
-    }
     if row.role.is_empty() {
         return Err("no role given".into());
     }
@@ -130,39 +113,10 @@ fn validate(row: &RawRow, first_line: &mut HashMap<String, usize>) -> Result<Val
                 .join(", ")
         )
     })?;
-    if let Some(first) = first_line.insert(key.clone(), row.line) {
-        first_line.insert(key, first);
-        return Err(format!("the same user as line {first}"));
-    }
-    Ok(ValidRow {
+    let valid = ValidRow {
         line: row.line,
-        key,
+        key: key.clone(),
         role,
-    })
-}
-
-/// Reports invalid rows on stderr; without `--skip-invalid` any of them stops the run before a
-/// request is sent.
-pub(crate) fn stop_on_invalid(
-    invalid: &[RowResult],
-    skip: bool,
-    source: &Path,
-) -> Result<(), CliError> {
-    if invalid.is_empty() {
-        return Ok(());
-    }
-    for row in invalid {
-        let message = row.message.as_deref().unwrap_or("invalid");
-        output::note(&format!("line {}: {message}", row.line));
-    }
-    if skip {
-        return Ok(());
-    }
-    Err(CliError::usage(format!(
-        "{} invalid row{} in `{}`; nothing was sent",
-        invalid.len(),
-        if invalid.len() == 1 { "" } else { "s" },
-        source.display()
-    ))
-    .with_hint("fix the rows above, or pass --skip-invalid to apply the valid ones"))
+    };
+    Ok((key, valid))
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use astro_emulator::Emulator;
 use serde_json::Value;
 
-use crate::common::{BIN, TestEnv, query_param, stderr, stdout};
+use crate::common::{TestEnv, query_param, stderr, stdout};
 
 fn write_file(env: &TestEnv, name: &str, text: &str) -> String {
     let path = env.home.path().join(name);
@@ -105,11 +105,9 @@ fn bulk_update_lists_once_skips_unchanged_and_reports_every_row() {
 #[test]
 fn bulk_update_reads_json_lines_from_stdin_and_prints_ndjson() {
     let env = TestEnv::new();
-    let mut child = Command::new(BIN)
+    let mut child = env
+        .process()
         .args(["org", "user", "update", "--from-file", "-", "--json"])
-        .env("HOME", env.home.path())
-        .env("ASTRO_API_URL", env.emu.base_url())
-        .env("ASTRO_API_TOKEN", env.emu.token())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -313,7 +311,8 @@ fn interrupted_bulk_reports_exactly_what_was_applied() {
         csv.push_str(&format!("user{i:06}@example.com,ORGANIZATION_OWNER\n"));
     }
     let file = write_file(&env, "many.csv", &csv);
-    let mut child = Command::new(BIN)
+    let mut child = env
+        .process()
         .args([
             "org",
             "user",
@@ -324,9 +323,6 @@ fn interrupted_bulk_reports_exactly_what_was_applied() {
             "--concurrency",
             "2",
         ])
-        .env("HOME", env.home.path())
-        .env("ASTRO_API_URL", env.emu.base_url())
-        .env("ASTRO_API_TOKEN", env.emu.token())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

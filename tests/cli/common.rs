@@ -42,6 +42,20 @@ impl TestEnv {
         cmd
     }
 
+    /// A plain `std::process::Command` for `astro` (to pipe or signal it), set up like `astro()`.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(BIN);
+        for (key, _) in std::env::vars() {
+            if key.starts_with("ASTRO_") || key == "GITHUB_ACTIONS" {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env("HOME", self.home.path())
+            .env("ASTRO_API_URL", self.emu.base_url())
+            .env("ASTRO_API_TOKEN", self.emu.token());
+        cmd
+    }
+
     /// `astro` with a temp HOME and nothing else: no URL, no token.
     pub fn bare(&self) -> Command {
         let mut cmd = Command::new(BIN);
@@ -114,21 +128,8 @@ pub fn query_param(request: &RecordedRequest, name: &str) -> Option<String> {
 
 /// A well-formed JWT for `organization_id` that no emulator ever issued.
 pub fn forged_token(organization_id: &str) -> String {
+    use base64::Engine;
     let payload = format!(r#"{{"sub":"x","permissions":["organizationId:{organization_id}"]}}"#);
-    format!("eyJhbGciOiJub25lIn0.{}.c2ln", base64url(payload.as_bytes()))
-}
-
-fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
+    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload);
+    format!("eyJhbGciOiJub25lIn0.{encoded}.c2ln")
 }

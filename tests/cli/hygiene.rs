@@ -193,11 +193,9 @@ fn invalid_utf8_on_stdin_is_refused() {
         vec!["org", "user", "update", "--from-file", "-"],
         vec!["login", "--token-login", "-"],
     ] {
-        let mut child = std::process::Command::new(crate::common::BIN)
+        let mut child = env
+            .process()
             .args(&args)
-            .env("HOME", env.home.path())
-            .env("ASTRO_API_URL", env.emu.base_url())
-            .env("ASTRO_API_TOKEN", env.emu.token())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -5,7 +5,7 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
-use crate::common::{BIN, TestEnv, query_param, stderr, stdout};
+use crate::common::{TestEnv, query_param, stderr, stdout};
 
 #[test]
 fn table_lists_every_member_aligned() {
@@ -113,11 +113,9 @@ fn large_organization_is_complete_without_duplicates() {
 #[test]
 fn a_closed_stdout_ends_quietly() {
     let env = TestEnv::with_users(5_000);
-    let mut child = std::process::Command::new(BIN)
+    let mut child = env
+        .process()
         .args(["org", "user", "list"])
-        .env("HOME", env.home.path())
-        .env("ASTRO_API_URL", env.emu.base_url())
-        .env("ASTRO_API_TOKEN", env.emu.token())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
