@@ -139,6 +139,7 @@ fn run(args: &Args) -> Result<(), String> {
     let load_start = loadavg();
     let builds_start = compilers_running();
     let date = command_line("date", &["-u", "+%Y-%m-%d %H:%M:%S UTC"]);
+    let source = git_state(&root);
     let bench = Bench {
         args,
         astro: astro.clone(),
@@ -159,8 +160,8 @@ fn run(args: &Args) -> Result<(), String> {
     let report = render(&Report {
         args,
         astro: &astro,
-        root: &root,
         date,
+        source,
         load_start,
         load_end,
         builds_start,
@@ -477,6 +478,19 @@ fn command_line(program: &str, args: &[&str]) -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+fn git_state(root: &Path) -> String {
+    let root = root.to_string_lossy();
+    let head = command_line("git", &["-C", &root, "rev-parse", "--short", "HEAD"]);
+    let dirty = command_line("git", &["-C", &root, "status", "--porcelain", "--", "src"]);
+    if head == "unknown" {
+        "unknown (not a git checkout?)".to_owned()
+    } else if dirty.is_empty() {
+        format!("`{head}`, src/ clean")
+    } else {
+        format!("`{head}`, with uncommitted changes under src/")
+    }
+}
+
 fn loadavg() -> String {
     fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -547,8 +561,12 @@ fn fmt_dur(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s < 1.0 {
         format!("{:.1} ms", s * 1000.0)
-    } else {
+    } else if s < 120.0 {
         format!("{s:.2} s")
+    } else if s < 7200.0 {
+        format!("{s:.0} s ({:.1} min)", s / 60.0)
+    } else {
+        format!("{s:.0} s ({:.1} h)", s / 3600.0)
     }
 }
 
@@ -572,7 +590,14 @@ fn ratio(new: f64, reference: f64) -> String {
     if reference == 0.0 {
         "n/a".to_owned()
     } else {
-        format!("{:.3}", new / reference)
+        let x = new / reference;
+        // Three significant digits, however small.
+        let decimals = if x >= 0.1 || x == 0.0 {
+            3
+        } else {
+            (2.0 - x.log10().floor()) as usize
+        };
+        format!("{x:.decimals$}")
     }
 }
 
@@ -583,8 +608,9 @@ fn pass(ok: bool) -> &'static str {
 struct Report<'a> {
     args: &'a Args,
     astro: &'a Path,
-    root: &'a Path,
     date: String,
+    /// The workspace's git HEAD and whether src/ had uncommitted changes, at the start.
+    source: String,
     load_start: String,
     load_end: String,
     builds_start: Vec<String>,
@@ -650,27 +676,6 @@ fn render(r: &Report) -> String {
     let mut out = String::new();
     let version = command_line(&r.astro.to_string_lossy(), &["--version"]);
     let size = fs::metadata(r.astro).map(|m| m.len()).unwrap_or(0);
-    let git = command_line(
-        "git",
-        &[
-            "-C",
-            &r.root.to_string_lossy(),
-            "rev-parse",
-            "--short",
-            "HEAD",
-        ],
-    );
-    let dirty = command_line(
-        "git",
-        &[
-            "-C",
-            &r.root.to_string_lossy(),
-            "status",
-            "--porcelain",
-            "--",
-            "src",
-        ],
-    );
     let nproc = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
 
     let _ = writeln!(out, "# astro benchmark results\n");
@@ -724,12 +729,8 @@ fn render(r: &Report) -> String {
         );
     let _ = writeln!(
         out,
-        "| source | binary built {built}; workspace HEAD `{git}` at report time{} |",
-        if dirty.is_empty() || dirty == "unknown" {
-            ""
-        } else {
-            ", with uncommitted changes under src/"
-        }
+        "| source | binary built {built}; workspace at the start of the run: {} |",
+        r.source
     );
     let _ = writeln!(
         out,
