@@ -346,3 +346,92 @@ fn concurrent_switches_never_corrupt_the_file() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// The issue's acceptance test: one config file in the Go CLI's format, with keys `astro` does
+/// not own at every depth, through login, switch and logout.
+#[test]
+fn login_switch_logout_keep_every_unknown_key_of_a_go_cli_file() {
+    let env = TestEnv::new();
+    let original = r#"cloud:
+  api:
+    protocol: https
+    port: "443"
+context: astronomer.io
+contexts:
+  astronomer_io:
+    domain: astronomer.io
+    organization: ""
+    organization_product: ""
+    workspace: ""
+    last_used_workspace: ""
+    token: ""
+    refreshtoken: ""
+    user_email: ""
+    expiresin: ""
+    organization_short_name: legacy
+    deeper: {list: [1, 2.5, true, null, "x"], when: "2020-01-01T00:00:00Z"}
+  localhost:
+    domain: localhost
+    token: Bearer other-context
+local:
+  core: http://localhost:8888/v1alpha1
+telemetry:
+  enabled: false
+  notice_shown: 1
+"#;
+    env.write_config(original);
+    let unknown = |doc: &Value| {
+        let mut doc = doc.clone();
+        let ctx = doc["contexts"]["astronomer_io"].as_object_mut().unwrap();
+        for key in [
+            "organization",
+            "organization_product",
+            "workspace",
+            "last_used_workspace",
+            "token",
+            "refreshtoken",
+            "user_email",
+            "expiresin",
+        ] {
+            ctx.remove(key);
+        }
+        doc
+    };
+    let before: Value = serde_saphyr::from_str(original).unwrap();
+
+    user_login(&env);
+    let second = env.emu.organizations()[1].clone();
+    let out = switch(&env, &[&second.name]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        read_config(&env)["contexts"]["astronomer_io"]["organization"],
+        second.id.as_str()
+    );
+    let logout = env.bare().args(["logout"]).output().unwrap();
+    assert_eq!(logout.status.code(), Some(0));
+
+    let after = read_config(&env);
+    assert_eq!(unknown(&after), unknown(&before));
+    assert_eq!(after["contexts"]["astronomer_io"]["token"], "");
+    assert_eq!(
+        after["contexts"]["localhost"]["token"],
+        "Bearer other-context"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(env.config_path())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600);
+    let names: Vec<String> = std::fs::read_dir(env.config_path().parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n == "config.yaml" || n == "config.yaml.lock"),
+        "{names:?}"
+    );
+}

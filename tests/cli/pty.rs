@@ -134,3 +134,34 @@ fn no_spinner_under_ci_even_on_a_terminal() {
     assert!(!before.contains("Listing"), "{before}");
     p.exp_eof().unwrap();
 }
+
+#[test]
+fn switch_without_an_argument_offers_the_organizations() {
+    let env = TestEnv::new();
+    env.bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["login", "--token-login", &env.emu.user_token()])
+        .assert()
+        .success();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["org", "switch"])
+        .env("HOME", env.home.path())
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .env("TERM", "xterm")
+        .env_remove("ASTRO_API_TOKEN")
+        .env_remove("CI");
+    let mut p = spawn_command(cmd, Some(20_000)).unwrap();
+    p.exp_string("Second Org").unwrap();
+    p.send("\x1b[B").unwrap();
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Switched to Organization Second Org").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    let second = env.emu.organizations()[1].id.clone();
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    assert!(
+        config.contains(&format!("organization: {second}")),
+        "{config}"
+    );
+}
