@@ -754,8 +754,9 @@ fn render(r: &Report) -> String {
     if shared {
         let _ = writeln!(
             out,
-            "\n> **Note:** the machine may have been shared with a compiling process during this \
-             run (load average above; compiler processes seen at start: {:?}, at end: {:?}). \
+            "\n> **Note:** the machine may have been shared with another process (a build or \
+             other load) during this run (load average above; compiler processes seen at \
+             start: {:?}, at end: {:?}). \
              Wall times can be inflated by that; request counts, chains and peak memory are not \
              affected.",
             r.builds_start, r.builds_end
