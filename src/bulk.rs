@@ -104,10 +104,13 @@ fn parse_csv(text: &str) -> Result<(Vec<RawRow>, Vec<BadLine>), CliError> {
     };
     let mut rows = Vec::new();
     let mut bad = Vec::new();
+    let mut lines = LineCounter::default();
     for record in reader.records() {
         match record {
             Ok(record) => {
-                let line = record.position().map_or(0, |p| line_at(text, p.byte()));
+                let line = record
+                    .position()
+                    .map_or(0, |p| lines.line_at(text, p.byte()));
                 if record.iter().all(str::is_empty) {
                     continue;
                 }
@@ -127,7 +130,7 @@ fn parse_csv(text: &str) -> Result<(Vec<RawRow>, Vec<BadLine>), CliError> {
                 }
             }
             Err(e) => bad.push(BadLine {
-                line: e.position().map_or(0, |p| line_at(text, p.byte())),
+                line: e.position().map_or(0, |p| lines.line_at(text, p.byte())),
                 message: format!("not valid CSV: {e}"),
             }),
         }
@@ -135,15 +138,33 @@ fn parse_csv(text: &str) -> Result<(Vec<RawRow>, Vec<BadLine>), CliError> {
     Ok((rows, bad))
 }
 
-/// The 1-based line of a byte offset (the csv crate's own count skips blank lines).
-/// A record's position can point at blank lines the reader skipped before it.
-fn line_at(text: &str, byte: u64) -> usize {
-    let bytes = text.as_bytes();
-    let mut end = (byte as usize).min(bytes.len());
-    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
-        end += 1;
+/// The 1-based line of a byte offset (the csv crate's own count skips blank lines). Offsets
+/// come in increasing order, so counting continues from the previous one: linear in the file.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &str, byte: u64) -> usize {
+        let bytes = text.as_bytes();
+        let mut end = (byte as usize).min(bytes.len());
+        // A record's position can point at blank lines the reader skipped before it.
+        while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
+            end += 1;
+        }
+        if end < self.offset {
+            self.offset = 0;
+            self.newlines = 0;
+        }
+        self.newlines += bytes[self.offset..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = end;
+        self.newlines + 1
     }
-    bytes[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 #[cfg(test)]
@@ -171,6 +192,23 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn many_rows_are_numbered_in_linear_time() {
+        let mut text = String::from("email,role\n");
+        for i in 0..50_000 {
+            text.push_str(&format!("u{i}@x.io,ORGANIZATION_MEMBER\n"));
+            if i % 1000 == 0 {
+                text.push('\n');
+            }
+        }
+        let (rows, bad) = parse(&text).unwrap();
+        assert!(bad.is_empty());
+        assert_eq!(rows.len(), 50_000);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[1].line, 4);
+        assert_eq!(rows[49_999].line, 50_001 + 50);
     }
 
     #[test]

@@ -22,8 +22,11 @@ use types::{HasId, OrganizationsPage, Paged, UsersPage};
 
 /// The largest page the API serves.
 pub const MAX_PAGE: usize = 1000;
-/// How many further pages of a listing are fetched at once.
-const PAGE_CONCURRENCY: usize = 8;
+/// The most pages one listing reads (10 million items at full pages).
+const MAX_PAGES: usize = 10_000;
+/// How many further pages of a listing are fetched at once: enough that an Organization of up
+/// to 65,000 members costs two sequential round trips (a 429 from a burst is retried).
+const PAGE_CONCURRENCY: usize = 64;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct Client {
@@ -125,14 +128,26 @@ impl Client {
         let first: P = self.page(segments, sorts, MAX_PAGE, 0).await?;
         let total = first.total();
         let mut items = first.into_items();
-        if total > items.len() && !items.is_empty() {
-            let offsets = (1..total.div_ceil(MAX_PAGE)).map(|page| page * MAX_PAGE);
+        // Step by the page size the server really gave, and never ask for more pages than a
+        // sane total needs; if the pages do not add up, fall back to reading on until done.
+        let step = items.len();
+        if total > step && step > 0 {
+            let pages = total.div_ceil(step).min(MAX_PAGES);
+            let offsets = (1..pages).map(|page| page * step);
             let pages: Vec<P> = stream::iter(offsets)
                 .map(|offset| self.page(segments, sorts, MAX_PAGE, offset))
                 .buffered(PAGE_CONCURRENCY)
                 .try_collect()
                 .await?;
             items.extend(pages.into_iter().flat_map(Paged::into_items));
+            while items.len() < total && items.len() < MAX_PAGES * step {
+                let next: P = self.page(segments, sorts, MAX_PAGE, items.len()).await?;
+                let batch = next.into_items();
+                if batch.is_empty() {
+                    break;
+                }
+                items.extend(batch);
+            }
         }
         // An item added or removed while paging can shift another across a page boundary.
         let mut seen = std::collections::HashSet::with_capacity(items.len());

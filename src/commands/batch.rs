@@ -121,22 +121,34 @@ pub fn read_rows<T>(
         }
     }
     invalid.sort_by_key(|r| r.line);
-    if !invalid.is_empty() {
-        for row in &invalid {
-            let message = row.message.as_deref().unwrap_or("invalid");
-            output::note(&format!("line {}: {message}", row.line));
-        }
-        if !skip_invalid {
-            return Err(CliError::usage(format!(
-                "{} invalid row{} in `{}`; nothing was sent",
-                invalid.len(),
-                if invalid.len() == 1 { "" } else { "s" },
-                source.display()
-            ))
-            .with_hint("fix the rows above, or pass --skip-invalid to apply the valid ones"));
-        }
-    }
+    stop_on_invalid(&invalid, skip_invalid, source)?;
     Ok((valid, invalid))
+}
+
+/// Lists invalid rows on stderr with their line numbers; without `skip_invalid`, any of them
+/// ends the run before a change is sent.
+pub fn stop_on_invalid(
+    invalid: &[RowResult],
+    skip_invalid: bool,
+    source: &Path,
+) -> Result<(), CliError> {
+    if invalid.is_empty() {
+        return Ok(());
+    }
+    for row in invalid {
+        let message = row.message.as_deref().unwrap_or("invalid");
+        output::note(&format!("line {}: {message}", row.line));
+    }
+    if skip_invalid {
+        return Ok(());
+    }
+    Err(CliError::usage(format!(
+        "{} invalid row{} in `{}`; nothing was sent",
+        invalid.len(),
+        if invalid.len() == 1 { "" } else { "s" },
+        source.display()
+    ))
+    .with_hint("fix the rows above, or pass --skip-invalid to apply the valid ones"))
 }
 
 /// Collects results; with `--json` prints each as it arrives.

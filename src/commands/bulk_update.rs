@@ -45,10 +45,34 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
         .flat_map(|u| [(u.username.to_lowercase(), u), (u.id.clone(), u)])
         .collect();
 
-    let mut changes = Vec::new();
+    // A user named once by ID and once by email is only seen to be the same user now.
+    let mut first_line_of: HashMap<&str, usize> = HashMap::new();
+    let mut same_user = Vec::new();
+    let mut resolved = Vec::new();
     for row in valid {
+        match by_key.get(&row.key) {
+            Some(user) => match first_line_of.get(user.id.as_str()) {
+                Some(first) => same_user.push(
+                    RowResult::new(row.line, &row.key, Status::Invalid)
+                        .with_message(format!("the same user as line {first}")),
+                ),
+                None => {
+                    first_line_of.insert(&user.id, row.line);
+                    resolved.push((row, Some(*user)));
+                }
+            },
+            None => resolved.push((row, None)),
+        }
+    }
+    batch::stop_on_invalid(&same_user, args.bulk.skip_invalid, source)?;
+    for row in same_user {
+        report.push(ctx, row)?;
+    }
+
+    let mut changes = Vec::new();
+    for (row, user) in resolved {
         let role = row.role.as_str();
-        let Some(user) = by_key.get(&row.key) else {
+        let Some(user) = user else {
             report.push(
                 ctx,
                 RowResult::new(row.line, &row.key, Status::NotFound)

@@ -440,3 +440,32 @@ fn single_dry_runs_send_nothing() {
     assert!(stderr(&member).contains("already in the Organization"));
     assert!(env.mutations().is_empty());
 }
+
+#[test]
+fn the_same_user_by_id_and_by_email_is_caught_before_any_change() {
+    let env = TestEnv::new();
+    let grace = env.user_id("grace@example.com");
+    let file = write_file(
+        &env,
+        "dupe.csv",
+        &format!(
+            "email,role\n{grace},ORGANIZATION_OWNER\ngrace@example.com,ORGANIZATION_BILLING_ADMIN\n"
+        ),
+    );
+    let out = env
+        .astro()
+        .args(["org", "user", "update", "--from-file", &file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("line 3: the same user as line 2"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env.mutations().is_empty());
+    assert_eq!(
+        env.role_of("grace@example.com").as_deref(),
+        Some("ORGANIZATION_MEMBER")
+    );
+}
