@@ -110,7 +110,7 @@ pub async fn refresh_if_needed(inputs: &Inputs, timeout: Duration) -> Result<boo
         .with_hint(format!("run `astro login {domain}`"))
     };
     let api_url = settings::api_url(inputs, Some(&domain))?;
-    let auth = AuthClient::new(timeout)?;
+    let auth = AuthClient::new(&api_url, timeout)?;
     let auth_config = auth
         .auth_config(&api_url)
         .await

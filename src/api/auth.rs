@@ -81,9 +81,10 @@ pub struct AuthClient {
 }
 
 impl AuthClient {
-    pub fn new(timeout: Duration) -> Result<Self, ApiError> {
+    /// A client for the identity provider of the API at `api_base`.
+    pub fn new(api_base: &Url, timeout: Duration) -> Result<Self, ApiError> {
         Ok(Self {
-            http: http_client(HeaderMap::new(), timeout)?,
+            http: http_client(HeaderMap::new(), api_base, timeout)?,
             timeout,
         })
     }
@@ -104,6 +105,18 @@ impl AuthClient {
         let mut config: AuthConfig = decode(response, self.timeout).await?;
         if !config.domain_url.ends_with('/') {
             config.domain_url.push('/');
+        }
+        // Codes and tokens go there: HTTPS only, or plain HTTP to this machine.
+        let idp = Url::parse(&config.domain_url).map_err(|e| {
+            ApiError::Config(format!("the identity provider's URL is invalid: {e}"))
+        })?;
+        let safe = idp.scheme() == "https"
+            || (idp.scheme() == "http" && crate::settings::is_loopback(&idp));
+        if !safe {
+            return Err(ApiError::Config(format!(
+                "refusing the identity provider at `{}`: it is not HTTPS",
+                idp.origin().ascii_serialization()
+            )));
         }
         Ok(config)
     }

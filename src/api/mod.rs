@@ -40,7 +40,7 @@ impl Client {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, bearer(token)?);
         Ok(Self {
-            http: http_client(headers, timeout)?,
+            http: http_client(headers, &base, timeout)?,
             base,
             timeout,
         })
@@ -403,6 +403,7 @@ pub(crate) fn bearer(token: &Token) -> Result<HeaderValue, ApiError> {
 /// A reqwest client with our identifying headers plus `extra`, and the timeouts.
 pub(crate) fn http_client(
     extra: HeaderMap,
+    target: &Url,
     timeout: Duration,
 ) -> Result<reqwest::Client, ApiError> {
     let mut headers = extra;
@@ -423,12 +424,24 @@ pub(crate) fn http_client(
     if let Ok(os) = HeaderValue::from_str(&os_identifier()) {
         headers.insert("X-Client-Os-Identifier", os);
     }
+    // Plain HTTP is only ever spoken to this machine; a proxy elsewhere would carry the token
+    // across a network in clear text, so only a loopback proxy is used for it.
+    let plain_http_proxy = if target.scheme() == "http" {
+        Some(loopback_http_proxy()?)
+    } else {
+        None
+    };
     let builder = || {
-        reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .user_agent(concat!("astro-cli-rs/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers.clone())
             .connect_timeout(CONNECT_TIMEOUT.min(timeout))
-            .timeout(timeout)
+            .timeout(timeout);
+        match &plain_http_proxy {
+            None => builder,
+            Some(None) => builder.no_proxy(),
+            Some(Some(proxy)) => builder.no_proxy().proxy(proxy.clone()),
+        }
     };
     install_crypto_provider();
     // The platform's roots where the machine has them; bundled roots where it has none (a bare
@@ -440,6 +453,23 @@ pub(crate) fn http_client(
             .build()
             .map_err(|e| ApiError::Config(format!("cannot set up HTTPS: {e}"))),
     }
+}
+
+/// The environment's HTTP proxy, when it is on this machine (with `NO_PROXY` honoured).
+fn loopback_http_proxy() -> Result<Option<reqwest::Proxy>, ApiError> {
+    let configured = ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+        .iter()
+        .find_map(|name| env_vars::get(name));
+    let Some(url) = configured.and_then(|p| Url::parse(&p).ok()) else {
+        return Ok(None);
+    };
+    if !crate::settings::is_loopback(&url) {
+        return Ok(None);
+    }
+    let proxy = reqwest::Proxy::http(url.as_str())
+        .map_err(|e| ApiError::Config(format!("invalid HTTP proxy: {e}")))?
+        .no_proxy(reqwest::NoProxy::from_env());
+    Ok(Some(proxy))
 }
 
 /// The Go CLI's `<os>-<arch>` naming, e.g. `linux-amd64`.

@@ -137,7 +137,7 @@ async fn browser_login(
     print_link: bool,
     ctx: &Ctx,
 ) -> Result<(Token, Option<Token>, Option<i64>, Option<String>), CliError> {
-    let auth = AuthClient::new(ctx.timeout())?;
+    let auth = AuthClient::new(api_url, ctx.timeout())?;
     let config = auth.auth_config(api_url).await.map_err(|e| {
         CliError::from(e).with_hint("check the domain, or log in with --token-login TOKEN")
     })?;

@@ -296,3 +296,43 @@ fn proxies_from_the_environment_are_used_and_no_proxy_is_honoured() {
         stderr(&direct)
     );
 }
+
+#[test]
+fn plain_http_never_goes_through_a_proxy_elsewhere() {
+    let env = TestEnv::new();
+    // A proxy that is not on this machine (`.invalid` never resolves): with a plain-HTTP API on
+    // loopback it must not be used, so the request goes straight to the emulator.
+    let out = env
+        .astro()
+        .env("HTTP_PROXY", "http://proxy.invalid:3128")
+        .env("ALL_PROXY", "http://proxy.invalid:3128")
+        .env("NO_PROXY", "")
+        .args(["org", "user", "list", "--json", "--timeout", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("grace@example.com"));
+}
+
+#[test]
+fn an_identity_provider_without_https_is_refused() {
+    let env = TestEnv::new();
+    env.emu.inject(
+        Fault::new(FaultKind::RawBody {
+            status: 200,
+            body: r#"{"clientId":"x","audience":"y","domainUrl":"http://idp.example.com/"}"#.into(),
+        })
+        .path("/private/v1alpha1/cli/auth-config"),
+    );
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .env("ASTRO_LOGIN_CALLBACK_PORT", "0")
+        .args(["login", "--login-link"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not HTTPS"), "{}", stderr(&out));
+    assert_eq!(env.emu.requests().len(), 1);
+    assert!(!env.config_path().exists());
+}
