@@ -23,6 +23,9 @@ pub enum FaultKind {
     DropConnection,
     /// No response until the emulator stops (then the connection is closed).
     Hang,
+    /// The request is processed (its effects happen), then the connection is closed without a
+    /// response: the client cannot know whether it landed.
+    LostResponse,
 }
 
 /// A fault to inject: a kind, an optional method, an optional path pattern and a count.
@@ -174,6 +177,7 @@ impl FaultSpec {
             "truncated" => FaultKind::Truncated,
             "dropConnection" => FaultKind::DropConnection,
             "hang" => FaultKind::Hang,
+            "lostResponse" => FaultKind::LostResponse,
             other => return Err(format!("unknown fault kind {other:?}")),
         };
         Ok(Fault {

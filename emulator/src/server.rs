@@ -117,7 +117,10 @@ fn fault_response(kind: &FaultKind, rid: &str) -> Response<Body> {
             );
             r
         }
-        FaultKind::Truncated | FaultKind::DropConnection | FaultKind::Hang => {
+        FaultKind::Truncated
+        | FaultKind::DropConnection
+        | FaultKind::Hang
+        | FaultKind::LostResponse => {
             let chunk = Bytes::from_static(br#"{"users":[{"id":"c"#);
             let mut r = Response::new(Body::new(TruncatedBody {
                 chunk: Some(chunk),
@@ -199,6 +202,7 @@ async fn serve(
         started_at,
         finished_at: started_at,
     };
+    let mut lose_response = false;
     if !control {
         let delay = shared.delay();
         if !delay.is_zero() {
@@ -207,6 +211,7 @@ async fn serve(
         let fault = lock(&shared.faults).take(&record.method, &record.path);
         if let Some(kind) = fault {
             match kind {
+                FaultKind::LostResponse => lose_response = true,
                 FaultKind::DropConnection => {
                     record.finished_at = SystemTime::now();
                     shared.recorder.record(record);
@@ -234,6 +239,11 @@ async fn serve(
         Err(never) => match never {},
     };
     let resp = finish(resp, &rid).await;
+    if lose_response {
+        record.finished_at = SystemTime::now();
+        shared.recorder.record(record);
+        return Err(ConnectionDropped);
+    }
     if !control {
         record.status = resp.status().as_u16();
         record.finished_at = SystemTime::now();

@@ -1204,3 +1204,32 @@ async fn shutdown_stops_serving() {
     emu.shutdown().await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn a_lost_response_still_applies_the_request() {
+    let c = Ctx::new().await;
+    c.emu.inject(
+        astro_emulator::Fault::new(astro_emulator::FaultKind::LostResponse)
+            .method("POST")
+            .path("/v1/organizations/*/invites"),
+    );
+    let url = format!(
+        "{}/organizations/{}/invites",
+        c.emu.base_url(),
+        c.emu.organization_id()
+    );
+    let sent = c
+        .client
+        .post(&url)
+        .bearer_auth(&c.token)
+        .json(
+            &serde_json::json!({"inviteeEmail": "lost@example.com", "role": "ORGANIZATION_MEMBER"}),
+        )
+        .send()
+        .await;
+    assert!(sent.is_err(), "the client must get no response");
+    let user = c.emu.user("lost@example.com").expect("the invite landed");
+    assert_eq!(user.status, "PENDING");
+    let recorded = c.emu.requests();
+    assert_eq!(recorded.last().unwrap().status, 0);
+}

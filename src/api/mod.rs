@@ -261,17 +261,24 @@ impl Client {
                 Ok(invite) => return Ok(InviteResult::Created(invite)),
                 Err(e) => e,
             };
-            if attempt >= MAX_ATTEMPTS || !error.is_transient() {
+            if !error.is_transient() {
                 return Err(error.after_attempts(attempt));
             }
+            // Ambiguous: it may have landed. Only an invitee PENDING with exactly this role
+            // counts; anything else is settled by sending again (the server then says whether
+            // the email already has a role).
             if !error.was_not_processed() {
                 let users = self.list_all_users(organization_id).await?;
-                if let Some(user) = users
-                    .into_iter()
-                    .find(|u| u.username.eq_ignore_ascii_case(email) && u.status == "PENDING")
-                {
+                if let Some(user) = users.into_iter().find(|u| {
+                    same_email(&u.username, email)
+                        && u.status == "PENDING"
+                        && u.organization_role.as_deref() == Some(role)
+                }) {
                     return Ok(InviteResult::Confirmed { user_id: user.id });
                 }
+            }
+            if attempt >= MAX_ATTEMPTS {
+                return Err(error.after_attempts(attempt));
             }
             tokio::time::sleep(retry_delay(&error, attempt)).await;
             attempt += 1;
@@ -293,6 +300,12 @@ pub fn decode_all_shapes(bytes: &[u8]) {
     let _ = serde_json::from_slice::<auth::AuthConfig>(bytes);
     let _ = ApiError::from_status(400, bytes, None, None).to_string();
     let _ = std::str::from_utf8(bytes).ok().map(parse_retry_after);
+}
+
+/// Whether two emails name the same person: compared case-insensitively (Unicode), the way
+/// every lookup by email in `astro` compares them.
+pub fn same_email(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
 }
 
 /// How an invite ended.

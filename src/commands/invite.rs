@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::api::InviteResult;
+use crate::api::{InviteResult, same_email};
 use crate::cli::InviteArgs;
 use crate::commands::{Ctx, check_email};
 use crate::error::CliError;
@@ -81,10 +81,7 @@ pub(crate) async fn execute(args: &InviteArgs, ctx: &mut Ctx) -> Result<Invited,
     };
     if args.bulk.dry_run {
         let members = client.list_all_users(org).await?;
-        if members
-            .iter()
-            .any(|u| u.username.eq_ignore_ascii_case(&email))
-        {
+        if members.iter().any(|u| same_email(&u.username, &email)) {
             return Err(CliError::failure(format!(
                 "`{email}` is already in the Organization (dry run: nothing sent)"
             ))

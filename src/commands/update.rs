@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::api::User;
+use crate::api::{User, same_email};
 use crate::cli::UpdateArgs;
 use crate::commands::{Ctx, check_email, describe, is_cuid};
 use crate::error::{CliError, echo};
@@ -121,7 +121,7 @@ async fn find_user(arg: Option<&str>, ctx: &mut Ctx) -> Result<User, CliError> {
             drop(spinner);
             users
                 .into_iter()
-                .find(|u| u.username.eq_ignore_ascii_case(email))
+                .find(|u| same_email(&u.username, email))
                 .ok_or_else(|| not_found(email))
         }
         None => {

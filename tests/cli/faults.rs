@@ -262,6 +262,24 @@ const CASES: &[Case] = &[
         says: "Invited new@example.com",
     },
     Case {
+        name: "invite processed, response lost",
+        job: Job::Invite,
+        fault: || FaultKind::LostResponse,
+        times: 1,
+        exit: 0,
+        attempts: 1,
+        says: "the invite was confirmed in the member list",
+    },
+    Case {
+        name: "role update processed, response lost",
+        job: Job::Update,
+        fault: || FaultKind::LostResponse,
+        times: 1,
+        exit: 0,
+        attempts: 2,
+        says: "Updated grace@example.com",
+    },
+    Case {
         name: "response slower than the timeout",
         job: Job::List,
         fault: || FaultKind::Hang,
@@ -353,6 +371,43 @@ fn fault_matrix() {
     for case in CASES {
         run_case(case);
     }
+}
+
+#[test]
+fn an_invitee_already_pending_with_another_role_is_not_taken_for_a_landed_invite() {
+    let env = TestEnv::new();
+    env.emu.inject(
+        Fault::new(FaultKind::Status {
+            status: 503,
+            retry_after: None,
+        })
+        .method("POST")
+        .path("/v1/organizations/*/invites"),
+    );
+    let out = env
+        .astro()
+        .args([
+            "org",
+            "user",
+            "invite",
+            "barbara@example.com",
+            "-r",
+            "ORGANIZATION_OWNER",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("Invitee has existing role"),
+        "{}",
+        stderr(&out)
+    );
+    let barbara = env.emu.user("barbara@example.com").unwrap();
+    assert_eq!(
+        barbara.organization_role.as_deref(),
+        Some("ORGANIZATION_MEMBER")
+    );
 }
 
 #[test]
