@@ -51,7 +51,10 @@ impl Status {
 
     /// Rows that count against the run's exit code.
     fn is_problem(self) -> bool {
-        matches!(self, Status::NotFound | Status::Failed | Status::Invalid)
+        matches!(
+            self,
+            Status::NotFound | Status::Failed | Status::Invalid | Status::Skipped
+        )
     }
 }
 
@@ -155,6 +158,8 @@ pub fn stop_on_invalid(
 pub struct Report {
     json: bool,
     rows: Vec<RowResult>,
+    /// stdout was closed (`| head`): keep applying nothing new, but account for every row.
+    output_closed: bool,
 }
 
 impl Report {
@@ -162,15 +167,35 @@ impl Report {
         Self {
             json,
             rows: Vec::new(),
+            output_closed: false,
         }
     }
 
     pub fn push(&mut self, ctx: &Ctx, row: RowResult) -> Result<(), CliError> {
-        if self.json {
-            ctx.print_json_line(&row)?;
+        if self.json && !self.output_closed {
+            self.note_output(ctx.print_json_line(&row))?;
         }
         self.rows.push(row);
         Ok(())
+    }
+
+    pub fn output_closed(&self) -> bool {
+        self.output_closed
+    }
+
+    /// A closed stdout (reported as a quiet success by the output module) stops the run from
+    /// starting rows instead of ending it with rows in flight.
+    fn note_output(&mut self, result: Result<(), CliError>) -> Result<(), CliError> {
+        match result {
+            Err(e) if e.exit == Exit::Success => {
+                if !self.output_closed {
+                    output::note("standard output was closed: starting no more rows");
+                }
+                self.output_closed = true;
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     /// Prints the table (without `--json`) and the summary, and turns the run into an outcome.
@@ -191,10 +216,11 @@ impl Report {
                     ]
                 })
                 .collect();
-            output::data(&output::table(
+            let printed = output::data(&output::table(
                 &["LINE", "EMAIL", "RESULT", "FROM", "TO", "MESSAGE"],
                 &table,
-            ))?;
+            ));
+            self.note_output(printed)?;
         }
         let mut counts: Vec<(Status, usize)> = Vec::new();
         for row in &self.rows {
@@ -252,7 +278,7 @@ where
     let mut in_flight = FuturesUnordered::new();
     let mut stopping = false;
     loop {
-        while !stopping && in_flight.len() < concurrency {
+        while !stopping && !report.output_closed() && in_flight.len() < concurrency {
             match pending.next() {
                 Some(task) => in_flight.push(apply(task)),
                 None => break,

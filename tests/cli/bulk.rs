@@ -469,3 +469,55 @@ fn the_same_user_by_id_and_by_email_is_caught_before_any_change() {
         Some("ORGANIZATION_MEMBER")
     );
 }
+
+#[test]
+fn a_closed_stdout_stops_a_bulk_run_and_accounts_for_every_row() {
+    let emu = Emulator::builder()
+        .users(30)
+        .latency(Duration::from_millis(60))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    let mut csv = String::from("email,role\n");
+    for i in 1..=20 {
+        csv.push_str(&format!("user{i:06}@example.com,ORGANIZATION_OWNER\n"));
+    }
+    let file = write_file(&env, "many.csv", &csv);
+    let mut child = env
+        .process()
+        .args([
+            "org",
+            "user",
+            "update",
+            "--from-file",
+            &file,
+            "--json",
+            "--concurrency",
+            "1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    drop(reader);
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("standard output was closed"), "{err}");
+    let summary = err
+        .lines()
+        .find(|l| l.ends_with("(20 rows)"))
+        .unwrap_or_else(|| panic!("{err}"));
+    let changed: usize = summary
+        .split(", ")
+        .find_map(|part| {
+            part.strip_suffix(" changed")
+                .map(|n| n.trim().parse().unwrap())
+        })
+        .unwrap_or(0);
+    assert!(summary.contains("skipped"), "{summary}");
+    assert_eq!(posts(&env).len(), changed, "{summary}");
+}
