@@ -207,30 +207,77 @@ fn invalid_file(path: &Path, why: &str) -> CliError {
     .with_hint("fix or move the file (it was not changed), or set ASTRO_API_TOKEN and ASTRO_ORGANIZATION_ID")
 }
 
-/// Reads the file under its lock, lets `change` edit it, and writes it back only if `change`
-/// reports a change. The lock is held from the read to the rename, so two processes never
-/// interleave their edits.
-pub fn update<T>(
-    path: &Path,
-    change: impl FnOnce(&mut ConfigFile) -> Result<(bool, T), CliError>,
-) -> Result<T, CliError> {
+/// How long to wait for another process's lock on the config file.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The Go CLI's lock file (`config.yaml.lock`), held from a read to the write that follows it,
+/// so two processes never interleave their edits. Released when dropped.
+pub struct Locked {
+    _lock: File,
+    path: PathBuf,
+}
+
+/// Takes the lock, waiting for another holder without blocking the runtime (so Ctrl-C still
+/// ends the run) and giving up after a while with an error that says why.
+pub async fn lock(path: &Path) -> Result<Locked, CliError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     create_private_dir(dir)?;
     let lock_path = sibling(path, ".lock");
-    let lock = OpenOptions::new()
+    let file = OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
         .map_err(|e| io_error("open the lock file", &lock_path, &e))?;
-    lock.lock().map_err(|e| io_error("lock", &lock_path, &e))?;
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => {
+                return Ok(Locked {
+                    _lock: file,
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(CliError::failure(format!(
+                    "another process has held `{}` for {} s",
+                    lock_path.display(),
+                    LOCK_WAIT.as_secs()
+                ))
+                .with_hint("finish or stop the other astro command, then try again"));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(io_error("lock", &lock_path, &e));
+            }
+        }
+    }
+}
 
-    let mut cfg = ConfigFile::load(path)?;
+impl Locked {
+    pub fn read(&self) -> Result<ConfigFile, CliError> {
+        ConfigFile::load(&self.path)
+    }
+
+    pub fn write(&self, cfg: &ConfigFile) -> Result<(), CliError> {
+        write_atomically(&self.path, cfg.to_yaml()?.as_bytes())
+    }
+}
+
+/// Reads the file under its lock, lets `change` edit it, and writes it back only if `change`
+/// reports a change.
+pub async fn update<T>(
+    path: &Path,
+    change: impl FnOnce(&mut ConfigFile) -> Result<(bool, T), CliError>,
+) -> Result<T, CliError> {
+    let locked = lock(path).await?;
+    let mut cfg = locked.read()?;
     let (changed, result) = change(&mut cfg)?;
     if changed {
-        write_atomically(path, cfg.to_yaml()?.as_bytes())?;
+        locked.write(&cfg)?;
     }
-    drop(lock);
     Ok(result)
 }
 
@@ -377,11 +424,13 @@ telemetry:
         assert!(cfg.to_yaml().unwrap().contains("pr1_astronomer-dev_io:"));
     }
 
-    #[test]
-    fn update_writes_atomically_with_mode_0600_and_leaves_no_temp_file() {
+    #[tokio::test]
+    async fn update_writes_atomically_with_mode_0600_and_leaves_no_temp_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub").join("config.yaml");
-        update(&path, |cfg| Ok((cfg.set_current("astronomer.io"), ()))).unwrap();
+        update(&path, |cfg| Ok((cfg.set_current("astronomer.io"), ())))
+            .await
+            .unwrap();
         let text = fs::read_to_string(&path).unwrap();
         assert!(text.contains("context: astronomer.io"), "{text}");
         #[cfg(unix)]
@@ -403,18 +452,20 @@ telemetry:
         assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
     }
 
-    #[test]
-    fn update_never_overwrites_an_unparsable_file() {
+    #[tokio::test]
+    async fn update_never_overwrites_an_unparsable_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.yaml");
         fs::write(&path, "contexts: [unclosed\n").unwrap();
-        let err = update(&path, |cfg| Ok((cfg.set_current("x"), ()))).unwrap_err();
+        let err = update(&path, |cfg| Ok((cfg.set_current("x"), ())))
+            .await
+            .unwrap_err();
         assert!(err.message.contains("config.yaml"), "{}", err.message);
         assert_eq!(fs::read_to_string(&path).unwrap(), "contexts: [unclosed\n");
     }
 
-    #[test]
-    fn unchanged_update_does_not_rewrite() {
+    #[tokio::test]
+    async fn unchanged_update_does_not_rewrite() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.yaml");
         fs::write(
@@ -422,7 +473,9 @@ telemetry:
             "context: a   # a comment we keep when nothing changes\n",
         )
         .unwrap();
-        update(&path, |cfg| Ok((cfg.set_current("a"), ()))).unwrap();
+        update(&path, |cfg| Ok((cfg.set_current("a"), ())))
+            .await
+            .unwrap();
         assert!(fs::read_to_string(&path).unwrap().contains("# a comment"));
     }
 }

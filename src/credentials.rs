@@ -10,6 +10,7 @@ use crate::api::auth::AuthClient;
 use crate::config;
 use crate::error::CliError;
 use crate::jwt::Claims;
+use crate::output;
 use crate::secret::Token;
 use crate::settings::{self, Inputs};
 use crate::time::{format_rfc3339, now_unix, parse_rfc3339};
@@ -31,7 +32,7 @@ pub struct Login<'a> {
 
 /// Writes the login into `contexts.<domain>` and makes it the current context, keeping every
 /// other key of the file as it was.
-pub fn store(path: &Path, login: &Login<'_>) -> Result<(), CliError> {
+pub async fn store(path: &Path, login: &Login<'_>) -> Result<(), CliError> {
     config::update(path, |cfg| {
         let domain = login.domain;
         let previous_org = cfg.context(domain).organization;
@@ -73,10 +74,14 @@ pub fn store(path: &Path, login: &Login<'_>) -> Result<(), CliError> {
         }
         Ok((changed, ()))
     })
+    .await
 }
 
 /// When the token in force comes from the config file, has a refresh token and expires within
-/// the margin, renews it and writes the new one. Returns whether it did.
+/// the margin, renews it and writes the new one, all under the config lock: a process that
+/// finds the login already renewed by another uses that. Returns whether the stored login
+/// changed. A renewal that fails is an error only once the token has expired; before that it
+/// is a warning and the current token is used.
 pub async fn refresh_if_needed(inputs: &Inputs, timeout: Duration) -> Result<bool, CliError> {
     if inputs.env_token.is_some() {
         return Ok(false);
@@ -87,54 +92,89 @@ pub async fn refresh_if_needed(inputs: &Inputs, timeout: Duration) -> Result<boo
     ) else {
         return Ok(false);
     };
-    let (Some(token), Some(refresh_token)) = (
-        ctx.token.as_deref().and_then(Token::new),
-        ctx.refreshtoken.as_deref().and_then(Token::new),
-    ) else {
+    let now = now_unix();
+    let Some(expires_at) = renewal_due(&ctx, now) else {
         return Ok(false);
     };
+
+    let locked = config::lock(path).await?;
+    let mut cfg = locked.read()?;
+    let current = cfg.context(&domain);
+    if current.token != ctx.token {
+        // Another process renewed (or replaced) the login while we waited for the lock.
+        return Ok(true);
+    }
+    let Some(refresh_token) = current.refreshtoken.as_deref().and_then(Token::new) else {
+        return Ok(false);
+    };
+    match renew(inputs, &domain, &refresh_token, timeout).await {
+        Ok(tokens) => {
+            let text = |s: String| Value::String(s);
+            cfg.set_context_value(
+                &domain,
+                "token",
+                text(format!("Bearer {}", tokens.access.expose())),
+            );
+            if let Some(refresh) = &tokens.refresh {
+                cfg.set_context_value(&domain, "refreshtoken", text(refresh.expose().to_owned()));
+            }
+            let expires = tokens.expires_in.map(|s| format_rfc3339(now + s as i64));
+            cfg.set_context_value(&domain, "expiresin", text(expires.unwrap_or_default()));
+            locked.write(&cfg)?;
+            Ok(true)
+        }
+        Err(why) if expires_at > now => {
+            output::note(&format!(
+                "warning: could not renew your login to {domain} ({why}); using it until it expires"
+            ));
+            Ok(false)
+        }
+        Err(why) => Err(CliError::auth(format!(
+            "your login to {domain} has expired and could not be renewed: {why}"
+        ))
+        .with_hint(format!("run `astro login {domain}`"))),
+    }
+}
+
+/// When the stored token expires, if that is within the renewal margin and it can be renewed.
+fn renewal_due(ctx: &config::Context, now: i64) -> Option<i64> {
+    let token = ctx.token.as_deref().and_then(Token::new)?;
+    ctx.refreshtoken.as_deref().and_then(Token::new)?;
     let expires_at = ctx
         .expiresin
         .as_deref()
         .and_then(parse_rfc3339)
-        .or_else(|| Claims::parse(token.expose()).ok()?.exp.map(|e| e as i64));
-    let now = now_unix();
-    if expires_at.is_none_or(|at| at > now + REFRESH_MARGIN_SECS) {
-        return Ok(false);
-    }
+        .or_else(|| Claims::parse(token.expose()).ok()?.exp.map(|e| e as i64))?;
+    (expires_at <= now + REFRESH_MARGIN_SECS).then_some(expires_at)
+}
 
-    let renewal_failed = |why: String| {
-        CliError::auth(format!(
-            "your login to {domain} has expired and could not be renewed: {why}"
-        ))
-        .with_hint(format!("run `astro login {domain}`"))
-    };
-    let api_url = settings::api_url(inputs, Some(&domain))?;
-    let auth = AuthClient::new(&api_url, timeout)?;
+struct Renewed {
+    access: Token,
+    refresh: Option<Token>,
+    expires_in: Option<u64>,
+}
+
+async fn renew(
+    inputs: &Inputs,
+    domain: &str,
+    refresh_token: &Token,
+    timeout: Duration,
+) -> Result<Renewed, String> {
+    let api_url = settings::api_url(inputs, Some(domain)).map_err(|e| e.message)?;
+    let auth = AuthClient::new(&api_url, timeout).map_err(|e| e.to_string())?;
     let auth_config = auth
         .auth_config(&api_url)
         .await
-        .map_err(|e| renewal_failed(e.to_string()))?;
+        .map_err(|e| e.to_string())?;
     let tokens = auth
-        .refresh(&auth_config, &refresh_token)
+        .refresh(&auth_config, refresh_token)
         .await
-        .map_err(|e| renewal_failed(e.to_string()))?;
-    let new_token = Token::new(&tokens.access_token)
-        .ok_or_else(|| renewal_failed("the identity provider sent an empty token".into()))?;
-    let new_refresh = tokens.refresh_token.as_deref().and_then(Token::new);
-    config::update(path, |cfg| {
-        let text = |s: String| Value::String(s);
-        cfg.set_context_value(
-            &domain,
-            "token",
-            text(format!("Bearer {}", new_token.expose())),
-        );
-        if let Some(refresh) = &new_refresh {
-            cfg.set_context_value(&domain, "refreshtoken", text(refresh.expose().to_owned()));
-        }
-        let expires = tokens.expires_in.map(|s| format_rfc3339(now + s as i64));
-        cfg.set_context_value(&domain, "expiresin", text(expires.unwrap_or_default()));
-        Ok((true, ()))
-    })?;
-    Ok(true)
+        .map_err(|e| e.to_string())?;
+    let access = Token::new(&tokens.access_token)
+        .ok_or_else(|| "the identity provider sent an empty token".to_owned())?;
+    Ok(Renewed {
+        access,
+        refresh: tokens.refresh_token.as_deref().and_then(Token::new),
+        expires_in: tokens.expires_in,
+    })
 }

@@ -102,7 +102,8 @@ pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             organization_product: organization.product.as_deref(),
             workspace_id: workspace_id.as_deref(),
         },
-    )?;
+    )
+    .await?;
     if env_vars::get(env_vars::API_TOKEN).is_some() {
         output::note(
             "note: ASTRO_API_TOKEN is set and is used instead of this login until it is unset",

@@ -32,7 +32,8 @@ pub async fn run(args: LogoutArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             cfg.clear_context_value(&domain, "expiresin");
         }
         Ok((changed, changed))
-    })?;
+    })
+    .await?;
     if env_vars::get(env_vars::API_TOKEN).is_some() {
         output::note("note: ASTRO_API_TOKEN is still set in this environment");
     }

@@ -80,7 +80,8 @@ pub async fn run(args: SwitchArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             }
         }
         Ok((true, true))
-    })?;
+    })
+    .await?;
     if env_vars::get(env_vars::ORGANIZATION_ID).is_some() {
         output::note("note: ASTRO_ORGANIZATION_ID is set and overrides the current Organization");
     }

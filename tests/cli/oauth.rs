@@ -208,7 +208,14 @@ fn a_login_that_cannot_be_renewed_says_to_log_in_again() {
         .unwrap();
     let env = TestEnv::with_emulator(emu);
     assert_eq!(browser_login(&env).status.code(), Some(0));
-    let before = std::fs::read_to_string(env.config_path()).unwrap();
+    // The stored login says it has expired.
+    let stored = std::fs::read_to_string(env.config_path()).unwrap();
+    let expires = read_config(&env)["contexts"]["astronomer_io"]["expiresin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = stored.replace(&expires, "2000-01-01T00:00:00Z");
+    std::fs::write(env.config_path(), &before).unwrap();
     env.emu.inject(
         Fault::new(FaultKind::RawBody {
             status: 403,
@@ -434,4 +441,71 @@ telemetry:
             .all(|n| n == "config.yaml" || n == "config.yaml.lock"),
         "{names:?}"
     );
+}
+
+#[test]
+fn a_renewal_that_fails_before_expiry_warns_and_goes_on() {
+    let emu = Emulator::builder()
+        .access_token_ttl(Duration::from_secs(60))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    assert_eq!(browser_login(&env).status.code(), Some(0));
+    let before = std::fs::read_to_string(env.config_path()).unwrap();
+    env.emu.inject(
+        Fault::new(FaultKind::Status {
+            status: 503,
+            retry_after: None,
+        })
+        .path("/auth/oauth/token")
+        .times(10),
+    );
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["org", "user", "ls", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("warning: could not renew your login"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("grace@example.com"));
+    assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), before);
+}
+
+#[test]
+fn parallel_runs_near_expiry_renew_once_and_all_succeed() {
+    let emu = Emulator::builder()
+        .access_token_ttl(Duration::from_secs(120))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    assert_eq!(browser_login(&env).status.code(), Some(0));
+    env.emu.clear_requests();
+    let children: Vec<Child> = (0..4)
+        .map(|_| {
+            env.process()
+                .env_remove("ASTRO_API_TOKEN")
+                .args(["org", "user", "ls", "--json"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stderr(&out), "");
+    }
+    let refreshes = env
+        .emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/auth/oauth/token")
+        .count();
+    assert_eq!(refreshes, 1);
 }
