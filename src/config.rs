@@ -15,8 +15,8 @@ use serde_json::{Map, Value};
 use crate::env_vars;
 use crate::error::CliError;
 
-/// The keys of a context that `astro` reads.
-#[derive(Debug, Default, Clone, Deserialize)]
+/// The keys of a context that `astro` reads. `Debug` redacts the tokens.
+#[derive(Default, Clone, Deserialize)]
 pub struct Context {
     pub domain: Option<String>,
     pub organization: Option<String>,
@@ -34,9 +34,33 @@ struct LocalSettings {
 }
 
 /// The configuration as read: the whole document, plus typed access to what we use.
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct ConfigFile {
     doc: Map<String, Value>,
+}
+
+/// The document holds tokens: show only its top-level keys.
+impl std::fmt::Debug for ConfigFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigFile")
+            .field("keys", &self.doc.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |t: &Option<String>| t.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Context")
+            .field("domain", &self.domain)
+            .field("organization", &self.organization)
+            .field("workspace", &self.workspace)
+            .field("token", &redacted(&self.token))
+            .field("refreshtoken", &redacted(&self.refreshtoken))
+            .field("user_email", &self.user_email)
+            .field("expiresin", &self.expiresin)
+            .finish()
+    }
 }
 
 /// Where the file lives: `$ASTRO_HOME/.astro/config.yaml`, else `$HOME/.astro/config.yaml`.
@@ -372,6 +396,17 @@ telemetry:
             cfg.local_core().as_deref(),
             Some("http://localhost:8888/v1alpha1")
         );
+    }
+
+    #[test]
+    fn debug_never_shows_a_token() {
+        let cfg = ConfigFile::parse(GO_CLI_FILE).unwrap();
+        let shown = format!("{cfg:?} {:?}", cfg.current(None).unwrap().1);
+        assert!(
+            !shown.contains("abc.def.ghi") && !shown.contains("refreshtoken: r"),
+            "{shown}"
+        );
+        assert!(shown.contains("<redacted>"), "{shown}");
     }
 
     #[test]

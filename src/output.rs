@@ -36,7 +36,12 @@ pub fn json(value: &impl Serialize) -> Result<(), CliError> {
 
 /// A message for people, on stderr.
 pub fn note(text: &str) {
-    let _ = writeln!(io::stderr().lock(), "{text}");
+    let _ = writeln!(io::stderr().lock(), "{}", clean(text));
+}
+
+/// A line for people on stdout (a command's result in words), cleaned of control characters.
+pub fn line(text: &str) -> Result<(), CliError> {
+    write_stdout(&format!("{}\n", clean(text)))
 }
 
 /// The error and its hint, one line each, on stderr. A quiet success (broken pipe) prints nothing.
@@ -52,11 +57,34 @@ pub fn error(err: &CliError) {
 }
 
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    clean(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text for a terminal: control characters (escape sequences a server could send in a name or
+/// a message) are replaced, so they cannot drive the terminal. Newlines and tabs stay.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// Renders rows as left-aligned columns separated by three spaces, header first.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| clean(cell).replace(['\n', '\t'], " "))
+                .collect()
+        })
+        .collect();
+    let rows = rows.as_slice();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -172,5 +200,18 @@ mod tests {
     #[test]
     fn messages_are_folded_to_one_line() {
         assert_eq!(one_line("a\n  b\tc"), "a b c");
+    }
+
+    #[test]
+    fn escape_sequences_cannot_reach_the_terminal() {
+        assert_eq!(
+            clean("Ada\u{1b}]0;pwned\u{7}"),
+            "Ada\u{fffd}]0;pwned\u{fffd}"
+        );
+        let text = table(&["NAME"], &[vec!["x\u{1b}[2J\ny".into()]]);
+        assert!(
+            !text.contains('\u{1b}') && text.lines().count() == 2,
+            "{text:?}"
+        );
     }
 }

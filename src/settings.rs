@@ -34,8 +34,8 @@ impl Session {
 }
 
 /// Everything `resolve` reads from outside, gathered so it can be tested without touching the
-/// process environment.
-#[derive(Debug, Default)]
+/// process environment. (No `Debug`: it holds the environment's token.)
+#[derive(Default)]
 pub struct Inputs {
     pub organization_flag: Option<String>,
     pub env_token: Option<String>,

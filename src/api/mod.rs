@@ -22,6 +22,8 @@ use types::{HasId, OrganizationsPage, Paged, UsersPage};
 
 /// The largest page the API serves.
 pub const MAX_PAGE: usize = 1000;
+/// The largest response body read (a 1,000-user page is about 400 KB).
+const MAX_BODY: usize = 64 << 20;
 /// The most pages one listing reads (10 million items at full pages).
 const MAX_PAGES: usize = 10_000;
 /// How many further pages of a listing are fetched at once: enough that an Organization of up
@@ -385,10 +387,21 @@ pub(crate) async fn decode<T: DeserializeOwned>(
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after);
-    let bytes = response
-        .bytes()
+    let mut response = response;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
         .await
-        .map_err(|e| ApiError::from_transport(e, timeout))?;
+        .map_err(|e| ApiError::from_transport(e, timeout))?
+    {
+        if bytes.len() + chunk.len() > MAX_BODY {
+            return Err(ApiError::Decode {
+                status: status.as_u16(),
+                detail: format!("the response is larger than {} MiB", MAX_BODY >> 20),
+            });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
     if status.is_success() {
         serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode {
             status: status.as_u16(),

@@ -37,18 +37,18 @@ pub(crate) enum Invited {
 pub async fn run(args: InviteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     match execute(&args, ctx).await? {
         Invited::Planned(plan) if ctx.wants_json(args.json) => ctx.print_json(&plan),
-        Invited::Planned(plan) => output::data(&format!(
-            "Would invite {} as {} (dry run: nothing sent)\n",
+        Invited::Planned(plan) => output::line(&format!(
+            "Would invite {} as {} (dry run: nothing sent)",
             plan.email, plan.role
         )),
         Invited::Sent(outcome) if ctx.wants_json(args.json) => ctx.print_json(&outcome),
         Invited::Sent(outcome) => match &outcome.expires_at {
-            Some(expiry) => output::data(&format!(
-                "Invited {} as {}; the invite expires {expiry}\n",
+            Some(expiry) => output::line(&format!(
+                "Invited {} as {}; the invite expires {expiry}",
                 outcome.email, outcome.role
             )),
-            None => output::data(&format!(
-                "Invited {} as {} (the response was lost; the invite was confirmed in the member list)\n",
+            None => output::line(&format!(
+                "Invited {} as {} (the response was lost; the invite was confirmed in the member list)",
                 outcome.email, outcome.role
             )),
         },

@@ -56,8 +56,13 @@ fn select(mut users: Vec<User>, args: &ListArgs) -> Vec<User> {
         Some(UserSort::Name) => {
             users.sort_by_cached_key(|u| (lower(&u.full_name), lower(&u.username)))
         }
-        // RFC 3339 UTC timestamps sort as text.
-        Some(UserSort::Created) => users.sort_by(|a, b| a.created_at.cmp(&b.created_at)),
+        // As instants: `…00.5Z` is after `…00Z`, and offsets other than Z compare right.
+        Some(UserSort::Created) => users.sort_by_cached_key(|u| {
+            (
+                crate::time::parse_rfc3339(&u.created_at).unwrap_or(i64::MAX),
+                lower(&u.username),
+            )
+        }),
         Some(UserSort::Role) => users.sort_by_cached_key(|u| {
             (
                 role_rank(u.organization_role.as_deref()),

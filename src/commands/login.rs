@@ -125,8 +125,8 @@ pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         .as_deref()
         .map(|e| format!(" as {e}"))
         .unwrap_or_default();
-    output::data(&format!(
-        "Logged in to {}{who}; Organization {} ({})\n",
+    output::line(&format!(
+        "Logged in to {}{who}; Organization {} ({})",
         outcome.domain, outcome.organization_name, outcome.organization_id
     ))
 }
@@ -270,8 +270,9 @@ fn open_browser(url: &str) -> bool {
     let mut command = if cfg!(target_os = "macos") {
         std::process::Command::new("open")
     } else if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
+        // Not `cmd /C start`: cmd would split the URL at its first `&`.
+        let mut c = std::process::Command::new("rundll32");
+        c.arg("url.dll,FileProtocolHandler");
         c
     } else {
         std::process::Command::new("xdg-open")

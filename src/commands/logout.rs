@@ -38,8 +38,8 @@ pub async fn run(args: LogoutArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         output::note("note: ASTRO_API_TOKEN is still set in this environment");
     }
     if removed {
-        output::data(&format!("Logged out of {domain}\n"))
+        output::line(&format!("Logged out of {domain}"))
     } else {
-        output::data(&format!("Not logged in to {domain}; nothing to remove\n"))
+        output::line(&format!("Not logged in to {domain}; nothing to remove"))
     }
 }

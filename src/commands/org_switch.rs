@@ -101,13 +101,13 @@ pub async fn run(args: SwitchArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         .map(|w| format!(", Workspace {w}"))
         .unwrap_or_default();
     if changed {
-        output::data(&format!(
-            "Switched to Organization {} ({}){ws}\n",
+        output::line(&format!(
+            "Switched to Organization {} ({}){ws}",
             outcome.name, outcome.id
         ))
     } else {
-        output::data(&format!(
-            "Organization {} ({}){ws} is already current; nothing changed\n",
+        output::line(&format!(
+            "Organization {} ({}){ws} is already current; nothing changed",
             outcome.name, outcome.id
         ))
     }

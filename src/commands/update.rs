@@ -35,15 +35,15 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     };
     let previous = outcome.previous_role.as_deref().unwrap_or("no role");
     if outcome.dry_run && outcome.previous_role.as_deref() != Some(outcome.role.as_str()) {
-        output::data(&format!(
-            "Would update {who}: {previous} -> {} (dry run: nothing sent)\n",
+        output::line(&format!(
+            "Would update {who}: {previous} -> {} (dry run: nothing sent)",
             outcome.role
         ))
     } else if outcome.changed {
-        output::data(&format!("Updated {who}: {previous} -> {}\n", outcome.role))
+        output::line(&format!("Updated {who}: {previous} -> {}", outcome.role))
     } else {
-        output::data(&format!(
-            "{who} already has the role {}; nothing changed\n",
+        output::line(&format!(
+            "{who} already has the role {}; nothing changed",
             outcome.role
         ))
     }

@@ -336,3 +336,40 @@ fn an_identity_provider_without_https_is_refused() {
     assert_eq!(env.emu.requests().len(), 1);
     assert!(!env.config_path().exists());
 }
+
+#[test]
+fn escape_sequences_from_the_server_never_reach_the_terminal() {
+    let env = TestEnv::new();
+    let page = serde_json::json!({"limit": 1000, "offset": 0, "totalCount": 1, "users": [
+        {"id": "cz00000000000000000000001", "username": "x@x.io", "fullName": "Evil\u{1b}]0;owned\u{7}\u{1b}[2J",
+         "avatarUrl": "", "status": "ACTIVE", "createdAt": "2024-03-01T10:00:00Z", "updatedAt": "2024-03-01T10:00:00Z"}
+    ]});
+    env.emu.inject(
+        Fault::new(FaultKind::RawBody {
+            status: 200,
+            body: page.to_string(),
+        })
+        .path("/v1/organizations/*/users"),
+    );
+    let out = env.astro().args(["org", "user", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        !stdout(&out).contains('\u{1b}') && stdout(&out).contains("Evil"),
+        "{:?}",
+        stdout(&out)
+    );
+    // JSON keeps the data exact (escaped, so still nothing raw reaches a terminal).
+    env.emu.inject(
+        Fault::new(FaultKind::RawBody {
+            status: 200,
+            body: page.to_string(),
+        })
+        .path("/v1/organizations/*/users"),
+    );
+    let json = env
+        .astro()
+        .args(["org", "user", "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(stdout(&json).contains("\\u001b"), "{}", stdout(&json));
+}

@@ -195,7 +195,23 @@ fn list_sorts_by_email_name_role_and_creation() {
             "grace@example.com"
         ]
     );
-    assert_eq!(emails(&env, &["--sort", "created"]), emails(&env, &[]));
+    // Creation order that differs from the order the server lists in, with an offset.
+    let page = serde_json::json!({"limit": 1000, "offset": 0, "totalCount": 3, "users": [
+        {"id": "cz00000000000000000000001", "username": "late@x.io", "fullName": "L", "avatarUrl": "", "status": "ACTIVE", "createdAt": "2024-03-01T10:00:00Z", "updatedAt": "2024-03-01T10:00:00Z"},
+        {"id": "cz00000000000000000000002", "username": "early@x.io", "fullName": "E", "avatarUrl": "", "status": "ACTIVE", "createdAt": "2024-03-01T11:30:00+02:00", "updatedAt": "2024-03-01T10:00:00Z"},
+        {"id": "cz00000000000000000000003", "username": "middle@x.io", "fullName": "M", "avatarUrl": "", "status": "ACTIVE", "createdAt": "2024-03-01T09:45:00Z", "updatedAt": "2024-03-01T10:00:00Z"}
+    ]});
+    env.emu.inject(
+        astro_emulator::Fault::new(astro_emulator::FaultKind::RawBody {
+            status: 200,
+            body: page.to_string(),
+        })
+        .path("/v1/organizations/*/users"),
+    );
+    assert_eq!(
+        emails(&env, &["--sort", "created"]),
+        ["early@x.io", "middle@x.io", "late@x.io"]
+    );
 }
 
 #[test]
