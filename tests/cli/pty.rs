@@ -18,7 +18,9 @@ fn spawn(env: &TestEnv, args: &[&str]) -> PtySession {
         .env("TERM", "xterm")
         .env("NO_COLOR", "1")
         .env_remove("ASTRO_NO_INPUT")
-        .env_remove("ASTRO_ORGANIZATION_ID");
+        .env_remove("ASTRO_ORGANIZATION_ID")
+        // CI runs these tests with CI=true, which (rightly) turns the spinner off.
+        .env_remove("CI");
     spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
 }
 
