@@ -15,6 +15,15 @@ fn write_file(env: &TestEnv, name: &str, text: &str) -> String {
     path.display().to_string()
 }
 
+/// A CSV making generated users 1..=n Organization Owners.
+fn generated_rows(env: &TestEnv, n: usize) -> String {
+    let mut csv = String::from("email,role\n");
+    for i in 1..=n {
+        csv.push_str(&format!("user{i:06}@example.com,ORGANIZATION_OWNER\n"));
+    }
+    write_file(env, "many.csv", &csv)
+}
+
 fn ndjson(text: &str) -> Vec<Value> {
     text.lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -274,11 +283,7 @@ fn changes_go_out_with_bounded_concurrency() {
         .spawn()
         .unwrap();
     let env = TestEnv::with_emulator(emu);
-    let mut csv = String::from("email,role\n");
-    for i in 1..=24 {
-        csv.push_str(&format!("user{i:06}@example.com,ORGANIZATION_OWNER\n"));
-    }
-    let file = write_file(&env, "many.csv", &csv);
+    let file = generated_rows(&env, 24);
     let out = env
         .astro()
         .args([
@@ -306,11 +311,7 @@ fn interrupted_bulk_reports_exactly_what_was_applied() {
         .spawn()
         .unwrap();
     let env = TestEnv::with_emulator(emu);
-    let mut csv = String::from("email,role\n");
-    for i in 1..=40 {
-        csv.push_str(&format!("user{i:06}@example.com,ORGANIZATION_OWNER\n"));
-    }
-    let file = write_file(&env, "many.csv", &csv);
+    let file = generated_rows(&env, 40);
     let mut child = env
         .process()
         .args([
@@ -478,11 +479,7 @@ fn a_closed_stdout_stops_a_bulk_run_and_accounts_for_every_row() {
         .spawn()
         .unwrap();
     let env = TestEnv::with_emulator(emu);
-    let mut csv = String::from("email,role\n");
-    for i in 1..=20 {
-        csv.push_str(&format!("user{i:06}@example.com,ORGANIZATION_OWNER\n"));
-    }
-    let file = write_file(&env, "many.csv", &csv);
+    let file = generated_rows(&env, 20);
     let mut child = env
         .process()
         .args([

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 use astro_emulator::{Emulator, EmulatorHandle, RecordedRequest};
+use serde_json::Value;
 use tempfile::TempDir;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_astro");
@@ -132,4 +133,38 @@ pub fn forged_token(organization_id: &str) -> String {
     let payload = format!(r#"{{"sub":"x","permissions":["organizationId:{organization_id}"]}}"#);
     let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload);
     format!("eyJhbGciOiJub25lIn0.{encoded}.c2ln")
+}
+
+/// Everything but the keys `astro login` owns in `contexts.astronomer_io`.
+pub fn without_owned_keys(mut doc: Value) -> Value {
+    let ctx = doc["contexts"]["astronomer_io"].as_object_mut().unwrap();
+    for key in [
+        "organization",
+        "organization_product",
+        "workspace",
+        "last_used_workspace",
+        "token",
+        "refreshtoken",
+        "user_email",
+        "expiresin",
+    ] {
+        ctx.remove(key);
+    }
+    doc
+}
+
+pub fn assert_private_and_clean(env: &TestEnv) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(env.config_path())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600);
+    let leftovers: Vec<String> = std::fs::read_dir(env.config_path().parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "config.yaml" && n != "config.yaml.lock")
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }

@@ -6,7 +6,9 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
-use crate::common::{BIN, TestEnv, forged_token, stderr, stdout};
+use crate::common::{
+    BIN, TestEnv, assert_private_and_clean, forged_token, stderr, stdout, without_owned_keys,
+};
 
 /// A config file as the Go CLI writes it, with keys we do not own at every depth.
 fn go_cli_config(env: &TestEnv) -> String {
@@ -50,40 +52,6 @@ emulator_note: {url}
 fn read_yaml(env: &TestEnv) -> Value {
     let text = std::fs::read_to_string(env.config_path()).unwrap();
     serde_saphyr::from_str(&text).unwrap()
-}
-
-/// Everything but the keys `astro login` owns in `contexts.astronomer_io`.
-fn without_owned_keys(mut doc: Value) -> Value {
-    let ctx = doc["contexts"]["astronomer_io"].as_object_mut().unwrap();
-    for key in [
-        "organization",
-        "organization_product",
-        "workspace",
-        "last_used_workspace",
-        "token",
-        "refreshtoken",
-        "user_email",
-        "expiresin",
-    ] {
-        ctx.remove(key);
-    }
-    doc
-}
-
-fn assert_private_and_clean(env: &TestEnv) {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(env.config_path())
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777;
-    assert_eq!(mode, 0o600);
-    let leftovers: Vec<String> = std::fs::read_dir(env.config_path().parent().unwrap())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n != "config.yaml" && n != "config.yaml.lock")
-        .collect();
-    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
 
 #[test]

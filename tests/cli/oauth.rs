@@ -8,7 +8,7 @@ use std::time::Duration;
 use astro_emulator::{Emulator, Fault, FaultKind};
 use serde_json::Value;
 
-use crate::common::{BIN, TestEnv, stderr, stdout};
+use crate::common::{BIN, TestEnv, assert_private_and_clean, stderr, stdout, without_owned_keys};
 
 fn read_config(env: &TestEnv) -> Value {
     serde_saphyr::from_str(&std::fs::read_to_string(env.config_path()).unwrap()).unwrap()
@@ -387,23 +387,6 @@ telemetry:
   notice_shown: 1
 "#;
     env.write_config(original);
-    let unknown = |doc: &Value| {
-        let mut doc = doc.clone();
-        let ctx = doc["contexts"]["astronomer_io"].as_object_mut().unwrap();
-        for key in [
-            "organization",
-            "organization_product",
-            "workspace",
-            "last_used_workspace",
-            "token",
-            "refreshtoken",
-            "user_email",
-            "expiresin",
-        ] {
-            ctx.remove(key);
-        }
-        doc
-    };
     let before: Value = serde_saphyr::from_str(original).unwrap();
 
     user_login(&env);
@@ -418,29 +401,16 @@ telemetry:
     assert_eq!(logout.status.code(), Some(0));
 
     let after = read_config(&env);
-    assert_eq!(unknown(&after), unknown(&before));
+    assert_eq!(
+        without_owned_keys(after.clone()),
+        without_owned_keys(before)
+    );
     assert_eq!(after["contexts"]["astronomer_io"]["token"], "");
     assert_eq!(
         after["contexts"]["localhost"]["token"],
         "Bearer other-context"
     );
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(env.config_path())
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777;
-    assert_eq!(mode, 0o600);
-    let names: Vec<String> = std::fs::read_dir(env.config_path().parent().unwrap())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    assert!(
-        names
-            .iter()
-            .all(|n| n == "config.yaml" || n == "config.yaml.lock"),
-        "{names:?}"
-    );
+    assert_private_and_clean(&env);
 }
 
 #[test]
