@@ -380,3 +380,56 @@ fn switch_errors_name_what_is_missing() {
     let bad_ws = switch(&["Example Org", "-w", "cnoworkspace0000000000000"]);
     assert_eq!(bad_ws.status.code(), Some(3), "{}", stderr(&bad_ws));
 }
+
+#[test]
+fn ctrl_c_while_waiting_for_the_config_lock_ends_the_run() {
+    let env = TestEnv::new();
+    env.bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["login", "--token-login", &env.emu.token()])
+        .assert()
+        .success();
+    let before = std::fs::read_to_string(env.config_path()).unwrap();
+    // Another process holds the Go CLI's lock.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(env.config_path().with_file_name("config.yaml.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let mut child = env
+        .process()
+        .env_remove("ASTRO_API_TOKEN")
+        .args(["logout"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "logout should be waiting for the lock"
+    );
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut code = None;
+    for _ in 0..100 {
+        if let Some(done) = child.try_wait().unwrap() {
+            code = done.code();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    if code.is_none() {
+        let _ = child.kill();
+    }
+    assert_eq!(
+        code,
+        Some(130),
+        "Ctrl-C must end a run waiting for the lock"
+    );
+    drop(lock);
+    assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), before);
+}
