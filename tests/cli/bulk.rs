@@ -24,6 +24,48 @@ fn generated_rows(env: &TestEnv, n: usize) -> String {
     write_file(env, "many.csv", &csv)
 }
 
+/// A bulk update of `rows` generated users, `--json`, against an emulator that answers after
+/// `latency_ms`, started and read up to its first result line.
+fn slow_bulk_run(
+    users: usize,
+    latency_ms: u64,
+    rows: usize,
+    concurrency: u16,
+) -> (
+    TestEnv,
+    std::process::Child,
+    BufReader<std::process::ChildStdout>,
+    String,
+) {
+    let emu = Emulator::builder()
+        .users(users)
+        .latency(Duration::from_millis(latency_ms))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    let file = generated_rows(&env, rows);
+    let mut child = env
+        .process()
+        .args([
+            "org",
+            "user",
+            "update",
+            "--from-file",
+            &file,
+            "--json",
+            "--concurrency",
+        ])
+        .arg(concurrency.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    (env, child, reader, first)
+}
+
 fn ndjson(text: &str) -> Vec<Value> {
     text.lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -305,32 +347,7 @@ fn changes_go_out_with_bounded_concurrency() {
 
 #[test]
 fn interrupted_bulk_reports_exactly_what_was_applied() {
-    let emu = Emulator::builder()
-        .users(60)
-        .latency(Duration::from_millis(150))
-        .spawn()
-        .unwrap();
-    let env = TestEnv::with_emulator(emu);
-    let file = generated_rows(&env, 40);
-    let mut child = env
-        .process()
-        .args([
-            "org",
-            "user",
-            "update",
-            "--from-file",
-            &file,
-            "--json",
-            "--concurrency",
-            "2",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    reader.read_line(&mut first).unwrap();
+    let (env, child, mut reader, first) = slow_bulk_run(60, 150, 40, 2);
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -473,32 +490,7 @@ fn the_same_user_by_id_and_by_email_is_caught_before_any_change() {
 
 #[test]
 fn a_closed_stdout_stops_a_bulk_run_and_accounts_for_every_row() {
-    let emu = Emulator::builder()
-        .users(30)
-        .latency(Duration::from_millis(60))
-        .spawn()
-        .unwrap();
-    let env = TestEnv::with_emulator(emu);
-    let file = generated_rows(&env, 20);
-    let mut child = env
-        .process()
-        .args([
-            "org",
-            "user",
-            "update",
-            "--from-file",
-            &file,
-            "--json",
-            "--concurrency",
-            "1",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    reader.read_line(&mut first).unwrap();
+    let (env, child, reader, _first) = slow_bulk_run(30, 60, 20, 1);
     drop(reader);
     let out = child.wait_with_output().unwrap();
     let err = stderr(&out);

@@ -163,12 +163,7 @@ fn a_callback_with_the_wrong_state_is_ignored() {
 
 #[test]
 fn a_stored_login_about_to_expire_is_renewed() {
-    let emu = Emulator::builder()
-        .access_token_ttl(Duration::from_secs(60))
-        .spawn()
-        .unwrap();
-    let env = TestEnv::with_emulator(emu);
-    assert_eq!(browser_login(&env).status.code(), Some(0));
+    let env = logged_in_with_ttl(60);
     let before = read_config(&env)["contexts"]["astronomer_io"]["token"].clone();
     env.emu.clear_requests();
 
@@ -202,12 +197,7 @@ fn a_stored_login_about_to_expire_is_renewed() {
 
 #[test]
 fn a_login_that_cannot_be_renewed_says_to_log_in_again() {
-    let emu = Emulator::builder()
-        .access_token_ttl(Duration::from_secs(60))
-        .spawn()
-        .unwrap();
-    let env = TestEnv::with_emulator(emu);
-    assert_eq!(browser_login(&env).status.code(), Some(0));
+    let env = logged_in_with_ttl(60);
     // The stored login says it has expired.
     let stored = std::fs::read_to_string(env.config_path()).unwrap();
     let expires = read_config(&env)["contexts"]["astronomer_io"]["expiresin"]
@@ -240,6 +230,17 @@ fn a_login_that_cannot_be_renewed_says_to_log_in_again() {
         "{err}"
     );
     assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), before);
+}
+
+/// An emulator whose access tokens live `ttl_secs`, and a browser login to it.
+fn logged_in_with_ttl(ttl_secs: u64) -> TestEnv {
+    let emu = Emulator::builder()
+        .access_token_ttl(Duration::from_secs(ttl_secs))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    assert_eq!(browser_login(&env).status.code(), Some(0));
+    env
 }
 
 /// Logs in with the emulator's user token (an OAuth login: no `permissions` claim).
@@ -415,12 +416,7 @@ telemetry:
 
 #[test]
 fn a_renewal_that_fails_before_expiry_warns_and_goes_on() {
-    let emu = Emulator::builder()
-        .access_token_ttl(Duration::from_secs(60))
-        .spawn()
-        .unwrap();
-    let env = TestEnv::with_emulator(emu);
-    assert_eq!(browser_login(&env).status.code(), Some(0));
+    let env = logged_in_with_ttl(60);
     let before = std::fs::read_to_string(env.config_path()).unwrap();
     env.emu.inject(
         Fault::new(FaultKind::Status {
@@ -448,12 +444,7 @@ fn a_renewal_that_fails_before_expiry_warns_and_goes_on() {
 
 #[test]
 fn parallel_runs_near_expiry_renew_once_and_all_succeed() {
-    let emu = Emulator::builder()
-        .access_token_ttl(Duration::from_secs(120))
-        .spawn()
-        .unwrap();
-    let env = TestEnv::with_emulator(emu);
-    assert_eq!(browser_login(&env).status.code(), Some(0));
+    let env = logged_in_with_ttl(120);
     env.emu.clear_requests();
     let children: Vec<Child> = (0..4)
         .map(|_| {
