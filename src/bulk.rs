@@ -2,7 +2,7 @@
 //! and `role` columns, or JSON lines `{"email": …, "role": …}`. Every row keeps its line number
 //! so that problems are reported where the user can find them.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use crate::error::CliError;
@@ -25,18 +25,27 @@ pub struct BadLine {
 /// Bulk input is capped so a wrong file cannot exhaust memory.
 const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
-pub fn read_source(source: &Path) -> Result<String, CliError> {
-    let mut bytes = Vec::new();
-    let result = if source.as_os_str() == "-" {
-        std::io::stdin().take(MAX_BYTES).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(source).and_then(|f| f.take(MAX_BYTES).read_to_end(&mut bytes))
-    };
-    let name = if source.as_os_str() == "-" {
+/// How messages name the source: `stdin`, or the file's path in backticks.
+pub fn source_name(source: &Path) -> String {
+    if source.as_os_str() == "-" {
         "stdin".to_owned()
     } else {
         format!("`{}`", source.display())
+    }
+}
+
+pub fn read_source(source: &Path) -> Result<String, CliError> {
+    let mut bytes = Vec::new();
+    let result = if source.as_os_str() == "-" {
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            crate::output::note("reading rows from stdin, Ctrl-D to end");
+        }
+        stdin.take(MAX_BYTES).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(source).and_then(|f| f.take(MAX_BYTES).read_to_end(&mut bytes))
     };
+    let name = source_name(source);
     result.map_err(|e| CliError::usage(format!("cannot read {name}: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         CliError::usage(format!(
@@ -47,18 +56,66 @@ pub fn read_source(source: &Path) -> Result<String, CliError> {
     Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned())
 }
 
-/// Parses CSV or JSON lines (chosen by the first non-blank character).
-pub fn parse(text: &str) -> Result<(Vec<RawRow>, Vec<BadLine>), CliError> {
-    if text.trim_start().starts_with('{') {
+/// Parses CSV or JSON lines (chosen by the first non-blank character). `source` names the
+/// input in messages.
+pub fn parse(text: &str, source: &Path) -> Result<(Vec<RawRow>, Vec<BadLine>), CliError> {
+    let start = text.trim_start();
+    if start.starts_with('[') {
+        return Err(CliError::usage(format!(
+            "{} holds a JSON array; rows are read as JSON lines (one object per line) or CSV",
+            source_name(source)
+        ))
+        .with_hint("use JSON lines: turn an array into them with `jq -c '.[]'`"));
+    }
+    if start.starts_with('{') {
         Ok(parse_json_lines(text))
     } else {
+        if let Some(line) = unterminated_quote(text) {
+            return Err(CliError::usage(format!(
+                "{} line {line}: a quoted value opened here is never closed",
+                source_name(source)
+            ))
+            .with_hint("close the quote (a `\"` inside a quoted value is written `\"\"`)"));
+        }
         parse_csv(text)
     }
 }
 
+/// The line on which a CSV quoted value opens and never closes, if one does. (The csv reader
+/// would silently read the rest of the file into that one value.)
+fn unterminated_quote(text: &str) -> Option<usize> {
+    let mut line = 1;
+    let mut opened_on = None;
+    let mut at_field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (opened_on, c) {
+            (Some(_), '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            (Some(_), '"') => {
+                opened_on = None;
+                at_field_start = false;
+            }
+            (None, '"') if at_field_start => opened_on = Some(line),
+            (_, '\n') => {
+                line += 1;
+                if opened_on.is_none() {
+                    at_field_start = true;
+                }
+            }
+            (None, ',') => at_field_start = true,
+            (None, ' ' | '\t' | '\r') => {}
+            (None, _) => at_field_start = false,
+            (Some(_), _) => {}
+        }
+    }
+    opened_on
+}
+
 fn parse_json_lines(text: &str) -> (Vec<RawRow>, Vec<BadLine>) {
+    // Keys other than these are ignored, as CSV ignores extra columns.
     #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
     struct Line {
         email: String,
         #[serde(default)]
@@ -173,9 +230,11 @@ mod tests {
 
     #[test]
     fn csv_with_header_in_any_order_and_quotes() {
-        let (rows, bad) =
-            parse("role,email\nORGANIZATION_OWNER,a@x.io\n\n\"organization_member\",\"b@x.io\"\n")
-                .unwrap();
+        let (rows, bad) = parse(
+            "role,email\nORGANIZATION_OWNER,a@x.io\n\n\"organization_member\",\"b@x.io\"\n",
+            Path::new("f"),
+        )
+        .unwrap();
         assert!(bad.is_empty());
         assert_eq!(
             rows,
@@ -203,7 +262,7 @@ mod tests {
                 text.push('\n');
             }
         }
-        let (rows, bad) = parse(&text).unwrap();
+        let (rows, bad) = parse(&text, Path::new("f")).unwrap();
         assert!(bad.is_empty());
         assert_eq!(rows.len(), 50_000);
         assert_eq!(rows[0].line, 2);
@@ -213,13 +272,13 @@ mod tests {
 
     #[test]
     fn csv_without_an_email_column_is_refused() {
-        let err = parse("name,role\nx,y\n").unwrap_err();
+        let err = parse("name,role\nx,y\n", Path::new("f")).unwrap_err();
         assert_eq!(err.exit, crate::error::Exit::Usage);
     }
 
     #[test]
     fn json_lines_report_bad_lines_by_number() {
-        let (rows, bad) = parse("{\"email\":\"a@x.io\",\"role\":\"ORGANIZATION_OWNER\"}\nnot json\n{\"email\":\"b@x.io\"}\n{\"email\":1}\n").unwrap();
+        let (rows, bad) = parse("{\"email\":\"a@x.io\",\"role\":\"ORGANIZATION_OWNER\"}\nnot json\n{\"email\":\"b@x.io\",\"team\":\"ops\"}\n{\"email\":1}\n", Path::new("f")).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(
             rows[1],
@@ -230,5 +289,24 @@ mod tests {
             }
         );
         assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [2, 4]);
+    }
+
+    #[test]
+    fn a_json_array_is_refused_naming_json_lines() {
+        let err = parse("[{\"email\":\"a@x.io\"}]", Path::new("people.json")).unwrap_err();
+        assert_eq!(err.exit, crate::error::Exit::Usage);
+        assert!(err.message.contains("JSON array"), "{}", err.message);
+        assert!(err.hint.unwrap().contains("use JSON lines"));
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_reported_where_it_opens() {
+        let text = "email,role\na@x.io,owner\n\"b@x.io,member\nc@x.io,member\n";
+        let err = parse(text, Path::new("f.csv")).unwrap_err();
+        assert!(err.message.contains("line 3"), "{}", err.message);
+        assert!(err.message.contains("never closed"), "{}", err.message);
+        // Escaped quotes inside a quoted value and quotes inside a bare value are fine.
+        assert_eq!(unterminated_quote("a,\"x \"\"y\"\" z\",b\nc,d\"e\n"), None);
+        assert_eq!(unterminated_quote("a,\"multi\nline\",b\n"), None);
     }
 }

@@ -3,8 +3,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::env_vars;
-use crate::roles::OrgRole;
+use crate::roles::{OrgRole, RoleParser};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -12,7 +11,9 @@ use crate::roles::OrgRole;
     version,
     propagate_version = true,
     about = "Manage the people in your Astro Organization",
-    after_help = "Exit codes: 0 success, 1 failure, 2 usage or invalid input, 3 not found, \
+    after_help = "Flags such as --organization-id, --jq, --timeout and --verbose go anywhere on the line; \
+                  each command's help lists the ones it takes.\n\n\
+                  Exit codes: 0 success, 1 failure, 2 usage or invalid input, 3 not found, \
                   4 not authenticated or not permitted, 130 interrupted."
 )]
 pub struct Cli {
@@ -22,38 +23,191 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+/// Flags accepted anywhere on the line. Each is shown in the help of the commands it applies
+/// to ([`GLOBALS_BY_COMMAND`]) and refused by the others. Their environment variables are read
+/// by `settings`, not by clap, so that an empty variable counts as unset and a bad value names
+/// the variable.
+#[derive(Debug, Default, Args)]
 pub struct GlobalArgs {
-    /// The Organization to work in (default: the API token's Organization, then the config file's)
-    #[arg(long, global = true, value_name = "ID", env = env_vars::ORGANIZATION_ID, hide_env_values = true)]
+    /// The Organization to work in [env: ASTRO_ORGANIZATION_ID] (default: the API token's
+    /// Organization, then the config file's)
+    #[arg(long, global = true, value_name = "ID", value_parser = id_value, help_heading = GLOBAL)]
     pub organization_id: Option<String>,
 
-    /// Never prompt; fail naming the missing flag instead
-    #[arg(
-        long,
-        global = true,
-        env = env_vars::NO_INPUT,
-        hide_env_values = true,
-        action = clap::ArgAction::SetTrue,
-        value_parser = clap::builder::BoolishValueParser::new()
-    )]
+    /// Never prompt; fail naming the missing flag instead [env: ASTRO_NO_INPUT]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_input: bool,
 
     /// Filter the JSON output with a jq expression (implies --json; strings print raw)
-    #[arg(long, global = true, value_name = "EXPR")]
+    #[arg(long, global = true, value_name = "EXPR", help_heading = GLOBAL)]
     pub jq: Option<String>,
 
-    /// Seconds to wait for each request before giving up
+    /// Print JSON on one line, and each value a --jq filter yields on a line of its own
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub compact: bool,
+
+    /// Print tables without their header line
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub no_headers: bool,
+
+    /// Seconds to wait for each request before giving up [env: ASTRO_HTTP_TIMEOUT] [default: 30]
     #[arg(
         long,
         global = true,
         value_name = "SECONDS",
-        env = env_vars::HTTP_TIMEOUT,
-        hide_env_values = true,
-        default_value_t = 30,
-        value_parser = clap::value_parser!(u64).range(1..=3600)
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        help_heading = GLOBAL
     )]
-    pub timeout: u64,
+    pub timeout: Option<u64>,
+
+    /// Show every request on stderr: method, URL, status, time, request ID and retries (never
+    /// the token) [env: ASTRO_DEBUG=1]
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub verbose: bool,
+}
+
+const GLOBAL: &str = "Global options";
+
+/// A global flag, for [`GLOBALS_BY_COMMAND`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Global {
+    OrganizationId,
+    NoInput,
+    /// `--jq` and `--compact`: for commands that print JSON.
+    Json,
+    NoHeaders,
+    /// `--timeout` and `--verbose`: for commands that talk to the API.
+    Http,
+}
+
+impl Global {
+    fn ids(self) -> &'static [&'static str] {
+        match self {
+            Global::OrganizationId => &["organization_id"],
+            Global::NoInput => &["no_input"],
+            Global::Json => &["jq", "compact"],
+            Global::NoHeaders => &["no_headers"],
+            Global::Http => &["timeout", "verbose"],
+        }
+    }
+}
+
+/// Which global flags each command takes (by its path of canonical names). A test checks that
+/// every command is listed.
+pub const GLOBALS_BY_COMMAND: &[(&str, &[Global])] = {
+    use Global::*;
+    &[
+        ("login", &[OrganizationId, NoInput, Json, Http]),
+        ("logout", &[]),
+        ("auth token", &[Http]),
+        ("auth status", &[OrganizationId, Json, Http]),
+        ("organization list", &[Json, NoHeaders, Http]),
+        ("organization switch", &[NoInput, Json, Http]),
+        (
+            "organization user update",
+            &[OrganizationId, NoInput, Json, NoHeaders, Http],
+        ),
+        (
+            "organization user invite",
+            &[OrganizationId, NoInput, Json, NoHeaders, Http],
+        ),
+        (
+            "organization user list",
+            &[OrganizationId, Json, NoHeaders, Http],
+        ),
+        ("version", &[Json]),
+        ("completion", &[]),
+        ("man", &[]),
+    ]
+};
+
+/// The global flags `path` takes.
+pub fn globals_of(path: &str) -> &'static [Global] {
+    GLOBALS_BY_COMMAND
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or(&[], |(_, g)| *g)
+}
+
+/// The clap command, with each global flag shown only in the help of the commands that take
+/// it. Every command gets its own copy of each global flag (clap then skips propagating it),
+/// hidden where the command does not take it.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let root = Cli::command();
+    let globals: Vec<clap::Arg> = root
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let root = globals
+        .iter()
+        .fold(root, |cmd, arg| cmd.mut_arg(arg.get_id(), |a| a.hide(true)));
+    place_globals(root, "", &globals)
+}
+
+fn place_globals(mut cmd: clap::Command, path: &str, globals: &[clap::Arg]) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        let takes = globals_of(&sub_path);
+        cmd = cmd.mut_subcommand(&name, |mut sub| {
+            for arg in globals {
+                let shown = takes
+                    .iter()
+                    .any(|g| g.ids().contains(&arg.get_id().as_str()));
+                sub = sub.arg(arg.clone().hide(!shown));
+            }
+            place_globals(sub, &sub_path, globals)
+        });
+    }
+    cmd
+}
+
+/// The global flags given on the line that `path` does not take.
+pub fn misplaced_globals(global: &GlobalArgs, path: &str) -> Vec<&'static str> {
+    let takes = globals_of(path);
+    let given = [
+        (
+            Global::OrganizationId,
+            "--organization-id",
+            global.organization_id.is_some(),
+        ),
+        (Global::NoInput, "--no-input", global.no_input),
+        (Global::Json, "--jq", global.jq.is_some()),
+        (Global::Json, "--compact", global.compact),
+        (Global::NoHeaders, "--no-headers", global.no_headers),
+        (Global::Http, "--timeout", global.timeout.is_some()),
+        (Global::Http, "--verbose", global.verbose),
+    ];
+    given
+        .into_iter()
+        .filter(|(g, _, set)| *set && !takes.contains(g))
+        .map(|(_, flag, _)| flag)
+        .collect()
+}
+
+/// An ID from the command line: trimmed; empty (an unset shell variable) or with spaces inside
+/// is refused.
+pub fn id_value(raw: &str) -> Result<String, String> {
+    let id = raw.trim();
+    if id.is_empty() {
+        return Err("the ID is empty (an unset shell variable?)".into());
+    }
+    if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "`{}` is not an ID: it contains spaces or control characters",
+            crate::error::echo(&id.escape_debug().to_string())
+        ));
+    }
+    Ok(id.to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,11 +221,19 @@ pub enum Command {
     /// Manage your Astro Organization
     #[command(visible_alias = "org")]
     Organization(OrganizationArgs),
+    /// Print the version of astro
+    Version(VersionArgs),
     /// Print a shell completion script (e.g. `astro completion bash > ~/.local/share/bash-completion/completions/astro`)
     Completion(CompletionArgs),
     /// Print the man page, or write one per command into DIR
-    #[command(hide = true)]
     Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Print the version as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +291,16 @@ pub struct AuthArgs {
 pub enum AuthCommand {
     /// Print the token in use, for scripts (stdout, nothing else)
     Token,
+    /// Who you are logged in as: the identity, where the token comes from, its Organization,
+    /// Workspace and expiry (never the token itself)
+    Status(AuthStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuthStatusArgs {
+    /// Print the status as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -167,7 +339,7 @@ pub struct SwitchArgs {
     pub organization: Option<String>,
 
     /// The Workspace to make current in that Organization
-    #[arg(short, long, value_name = "ID")]
+    #[arg(short, long, value_name = "ID", value_parser = id_value)]
     pub workspace_id: Option<String>,
 
     /// Print the result as JSON
@@ -204,13 +376,20 @@ pub struct UpdateArgs {
     #[arg(value_name = "EMAIL_OR_ID")]
     pub user: Option<String>,
 
-    /// The new Organization role (any case); prompted for when missing
-    #[arg(short, long, value_enum, ignore_case = true, value_name = "ROLE")]
+    /// The new Organization role (any case, or a short name such as `owner`); prompted for
+    /// when missing [possible values: ORGANIZATION_OWNER, ORGANIZATION_OBSERVE_ADMIN,
+    /// ORGANIZATION_OBSERVE_MEMBER, ORGANIZATION_BILLING_ADMIN, ORGANIZATION_MEMBER]
+    #[arg(short, long, value_parser = RoleParser::<OrgRole>::new(), value_name = "ROLE", hide_possible_values = true)]
     pub role: Option<OrgRole>,
 
     /// Print the result as JSON (NDJSON, one object per row, with --from-file)
     #[arg(long)]
     pub json: bool,
+
+    /// Change the role even when it demotes yourself or the last Organization Owner (asked on a
+    /// terminal otherwise)
+    #[arg(short, long)]
+    pub force: bool,
 
     #[command(flatten)]
     pub bulk: BulkArgs,
@@ -246,16 +425,11 @@ pub struct InviteArgs {
     #[arg(value_name = "EMAIL")]
     pub email: Option<String>,
 
-    /// The Organization role to give (any case); with --from-file, for rows that give none
-    #[arg(
-        short,
-        long,
-        value_enum,
-        ignore_case = true,
-        value_name = "ROLE",
-        default_value = "ORGANIZATION_MEMBER"
-    )]
-    pub role: OrgRole,
+    /// The Organization role to give (any case, or a short name such as `member`); with
+    /// --from-file, for rows that give none. On a terminal it is asked for, starting on the
+    /// default [default: ORGANIZATION_MEMBER]
+    #[arg(short, long, value_parser = RoleParser::<OrgRole>::new(), value_name = "ROLE", hide_possible_values = true)]
+    pub role: Option<OrgRole>,
 
     /// Print the result as JSON (NDJSON, one object per row, with --from-file)
     #[arg(long)]
@@ -271,8 +445,10 @@ pub struct InviteArgs {
                         astro organization user list --status pending --jq '.users[].email'"
 )]
 pub struct ListArgs {
-    /// Only users with this Organization role (any case)
-    #[arg(long, value_enum, ignore_case = true, value_name = "ROLE")]
+    /// Only users with this Organization role (any case, or a short name such as `owner`)
+    /// [possible values: ORGANIZATION_OWNER, ORGANIZATION_OBSERVE_ADMIN,
+    /// ORGANIZATION_OBSERVE_MEMBER, ORGANIZATION_BILLING_ADMIN, ORGANIZATION_MEMBER]
+    #[arg(long, value_parser = RoleParser::<OrgRole>::new(), value_name = "ROLE", hide_possible_values = true)]
     pub role: Option<OrgRole>,
 
     /// Only users with this status (any case)
@@ -341,56 +517,176 @@ impl FormatArgs {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
+    use clap::FromArgMatches;
 
     use super::*;
 
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        command()
+            .try_get_matches_from(args)
+            .and_then(|m| Cli::from_arg_matches(&m))
+    }
+
     #[test]
     fn command_tree_is_valid() {
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    /// Every command is listed in GLOBALS_BY_COMMAND, and every listed path is a command.
+    #[test]
+    fn every_command_declares_its_global_flags() {
+        fn leaves(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+            let subs: Vec<&clap::Command> = cmd
+                .get_subcommands()
+                .filter(|s| s.get_name() != "help")
+                .collect();
+            if subs.is_empty() {
+                out.push(path.to_owned());
+            }
+            for sub in subs {
+                let p = if path.is_empty() {
+                    sub.get_name().to_owned()
+                } else {
+                    format!("{path} {}", sub.get_name())
+                };
+                leaves(sub, &p, out);
+            }
+        }
+        let mut paths = Vec::new();
+        leaves(&command(), "", &mut paths);
+        for path in &paths {
+            assert!(
+                GLOBALS_BY_COMMAND.iter().any(|(p, _)| p == path),
+                "`{path}` is missing from GLOBALS_BY_COMMAND"
+            );
+        }
+        for (p, _) in GLOBALS_BY_COMMAND {
+            assert!(paths.iter().any(|path| path == p), "`{p}` is no command");
+        }
+    }
+
+    #[test]
+    fn global_flags_show_only_where_they_apply() {
+        let mut cmd = command();
+        let help = |cmd: &mut clap::Command, path: &[&str]| {
+            let mut sub = cmd.clone();
+            for name in path {
+                sub = sub.find_subcommand(name).unwrap().clone();
+            }
+            sub.render_help().to_string()
+        };
+        let list = help(&mut cmd, &["organization", "user", "list"]);
+        for flag in [
+            "--organization-id",
+            "--jq",
+            "--no-headers",
+            "--timeout",
+            "--verbose",
+        ] {
+            assert!(
+                list.contains(flag),
+                "{flag} missing from list help:\n{list}"
+            );
+        }
+        assert!(!list.contains("--no-input"), "{list}");
+        let completion = help(&mut cmd, &["completion"]);
+        for flag in ["--organization-id", "--jq", "--timeout", "--no-input"] {
+            assert!(!completion.contains(flag), "{flag} in completion help");
+        }
+        let root = cmd.render_help().to_string();
+        assert!(!root.contains("--organization-id <ID>"), "{root}");
     }
 
     #[test]
     fn aliases_and_global_flags_anywhere() {
-        let cli = Cli::try_parse_from([
-            "astro",
-            "org",
-            "us",
-            "up",
-            "a@b.co",
-            "-r",
-            "organization_owner",
-            "--no-input",
-            "--organization-id",
-            "cx",
-        ])
-        .unwrap();
-        assert!(cli.global.no_input);
+        for args in [
+            &[
+                "astro",
+                "org",
+                "us",
+                "up",
+                "a@b.co",
+                "-r",
+                "organization_owner",
+                "--no-input",
+                "--organization-id",
+                "cx",
+            ][..],
+            &[
+                "astro",
+                "--organization-id",
+                "cx",
+                "--no-input",
+                "org",
+                "us",
+                "up",
+                "a@b.co",
+                "-r",
+                "owner",
+            ][..],
+        ] {
+            let cli = parse(args).unwrap();
+            assert!(cli.global.no_input);
+            assert_eq!(cli.global.organization_id.as_deref(), Some("cx"));
+            let Command::Organization(org) = cli.command else {
+                panic!("expected organization");
+            };
+            let OrganizationCommand::User(user) = org.command else {
+                panic!("expected user");
+            };
+            let UserCommand::Update(args) = user.command else {
+                panic!("expected update");
+            };
+            assert_eq!(args.role, Some(OrgRole::OrganizationOwner));
+        }
+    }
+
+    #[test]
+    fn misplaced_global_flags_are_named() {
+        let cli = parse(&["astro", "completion", "bash", "--organization-id", "cx"]).unwrap();
+        assert_eq!(
+            misplaced_globals(&cli.global, "completion"),
+            ["--organization-id"]
+        );
+        let cli = parse(&["astro", "org", "user", "ls", "--jq", ".", "--timeout", "5"]).unwrap();
+        assert!(misplaced_globals(&cli.global, "organization user list").is_empty());
+    }
+
+    #[test]
+    fn empty_and_spaced_ids_are_refused() {
+        for bad in ["", "  ", "c1 c2"] {
+            let err = parse(&["astro", "org", "user", "ls", "--organization-id", bad]).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{bad:?}"
+            );
+        }
+        let cli = parse(&["astro", "org", "user", "ls", "--organization-id", " cx "]).unwrap();
         assert_eq!(cli.global.organization_id.as_deref(), Some("cx"));
-        let Command::Organization(org) = cli.command else {
-            panic!("expected organization");
-        };
-        let OrganizationCommand::User(user) = org.command else {
-            panic!("expected user");
-        };
-        let UserCommand::Update(args) = user.command else {
-            panic!("expected update");
-        };
-        assert_eq!(args.role, Some(OrgRole::OrganizationOwner));
     }
 
     #[test]
     fn json_and_output_conflict() {
-        let err = Cli::try_parse_from(["astro", "org", "user", "ls", "--json", "-o", "table"])
-            .unwrap_err();
+        let err = parse(&["astro", "org", "user", "ls", "--json", "-o", "table"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
     }
 
     #[test]
-    fn unknown_role_lists_valid_values() {
-        let err = Cli::try_parse_from(["astro", "org", "user", "invite", "x@y.io", "-r", "admin"])
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("ORGANIZATION_OBSERVE_MEMBER"), "{err}");
+    fn unknown_role_lists_valid_values_and_suggests() {
+        let err = parse(&[
+            "astro",
+            "org",
+            "user",
+            "invite",
+            "x@y.io",
+            "-r",
+            "organization_ownr",
+        ])
+        .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+        let text = err.to_string();
+        assert!(text.contains("ORGANIZATION_OBSERVE_MEMBER"), "{text}");
+        assert!(text.contains("did you mean ORGANIZATION_OWNER?"), "{text}");
     }
 }

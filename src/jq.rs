@@ -1,6 +1,9 @@
 //! `--jq EXPR`: filters a command's JSON output in-process (jaq, a jq implementation), so
 //! scripts and CI images need no `jq`. Strings print raw, like `jq -r`; other values print as
-//! indented JSON. The expression is compiled before any request, so a bad one costs nothing.
+//! indented JSON, or one per line with `--compact` (like `jq -c`). Besides jq's builtins it has
+//! `@csv`, `@tsv`, `@json`, `@text`, `@sh`, `@base64`, `@uri`, `@html` and `$ENV`. The
+//! expression is compiled before any request, so a bad one costs nothing; a failure while
+//! running names the types involved, never the data (which may be every member's email).
 
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, Native, Vars, data, unwrap_valr};
@@ -9,6 +12,21 @@ use jaq_json::Val;
 use crate::error::{CliError, echo};
 
 type Filter = jaq_core::compile::Filter<Native<data::JustLut<Val>>>;
+
+/// jq's `@csv` and `@tsv`, which jaq does not have.
+const DEFS: &str = r#"
+def @csv: if type != "array" then error("@csv needs an array, not \(type)") else
+  map(if type == "string" then "\"" + (split("\"") | join("\"\"")) + "\""
+      elif type == "null" then ""
+      elif type == "number" or type == "boolean" then tostring
+      else error("@csv cannot format \(type)") end) | join(",") end;
+def @tsv: if type != "array" then error("@tsv needs an array, not \(type)") else
+  map(if type == "string" then split("\\") | join("\\\\") | split("\t") | join("\\t")
+        | split("\n") | join("\\n") | split("\r") | join("\\r")
+      elif type == "null" then ""
+      elif type == "number" or type == "boolean" then tostring
+      else error("@tsv cannot format \(type)") end) | join("\t") end;
+"#;
 
 pub struct JqFilter {
     filter: Filter,
@@ -34,8 +52,15 @@ impl JqFilter {
             .chain(jaq_json::funs());
         let loader = Loader::new(defs);
         let arena = Arena::default();
+        let full = format!("{DEFS}{code}");
         let modules = loader
-            .load(&arena, File { code, path: () })
+            .load(
+                &arena,
+                File {
+                    code: full.as_str(),
+                    path: (),
+                },
+            )
             .map_err(|errors| {
                 let why = errors
                     .into_iter()
@@ -56,6 +81,7 @@ impl JqFilter {
             })?;
         let filter = Compiler::default()
             .with_funs(funs)
+            .with_global_vars(["$ENV"])
             .compile(modules)
             .map_err(|errors| {
                 let why = errors
@@ -69,33 +95,99 @@ impl JqFilter {
         Ok(Self { filter })
     }
 
-    /// Runs the filter on one JSON document; returns the text to print (one line per output).
-    pub fn apply(&self, document: &serde_json::Value) -> Result<String, CliError> {
-        let bytes = serde_json::to_vec(document)
-            .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
-        let input = jaq_json::read::parse_single(&bytes)
-            .map_err(|e| CliError::failure(format!("cannot read JSON for --jq: {e}")))?;
-        let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new([]));
+    /// Runs the filter on one JSON document; returns the text to print (one line per output,
+    /// or per line of an indented value unless `compact`).
+    pub fn apply(&self, document: &serde_json::Value, compact: bool) -> Result<String, CliError> {
+        let input = to_val(document)?;
+        let env: serde_json::Map<String, serde_json::Value> = std::env::vars()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
+        let env = to_val(&serde_json::Value::Object(env))?;
+        let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new([env]));
         let mut out = String::new();
         for value in self.filter.id.run((ctx, input)).map(unwrap_valr) {
-            let value =
-                value.map_err(|e| CliError::failure(format!("--jq expression failed: {e}")))?;
+            let value = value.map_err(|e| {
+                CliError::failure(format!(
+                    "--jq expression failed: {}",
+                    without_data(&e.to_string())
+                ))
+            })?;
             match &value {
                 Val::TStr(s) | Val::BStr(s) => out.push_str(&String::from_utf8_lossy(s)),
                 other => {
-                    // Re-indent jaq's compact output the way our JSON output looks.
-                    let compact = other.to_string();
-                    match serde_json::from_str::<serde_json::Value>(&compact) {
-                        Ok(v) if v.is_array() || v.is_object() => {
-                            out.push_str(&serde_json::to_string_pretty(&v).unwrap_or(compact))
+                    let compact_text = other.to_string();
+                    if compact {
+                        out.push_str(&compact_text);
+                    } else {
+                        // Re-indent jaq's compact output the way our JSON output looks.
+                        match serde_json::from_str::<serde_json::Value>(&compact_text) {
+                            Ok(v) if v.is_array() || v.is_object() => out.push_str(
+                                &serde_json::to_string_pretty(&v).unwrap_or(compact_text),
+                            ),
+                            _ => out.push_str(&compact_text),
                         }
-                        _ => out.push_str(&compact),
                     }
                 }
             }
             out.push('\n');
         }
         Ok(out)
+    }
+}
+
+fn to_val(value: &serde_json::Value) -> Result<Val, CliError> {
+    let bytes = serde_json::to_vec(value)
+        .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
+    jaq_json::read::parse_single(&bytes)
+        .map_err(|e| CliError::failure(format!("cannot read JSON for --jq: {e}")))
+}
+
+/// A runtime error with every value in it replaced by its type (`cannot index array with
+/// "email"`), so that a typo never prints the data. The key of an index error, which comes from
+/// the expression, is kept when short; so is the text of a user's own `error("…")`.
+fn without_data(message: &str) -> String {
+    // `error("boom")`: the whole message is one string.
+    if let Ok(serde_json::Value::String(text)) = serde_json::from_str::<serde_json::Value>(message)
+    {
+        return echo(&text);
+    }
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(start) = rest.find(['[', '{', '"']) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let mut values = serde_json::Deserializer::from_str(tail).into_iter::<serde_json::Value>();
+        match values.next() {
+            Some(Ok(value)) => {
+                let end = values.byte_offset();
+                let is_key = out.ends_with(" with ");
+                match value {
+                    serde_json::Value::String(s) if is_key && s.chars().count() <= 40 => {
+                        out.push_str(&tail[..end]);
+                    }
+                    other => out.push_str(type_name(&other)),
+                }
+                rest = &tail[end..];
+            }
+            // Not JSON (jaq can print values JSON cannot hold): drop the rest.
+            _ => {
+                out.push('…');
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    echo(&out)
+}
+
+fn type_name(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
     }
 }
 
@@ -114,18 +206,62 @@ mod tests {
 
     use super::*;
 
+    fn run(code: &str, doc: &serde_json::Value) -> String {
+        JqFilter::compile(code).unwrap().apply(doc, false).unwrap()
+    }
+
     #[test]
     fn strings_are_raw_and_values_are_json() {
         let doc = json!({"users": [{"email": "a@x.io", "orgRole": "ORGANIZATION_OWNER"}, {"email": "b@x.io"}]});
-        let f = JqFilter::compile(".users[] | select(.orgRole == \"ORGANIZATION_OWNER\") | .email")
-            .unwrap();
-        assert_eq!(f.apply(&doc).unwrap(), "a@x.io\n");
-        let f = JqFilter::compile(".users | length").unwrap();
-        assert_eq!(f.apply(&doc).unwrap(), "2\n");
-        let f = JqFilter::compile(".users[1]").unwrap();
-        assert_eq!(f.apply(&doc).unwrap(), "{\n  \"email\": \"b@x.io\"\n}\n");
-        let f = JqFilter::compile("[.users[].email] | join(\",\")").unwrap();
-        assert_eq!(f.apply(&doc).unwrap(), "a@x.io,b@x.io\n");
+        assert_eq!(
+            run(
+                ".users[] | select(.orgRole == \"ORGANIZATION_OWNER\") | .email",
+                &doc
+            ),
+            "a@x.io\n"
+        );
+        assert_eq!(run(".users | length", &doc), "2\n");
+        assert_eq!(run(".users[1]", &doc), "{\n  \"email\": \"b@x.io\"\n}\n");
+        assert_eq!(
+            run("[.users[].email] | join(\",\")", &doc),
+            "a@x.io,b@x.io\n"
+        );
+    }
+
+    #[test]
+    fn compact_prints_one_value_per_line() {
+        let doc = json!({"users": [{"email": "a@x.io", "orgRole": "ORGANIZATION_OWNER"}, {"email": "b@x.io"}]});
+        let f = JqFilter::compile(".users[] | {email, role: .orgRole}").unwrap();
+        assert_eq!(
+            f.apply(&doc, true).unwrap(),
+            "{\"email\":\"a@x.io\",\"role\":\"ORGANIZATION_OWNER\"}\n{\"email\":\"b@x.io\",\"role\":null}\n"
+        );
+    }
+
+    #[test]
+    fn csv_tsv_json_text_and_env() {
+        let doc = json!({"users": [{"email": "a@x.io", "fullName": "Ada \"The\" Countess", "n": 1, "x": null}]});
+        assert_eq!(
+            run(".users[] | [.email, .fullName, .n, .x] | @csv", &doc),
+            "\"a@x.io\",\"Ada \"\"The\"\" Countess\",1,\n"
+        );
+        assert_eq!(
+            run(".users[] | [.email, \"tab\\there\", .n] | @tsv", &doc),
+            "a@x.io\ttab\\there\t1\n"
+        );
+        assert_eq!(run(".users[0].n | @json", &doc), "1\n");
+        assert_eq!(run(".users[0].n | @text", &doc), "1\n");
+        assert_eq!(run("$ENV | type", &doc), "object\n");
+        assert_eq!(run("$ENV.PATH | type", &doc), "string\n");
+        let err = JqFilter::compile("{a: 1} | @csv")
+            .unwrap()
+            .apply(&doc, false)
+            .unwrap_err();
+        assert!(
+            err.message.contains("@csv needs an array, not object"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -142,9 +278,26 @@ mod tests {
     }
 
     #[test]
-    fn runtime_errors_are_failures() {
-        let f = JqFilter::compile("error(\"boom\")").unwrap();
-        let err = f.apply(&json!(null)).unwrap_err();
-        assert_eq!(err.exit, crate::error::Exit::Failure);
+    fn runtime_errors_are_failures_that_never_print_the_data() {
+        let doc = json!({"users": [{"email": "secret@x.io", "fullName": "Secret Name"}]});
+        for (code, expected) in [
+            (".users.email", "cannot index array with \"email\""),
+            (".users[0] | .email.x", "cannot index string with \"x\""),
+            (".users[0] + 1", "cannot calculate object + 1"),
+            ("error(\"boom\")", "boom"),
+            ("error(.)", "object"),
+        ] {
+            let err = JqFilter::compile(code)
+                .unwrap()
+                .apply(&doc, false)
+                .unwrap_err();
+            assert_eq!(err.exit, crate::error::Exit::Failure);
+            assert!(err.message.contains(expected), "{code}: {}", err.message);
+            assert!(
+                !err.message.contains("secret") && !err.message.contains("Secret"),
+                "{code}: {}",
+                err.message
+            );
+        }
     }
 }

@@ -7,9 +7,13 @@ use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Claims {
+    /// `None` for a user's login token (OAuth): only API tokens carry permissions.
     #[serde(default)]
-    pub permissions: Vec<String>,
+    pub permissions: Option<Vec<String>>,
     pub exp: Option<f64>,
+    /// The subject: the user (login tokens) or the token's own ID (API tokens).
+    #[serde(default)]
+    pub sub: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -41,10 +45,25 @@ impl Claims {
 
     /// The first `organizationId:<id>` permission, as the reference CLI reads it.
     pub fn organization_id(&self) -> Option<&str> {
+        self.permission("organizationId:")
+    }
+
+    /// The first `workspaceId:<id>` permission (a Workspace API token's Workspace).
+    pub fn workspace_id(&self) -> Option<&str> {
+        self.permission("workspaceId:")
+    }
+
+    fn permission(&self, prefix: &str) -> Option<&str> {
         self.permissions
             .iter()
-            .find_map(|p| p.strip_prefix("organizationId:"))
+            .flatten()
+            .find_map(|p| p.strip_prefix(prefix))
             .filter(|id| !id.is_empty())
+    }
+
+    /// A user's login token (from `astro login` in a browser), not an API token.
+    pub fn is_login(&self) -> bool {
+        self.permissions.is_none()
     }
 
     pub fn is_expired(&self, now_unix: u64) -> bool {
@@ -67,6 +86,8 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(claims.organization_id(), Some("corg"));
+        assert_eq!(claims.workspace_id(), Some("w1"));
+        assert!(!claims.is_login());
         assert!(claims.is_expired(100));
         assert!(!claims.is_expired(99));
     }
@@ -75,6 +96,7 @@ mod tests {
     fn no_exp_never_expires() {
         let claims = Claims::parse(&token(r#"{"permissions":[]}"#)).unwrap();
         assert_eq!(claims.organization_id(), None);
+        assert!(Claims::parse(&token(r#"{"sub":"u1"}"#)).unwrap().is_login());
         assert!(!claims.is_expired(u64::MAX));
     }
 

@@ -18,16 +18,20 @@ pub mod prompt;
 pub mod roles;
 pub mod secret;
 pub mod settings;
+pub mod text;
 pub mod time;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 use crate::error::CliError;
 
 pub fn run() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::command()
+        .try_get_matches()
+        .and_then(|matches| cli::Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
         Err(err) => {
             // clap prints help and version to stdout, usage errors to stderr.

@@ -1,8 +1,9 @@
-//! The only module that writes to the terminal. Data goes to stdout (lines, or one JSON
-//! document); everything for people (notes, errors, hints) goes to stderr. A closed stdout
-//! (`astro … | head`) ends the run quietly with success.
+//! The only module that writes to the terminal. Data goes to stdout (lines, tables, or one JSON
+//! document); everything for people (notes, errors, hints, the spinner) goes to stderr. A
+//! closed stdout (`astro … | head`) ends the run quietly with success.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -34,9 +35,39 @@ pub fn json(value: &impl Serialize) -> Result<(), CliError> {
     write_stdout(&text)
 }
 
+/// One JSON document on one line (`--compact`, NDJSON rows).
+pub fn json_line(value: &impl Serialize) -> Result<(), CliError> {
+    let mut text = serde_json::to_string(value)
+        .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
+    text.push('\n');
+    write_stdout(&text)
+}
+
+/// The spinner on screen, if any: lines for people are written around it, never through it.
+static SPINNER: Mutex<Option<indicatif::ProgressBar>> = Mutex::new(None);
+
+/// Writes to stderr with the spinner (if one is showing) cleared first and redrawn after, so no
+/// half-drawn spinner line is ever left behind.
+fn to_stderr(write: impl FnOnce(&mut io::StderrLock<'_>)) {
+    let bar = SPINNER.lock().ok().and_then(|slot| slot.clone());
+    let mut write = Some(write);
+    let mut run = || {
+        if let Some(write) = write.take() {
+            write(&mut io::stderr().lock());
+        }
+    };
+    match bar {
+        Some(bar) => bar.suspend(run),
+        None => run(),
+    }
+}
+
 /// A message for people, on stderr.
 pub fn note(text: &str) {
-    let _ = writeln!(io::stderr().lock(), "{}", clean(text));
+    let text = clean(text);
+    to_stderr(|stderr| {
+        let _ = writeln!(stderr, "{text}");
+    });
 }
 
 /// A line for people on stdout (a command's result in words), cleaned of control characters.
@@ -49,6 +80,7 @@ pub fn error(err: &CliError) {
     if err.exit == Exit::Success || err.message.is_empty() {
         return;
     }
+    clear_spinner();
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "error: {}", one_line(&err.message));
     if let Some(hint) = &err.hint {
@@ -60,59 +92,58 @@ fn one_line(text: &str) -> String {
     clean(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Text for a terminal: control characters (escape sequences a server could send in a name or
-/// a message) are replaced, so they cannot drive the terminal. Newlines and tabs stay.
-pub fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
+pub use crate::text::clean;
+
+/// A table for stdout. On a terminal: aligned columns cut to the terminal's width, and a count
+/// on stderr (`308 members`). Elsewhere: tab-separated cells without padding, so `cut -f` and
+/// `awk -F'\t'` work. No rows: nothing on stdout, `no members match` on stderr.
+pub struct Table<'a> {
+    pub header: &'a [&'a str],
+    pub rows: Vec<Vec<String>>,
+    /// What one row is: singular and plural.
+    pub noun: (&'a str, &'a str),
+    /// Whether to print the header line (`--no-headers` turns it off).
+    pub headers: bool,
 }
 
-/// Renders rows as left-aligned columns separated by three spaces, header first.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|cell| clean(cell).replace(['\n', '\t'], " "))
-                .collect()
-        })
-        .collect();
-    let rows = rows.as_slice();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+impl Table<'_> {
+    pub fn print(self) -> Result<(), CliError> {
+        if self.rows.is_empty() {
+            note(&format!("no {} match", self.noun.1));
+            return Ok(());
         }
-    }
-    let mut out = String::new();
-    let mut push_row = |cells: &mut dyn Iterator<Item = &str>| {
-        let mut line = String::new();
-        for (i, cell) in cells.enumerate() {
-            if i + 1 < widths.len() {
-                line.push_str(cell);
-                line.extend(std::iter::repeat_n(
-                    ' ',
-                    widths[i] - cell.chars().count() + 3,
-                ));
-            } else {
-                line.push_str(cell);
-            }
+        let terminal = io::stdout().is_terminal();
+        let count = self.rows.len();
+        let mut rows: Vec<Vec<String>> = Vec::with_capacity(count + 1);
+        if self.headers {
+            rows.push(self.header.iter().map(|h| (*h).to_owned()).collect());
         }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    };
-    push_row(&mut header.iter().copied());
-    for row in rows {
-        push_row(&mut row.iter().map(String::as_str));
+        rows.extend(
+            self.rows
+                .iter()
+                .map(|row| row.iter().map(|c| crate::text::cell(c)).collect()),
+        );
+        let lines = if terminal {
+            crate::text::align(&rows, 3, terminal_width())
+        } else {
+            rows.iter().map(|row| row.join("\t")).collect()
+        };
+        let mut text = lines.join("\n");
+        text.push('\n');
+        write_stdout(&text)?;
+        if terminal && io::stderr().is_terminal() {
+            note(&crate::text::count(count, self.noun.0, self.noun.1));
+        }
+        Ok(())
     }
-    out
+}
+
+/// The width of the terminal stdout is on (`None` when it is not one).
+fn terminal_width() -> Option<usize> {
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, columns)| usize::from(columns))
+        .filter(|&c| c > 0)
 }
 
 /// A spinner on stderr for work that takes longer than a moment. It appears only after 300 ms,
@@ -137,6 +168,9 @@ impl Spinner {
                 spinner.set_draw_target(indicatif::ProgressDrawTarget::stderr());
                 spinner.set_message(message.lock().map(|m| m.clone()).unwrap_or_default());
                 spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+                if let Ok(mut active) = SPINNER.lock() {
+                    *active = Some(spinner.clone());
+                }
                 if let Ok(mut slot) = bar.lock() {
                     *slot = Some(spinner);
                 }
@@ -168,6 +202,14 @@ impl Drop for Spinner {
         {
             bar.finish_and_clear();
         }
+        clear_spinner();
+    }
+}
+
+/// Takes the spinner off the screen for good (the run is ending, or its work is done).
+fn clear_spinner() {
+    if let Some(bar) = SPINNER.lock().ok().and_then(|mut slot| slot.take()) {
+        bar.finish_and_clear();
     }
 }
 
@@ -183,21 +225,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_aligns_columns() {
-        let text = table(
-            &["NAME", "ID"],
-            &[
-                vec!["Ada".into(), "c1".into()],
-                vec!["Grâce Hopper".into(), "c2".into()],
-            ],
-        );
-        assert_eq!(
-            text,
-            "NAME           ID\nAda            c1\nGrâce Hopper   c2\n"
-        );
-    }
-
-    #[test]
     fn messages_are_folded_to_one_line() {
         assert_eq!(one_line("a\n  b\tc"), "a b c");
     }
@@ -207,11 +234,6 @@ mod tests {
         assert_eq!(
             clean("Ada\u{1b}]0;pwned\u{7}"),
             "Ada\u{fffd}]0;pwned\u{fffd}"
-        );
-        let text = table(&["NAME"], &[vec!["x\u{1b}[2J\ny".into()]]);
-        assert!(
-            !text.contains('\u{1b}') && text.lines().count() == 2,
-            "{text:?}"
         );
     }
 }

@@ -6,22 +6,37 @@ use std::io::IsTerminal;
 
 use dialoguer::console::Term;
 use dialoguer::theme::ColorfulTheme;
-use dialoguer::{FuzzySelect, Input, Select};
+use dialoguer::{Confirm, FuzzySelect, Input, Select};
 
 use crate::error::CliError;
+use crate::text;
+
+/// A list to pick one row from, narrowing it by typing.
+#[derive(Debug, Clone, Copy)]
+pub struct PickList<'a> {
+    pub prompt: &'a str,
+    /// Rows of cells, as they came from the server: the prompter cleans, aligns and cuts them.
+    pub rows: &'a [Vec<String>],
+    /// The row the cursor starts on.
+    pub default: usize,
+    /// What one row is, for the count (`306 members`): singular and plural.
+    pub noun: (&'a str, &'a str),
+}
 
 pub trait Prompter {
-    /// Picks one of `items`, starting at `default`.
+    /// Picks one of a few `items` (roles), starting at `default`.
     fn select(&mut self, prompt: &str, items: &[String], default: usize)
     -> Result<usize, CliError>;
-    /// Picks one of `items`, narrowing the list as the user types.
-    fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> Result<usize, CliError>;
+    /// Picks one row of a long list, narrowing it as the user types.
+    fn pick(&mut self, list: &PickList<'_>) -> Result<usize, CliError>;
     /// Reads a line that `validate` accepts.
     fn input(
         &mut self,
         prompt: &str,
         validate: &dyn Fn(&str) -> Result<(), String>,
     ) -> Result<String, CliError>;
+    /// A yes/no question whose answer is no unless the user says yes.
+    fn confirm(&mut self, prompt: &str) -> Result<bool, CliError>;
 }
 
 /// Whether prompting is possible and allowed.
@@ -74,11 +89,21 @@ impl Prompter for TerminalPrompter {
             .map_err(prompt_error)
     }
 
-    fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> Result<usize, CliError> {
+    fn pick(&mut self, list: &PickList<'_>) -> Result<usize, CliError> {
+        let rows: Vec<Vec<String>> = list
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| text::cell(c)).collect())
+            .collect();
+        let items = text::align(&rows, 2, None);
         FuzzySelect::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .items(items)
-            .default(0)
+            .with_prompt(format!(
+                "{} ({})",
+                list.prompt,
+                text::count(rows.len(), list.noun.0, list.noun.1)
+            ))
+            .items(&items)
+            .default(list.default)
             .max_length(15)
             .interact_on(&Term::stderr())
             .map_err(prompt_error)
@@ -94,6 +119,14 @@ impl Prompter for TerminalPrompter {
             .validate_with(|text: &String| validate(text.trim()))
             .interact_text_on(&Term::stderr())
             .map(|s| s.trim().to_owned())
+            .map_err(prompt_error)
+    }
+
+    fn confirm(&mut self, prompt: &str) -> Result<bool, CliError> {
+        Confirm::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .default(false)
+            .interact_on(&Term::stderr())
             .map_err(prompt_error)
     }
 }
@@ -112,6 +145,8 @@ pub mod scripted {
         /// Choose the item whose text contains this.
         Choose(&'static str),
         Text(&'static str),
+        Yes,
+        No,
     }
 
     /// Every prompt shown, with its items; shared so a test can read it after handing the
@@ -153,8 +188,22 @@ pub mod scripted {
             self.choose(prompt, items)
         }
 
-        fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> Result<usize, CliError> {
-            self.choose(prompt, items)
+        fn pick(&mut self, list: &PickList<'_>) -> Result<usize, CliError> {
+            let items: Vec<String> = list.rows.iter().map(|r| r.join("  ")).collect();
+            self.choose(list.prompt, &items)
+        }
+
+        fn confirm(&mut self, prompt: &str) -> Result<bool, CliError> {
+            self.asked
+                .borrow_mut()
+                .push((prompt.to_owned(), Vec::new()));
+            match self.answers.pop_front() {
+                Some(Answer::Yes) => Ok(true),
+                Some(Answer::No) => Ok(false),
+                other => Err(CliError::failure(format!(
+                    "unexpected confirmation, script had {other:?}"
+                ))),
+            }
         }
 
         fn input(

@@ -1,7 +1,7 @@
 //! Resolves, once per run, what every API command needs: the base URL, the token and the
 //! Organization. Precedence everywhere: flag > environment > config file > default.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::Url;
 use url::Host;
@@ -13,7 +13,45 @@ use crate::jwt::Claims;
 use crate::secret::Token;
 
 pub const DEFAULT_API_URL: &str = "https://api.astronomer.io/v1";
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 const LOCAL_CORE_DEFAULT: &str = "http://localhost:8888";
+
+/// The global options, resolved once before any work: flag > environment > default.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub organization_id: Option<String>,
+    pub no_input: bool,
+    pub timeout: Duration,
+    pub verbose: bool,
+}
+
+impl Options {
+    pub fn resolve(global: &crate::cli::GlobalArgs) -> Result<Self, CliError> {
+        let organization_id = match &global.organization_id {
+            Some(id) => Some(id.clone()),
+            None => env_vars::get(env_vars::ORGANIZATION_ID)
+                .map(|raw| {
+                    crate::cli::id_value(&raw).map_err(|why| {
+                        CliError::usage(format!("{}: {why}", env_vars::ORGANIZATION_ID))
+                    })
+                })
+                .transpose()?,
+        };
+        let no_input = global.no_input || env_vars::flag(env_vars::NO_INPUT)?.unwrap_or(false);
+        let timeout = match global.timeout {
+            Some(secs) => secs,
+            None => env_vars::number(env_vars::HTTP_TIMEOUT, 1..=3600, "seconds")?
+                .unwrap_or(DEFAULT_TIMEOUT_SECS),
+        };
+        let verbose = global.verbose || env_vars::flag(env_vars::DEBUG)?.unwrap_or(false);
+        Ok(Self {
+            organization_id,
+            no_input,
+            timeout: Duration::from_secs(timeout),
+            verbose,
+        })
+    }
+}
 
 #[derive(Debug)]
 pub struct Session {
@@ -47,8 +85,8 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Reads the environment and the config file. `organization_flag` already includes
-    /// `ASTRO_ORGANIZATION_ID` (clap reads it).
+    /// Reads the environment and the config file. `organization_flag` is the Organization from
+    /// `--organization-id` or `ASTRO_ORGANIZATION_ID` (see [`Options`]).
     pub fn from_env(organization_flag: Option<String>) -> Result<Self, CliError> {
         let config_path = config::path();
         let config = match &config_path {
@@ -72,7 +110,25 @@ impl Inputs {
 /// The API base URL: `ASTRO_API_URL`, else from the context's domain, else the default.
 pub fn api_url(inputs: &Inputs, domain: Option<&str>) -> Result<Url, CliError> {
     match &inputs.env_api_url {
-        Some(url) => parse_api_url(url, env_vars::API_URL),
+        Some(url) => {
+            let parsed = parse_api_url(url, env_vars::API_URL)?;
+            if parsed.path().trim_end_matches('/').ends_with("/v1") {
+                Ok(parsed)
+            } else {
+                let mut expected = parsed.clone();
+                expected.set_path("/v1");
+                expected.set_query(None);
+                Err(CliError::usage(format!(
+                    "{} `{}` is not a v1 API base: its path must end in /v1",
+                    env_vars::API_URL,
+                    crate::error::echo(url)
+                ))
+                .with_hint(format!(
+                    "set {} to the API's base URL, such as {expected}",
+                    env_vars::API_URL
+                )))
+            }
+        }
         None => {
             let url = match domain {
                 Some(domain) => api_url_for_domain(domain, inputs.config.local_core().as_deref()),
@@ -97,11 +153,7 @@ pub fn resolve(inputs: &Inputs) -> Result<Session, CliError> {
                 .and_then(|(_, ctx)| ctx.token.as_deref())
                 .and_then(Token::new)
         })
-        .ok_or_else(|| {
-            CliError::auth("not logged in: no API token found").with_hint(
-                "set ASTRO_API_TOKEN to an Astro API token (or log in with the Go CLI's `astro login`)",
-            )
-        })?;
+        .ok_or_else(|| not_logged_in(inputs, context.as_ref().map(|(d, _)| d.as_str())))?;
 
     let claims = Claims::parse(token.expose()).map_err(|e| {
         CliError::auth(e.to_string())
@@ -128,6 +180,22 @@ pub fn resolve(inputs: &Inputs) -> Result<Session, CliError> {
         token,
         organization_id,
     })
+}
+
+/// The first thing a new user sees: where a token was looked for, and how to get one.
+fn not_logged_in(inputs: &Inputs, domain: Option<&str>) -> CliError {
+    let file = match (&inputs.config_path, domain) {
+        (Some(path), Some(domain)) => {
+            format!(
+                "in ASTRO_API_TOKEN or in context `{domain}` of {}",
+                path.display()
+            )
+        }
+        (Some(path), None) => format!("in ASTRO_API_TOKEN or in {}", path.display()),
+        (None, _) => "in ASTRO_API_TOKEN (no home folder for a config file)".to_owned(),
+    };
+    CliError::auth(format!("not logged in: no API token {file}"))
+        .with_hint("run `astro login`, or set ASTRO_API_TOKEN to an Astro API token")
 }
 
 /// The API base for a domain, by the rules in the API notes.

@@ -6,7 +6,7 @@ mod error;
 mod types;
 
 pub use error::{ApiError, FieldError};
-pub use types::{Invite, Organization, SubjectRoles, User, Workspace};
+pub use types::{Invite, Organization, SelfUser, SubjectRoles, User, Workspace};
 
 use std::time::Duration;
 
@@ -208,6 +208,12 @@ impl Client {
         self.send(Method::GET, url, &[], None::<&()>).await
     }
 
+    /// The user the token belongs to (meaningful for a login token; an API token is no user).
+    pub async fn get_self_user(&self) -> Result<SelfUser, ApiError> {
+        let url = self.url(&["users", "self"]);
+        self.send(Method::GET, url, &[], None::<&()>).await
+    }
+
     pub async fn get_user(&self, organization_id: &str, user_id: &str) -> Result<User, ApiError> {
         let url = self.url(&["organizations", organization_id, "users", user_id]);
         self.send(Method::GET, url, &[], None::<&()>).await
@@ -295,6 +301,7 @@ pub fn decode_all_shapes(bytes: &[u8]) {
     let _ = serde_json::from_slice::<UsersPage>(bytes);
     let _ = serde_json::from_slice::<OrganizationsPage>(bytes);
     let _ = serde_json::from_slice::<User>(bytes);
+    let _ = serde_json::from_slice::<SelfUser>(bytes);
     let _ = serde_json::from_slice::<Organization>(bytes);
     let _ = serde_json::from_slice::<SubjectRoles>(bytes);
     let _ = serde_json::from_slice::<Invite>(bytes);
@@ -499,7 +506,7 @@ fn loopback_http_proxy() -> Result<Option<reqwest::Proxy>, ApiError> {
 }
 
 /// The Go CLI's `<os>-<arch>` naming, e.g. `linux-amd64`.
-fn os_identifier() -> String {
+pub fn os_identifier() -> String {
     let arch = match std::env::consts::ARCH {
         "x86_64" => "amd64",
         "aarch64" => "arm64",
@@ -567,6 +574,52 @@ mod tests {
         assert!(retry_delay(&transient, 30) <= BACKOFF_CAP);
         let told = ApiError::from_status(429, b"", None, Some(Duration::from_secs(120)));
         assert_eq!(retry_delay(&told, 1), RETRY_AFTER_CAP);
+    }
+
+    /// After an ambiguous failure, only an invitee PENDING with the invited role counts as a
+    /// landed invite; one pending with another role is sent again, and the server's refusal
+    /// is the answer. (`astro … invite` checks membership first, so this is the race where
+    /// someone else invited them in between.)
+    #[tokio::test]
+    async fn an_invitee_pending_with_another_role_is_not_taken_for_a_landed_invite() {
+        use astro_emulator::{Emulator, Fault, FaultKind};
+        let emu = Emulator::builder().spawn().unwrap();
+        emu.inject(
+            Fault::new(FaultKind::Status {
+                status: 503,
+                retry_after: None,
+            })
+            .method("POST")
+            .path("/v1/organizations/*/invites"),
+        );
+        let client = Client::new(
+            Url::parse(&emu.base_url()).unwrap(),
+            &Token::new(&emu.token()).unwrap(),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        let err = client
+            .create_invite(
+                &emu.organization_id(),
+                "barbara@example.com",
+                "ORGANIZATION_OWNER",
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(400), "{err}");
+        assert!(
+            err.to_string().contains("Invitee has existing role"),
+            "{err}"
+        );
+        let posts = emu.requests().iter().filter(|r| r.method == "POST").count();
+        assert_eq!(posts, 2);
+        assert_eq!(
+            emu.user("barbara@example.com")
+                .unwrap()
+                .organization_role
+                .as_deref(),
+            Some("ORGANIZATION_MEMBER")
+        );
     }
 
     #[test]

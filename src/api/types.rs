@@ -16,6 +16,15 @@ pub struct User {
     pub organization_role: Option<String>,
 }
 
+/// The authenticated user (GetSelfUser).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SelfUser {
+    pub id: String,
+    pub username: String,
+    pub full_name: String,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsersPage {

@@ -1,9 +1,10 @@
-//! What the bulk forms of `update` and `invite` share: a result per row, printed as a table at
-//! the end or as NDJSON as rows complete; a summary on stderr; and a bounded-concurrency
+//! What the bulk forms of `update` and `invite` share: a result per row (with the keys of the
+//! single command's JSON), printed as a table at the end or as NDJSON in file order as rows
+//! complete; a summary on stderr; and a bounded-concurrency
 //! executor that, on Ctrl-C, stops starting rows, lets the ones in flight finish, and reports
 //! every row (applied, failed, or not started), so nothing is lost or sent twice.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
 use std::path::Path;
 
@@ -15,6 +16,7 @@ use crate::bulk::{self, RawRow};
 use crate::commands::Ctx;
 use crate::error::{CliError, Exit};
 use crate::output;
+use crate::text;
 
 /// The outcome of one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -58,33 +60,43 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RowResult {
-    pub line: usize,
-    pub email: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub previous_role: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    pub result: Status,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+/// What a row did, in the same keys as the single command's `--json` (so a script reads one
+/// shape either way). Fields a row could not learn (an invalid row has no user ID) are null.
+pub trait Outcome: Serialize + Clone {
+    /// The outcome of a row that never reached its user: only the email is known.
+    fn for_email(email: &str) -> Self;
+    fn email(&self) -> &str;
+    /// The value before (the table's FROM column).
+    fn before(&self) -> Option<&str>;
+    /// The value asked for (the table's TO column).
+    fn after(&self) -> Option<&str>;
 }
 
-impl RowResult {
-    pub fn new(line: usize, email: &str, result: Status) -> Self {
+/// One row's result: its line in the file, what happened, why (for rows not applied), and the
+/// command's outcome keys.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowResult<T> {
+    pub line: usize,
+    pub result: Status,
+    pub message: Option<String>,
+    #[serde(flatten)]
+    pub outcome: T,
+}
+
+impl<T: Outcome> RowResult<T> {
+    pub fn new(line: usize, result: Status, outcome: T) -> Self {
         Self {
             line,
-            email: email.to_owned(),
-            id: None,
-            previous_role: None,
-            role: None,
             result,
             message: None,
+            outcome,
         }
+    }
+
+    /// A row that never reached its user.
+    pub fn about(line: usize, email: &str, result: Status) -> Self {
+        Self::new(line, result, T::for_email(email))
     }
 
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
@@ -93,19 +105,32 @@ impl RowResult {
     }
 }
 
-/// A bulk file's rows, checked: the valid ones (with the key that identifies their user), and a
-/// result for each invalid one. Invalid rows are listed on stderr with their line numbers and,
-/// without `skip_invalid`, end the run before any request. A second row for the same key is
-/// invalid.
-pub fn read_rows<T>(
+/// A bulk file's rows, checked: the valid ones, a result for each invalid one, and every row's
+/// line (results are reported in this order).
+pub struct Rows<V, T> {
+    pub valid: Vec<V>,
+    pub invalid: Vec<RowResult<T>>,
+    pub lines: Vec<usize>,
+}
+
+/// Reads and checks a bulk file. `check` turns a row into the key that identifies its user and
+/// the valid row; a second row for the same key is invalid. Invalid rows are listed on stderr
+/// with their line numbers and, without `skip_invalid`, end the run before any request.
+pub fn read_rows<V, T: Outcome>(
     source: &Path,
     skip_invalid: bool,
-    mut check: impl FnMut(&RawRow) -> Result<(String, T), String>,
-) -> Result<(Vec<T>, Vec<RowResult>), CliError> {
-    let (raw, bad) = bulk::parse(&bulk::read_source(source)?)?;
-    let mut invalid: Vec<RowResult> = bad
+    mut check: impl FnMut(&RawRow) -> Result<(String, V), String>,
+) -> Result<Rows<V, T>, CliError> {
+    let (raw, bad) = bulk::parse(&bulk::read_source(source)?, source)?;
+    let mut lines: Vec<usize> = raw
+        .iter()
+        .map(|r| r.line)
+        .chain(bad.iter().map(|b| b.line))
+        .collect();
+    lines.sort_unstable();
+    let mut invalid: Vec<RowResult<T>> = bad
         .into_iter()
-        .map(|b| RowResult::new(b.line, "", Status::Invalid).with_message(b.message))
+        .map(|b| RowResult::about(b.line, "", Status::Invalid).with_message(b.message))
         .collect();
     let mut valid = Vec::new();
     let mut first_line: HashMap<String, usize> = HashMap::new();
@@ -119,19 +144,24 @@ pub fn read_rows<T>(
         });
         match checked {
             Ok(value) => valid.push(value),
-            Err(message) => invalid
-                .push(RowResult::new(row.line, &row.email, Status::Invalid).with_message(message)),
+            Err(message) => invalid.push(
+                RowResult::about(row.line, &row.email, Status::Invalid).with_message(message),
+            ),
         }
     }
     invalid.sort_by_key(|r| r.line);
     stop_on_invalid(&invalid, skip_invalid, source)?;
-    Ok((valid, invalid))
+    Ok(Rows {
+        valid,
+        invalid,
+        lines,
+    })
 }
 
 /// Lists invalid rows on stderr with their line numbers; without `skip_invalid`, any of them
 /// ends the run before a change is sent.
-pub fn stop_on_invalid(
-    invalid: &[RowResult],
+pub fn stop_on_invalid<T>(
+    invalid: &[RowResult<T>],
     skip_invalid: bool,
     source: &Path,
 ) -> Result<(), CliError> {
@@ -146,34 +176,52 @@ pub fn stop_on_invalid(
         return Ok(());
     }
     Err(CliError::usage(format!(
-        "{} invalid row{} in `{}`; nothing was sent",
-        invalid.len(),
-        if invalid.len() == 1 { "" } else { "s" },
-        source.display()
+        "{} in {}; nothing was sent",
+        text::count(invalid.len(), "invalid row", "invalid rows"),
+        bulk::source_name(source)
     ))
     .with_hint("fix the rows above, or pass --skip-invalid to apply the valid ones"))
 }
 
-/// Collects results; with `--json` prints each as it arrives.
-pub struct Report {
+/// Collects results and reports them in the file's order: with `--json`, each row is printed
+/// as soon as every row before it is done; otherwise a table at the end.
+pub struct Report<T> {
     json: bool,
-    rows: Vec<RowResult>,
+    /// Lines not yet printed, in file order.
+    order: VecDeque<usize>,
+    waiting: BTreeMap<usize, RowResult<T>>,
+    rows: Vec<RowResult<T>>,
     /// stdout was closed (`| head`): keep applying nothing new, but account for every row.
     output_closed: bool,
 }
 
-impl Report {
-    pub fn new(json: bool) -> Self {
+impl<T: Outcome> Report<T> {
+    pub fn new(json: bool, lines: &[usize]) -> Self {
         Self {
             json,
+            order: lines.iter().copied().collect(),
+            waiting: BTreeMap::new(),
             rows: Vec::new(),
             output_closed: false,
         }
     }
 
-    pub fn push(&mut self, ctx: &Ctx, row: RowResult) -> Result<(), CliError> {
+    pub fn push(&mut self, ctx: &Ctx, row: RowResult<T>) -> Result<(), CliError> {
+        self.waiting.insert(row.line, row);
+        while let Some(line) = self.order.front().copied() {
+            let Some(row) = self.waiting.remove(&line) else {
+                break;
+            };
+            self.order.pop_front();
+            self.emit(ctx, row)?;
+        }
+        Ok(())
+    }
+
+    fn emit(&mut self, ctx: &Ctx, row: RowResult<T>) -> Result<(), CliError> {
         if self.json && !self.output_closed {
-            self.note_output(ctx.print_json_line(&row))?;
+            let printed = ctx.print_json_line(&row);
+            self.note_output(printed)?;
         }
         self.rows.push(row);
         Ok(())
@@ -199,27 +247,32 @@ impl Report {
     }
 
     /// Prints the table (without `--json`) and the summary, and turns the run into an outcome.
-    pub fn finish(mut self, interrupted: bool) -> Result<(), CliError> {
-        self.rows.sort_by_key(|r| r.line);
-        if !self.json && !self.rows.is_empty() {
+    pub fn finish(mut self, ctx: &Ctx, interrupted: bool) -> Result<(), CliError> {
+        // Rows outside the expected lines (there should be none) are reported last.
+        let late: Vec<RowResult<T>> = std::mem::take(&mut self.waiting).into_values().collect();
+        for row in late {
+            self.emit(ctx, row)?;
+        }
+        if !self.json && !self.rows.is_empty() && !self.output_closed {
             let table: Vec<Vec<String>> = self
                 .rows
                 .iter()
                 .map(|r| {
                     vec![
                         r.line.to_string(),
-                        r.email.clone(),
+                        r.outcome.email().to_owned(),
                         r.result.label().to_owned(),
-                        r.previous_role.clone().unwrap_or_default(),
-                        r.role.clone().unwrap_or_default(),
+                        r.outcome.before().unwrap_or_default().to_owned(),
+                        r.outcome.after().unwrap_or_default().to_owned(),
                         r.message.clone().unwrap_or_default(),
                     ]
                 })
                 .collect();
-            let printed = output::data(&output::table(
+            let printed = ctx.print_table(
                 &["LINE", "EMAIL", "RESULT", "FROM", "TO", "MESSAGE"],
-                &table,
-            ));
+                table,
+                ("row", "rows"),
+            );
             self.note_output(printed)?;
         }
         let mut counts: Vec<(Status, usize)> = Vec::new();
@@ -239,7 +292,11 @@ impl Report {
         } else {
             parts.join(", ")
         };
-        output::note(&format!("{summary} ({} rows)", self.rows.len()));
+        let total = self.rows.len();
+        output::note(&format!(
+            "{summary} ({})",
+            text::count(total, "row", "rows")
+        ));
         let problems = self.rows.iter().filter(|r| r.result.is_problem()).count();
         if interrupted {
             return Err(CliError::new(
@@ -249,8 +306,8 @@ impl Report {
         }
         if problems > 0 {
             return Err(CliError::failure(format!(
-                "{problems} of {} rows were not applied",
-                self.rows.len()
+                "{problems} of {} not applied",
+                text::count(total, "row was", "rows were")
             )));
         }
         Ok(())
@@ -259,20 +316,22 @@ impl Report {
 
 /// Runs `apply` on every task, at most `concurrency` at once, reporting each result. Returns
 /// whether the run was interrupted.
-pub async fn execute<F, Fut>(
+pub async fn execute<T, F, Fut>(
     ctx: &Ctx,
-    report: &mut Report,
-    tasks: Vec<RowResult>,
+    report: &mut Report<T>,
+    tasks: Vec<RowResult<T>>,
     concurrency: usize,
     apply: F,
 ) -> Result<bool, CliError>
 where
-    F: Fn(RowResult) -> Fut,
-    Fut: Future<Output = RowResult>,
+    T: Outcome,
+    F: Fn(RowResult<T>) -> Fut,
+    Fut: Future<Output = RowResult<T>>,
 {
     ctx.interrupt.claim();
     let total = tasks.len();
-    let spinner = output::Spinner::start(format!("Applying {total} rows…"));
+    let spinner =
+        output::Spinner::start(format!("Applying {}…", text::count(total, "row", "rows")));
     let mut done = 0;
     let mut pending = tasks.into_iter();
     let mut in_flight = FuturesUnordered::new();

@@ -2,18 +2,17 @@
 //! first; the Organization is listed once so existing members are reported as such without a
 //! request; invites go out with bounded concurrency and are never retried blindly.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 
-use clap::ValueEnum;
-
-use crate::api::InviteResult;
+use crate::api::{InviteResult, User};
 use crate::bulk::RawRow;
 use crate::cli::InviteArgs;
-use crate::commands::batch::{self, Report, RowResult, Status};
+use crate::commands::batch::{self, Outcome, Report, RowResult, Status};
+use crate::commands::invite::{DEFAULT_ROLE, InviteOutcome, already_has_role};
 use crate::commands::{Ctx, check_email};
-use crate::error::{CliError, echo};
-use crate::roles::OrgRole;
+use crate::error::CliError;
+use crate::roles::{self, OrgRole};
 
 pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), CliError> {
     if args.email.is_some() {
@@ -21,41 +20,49 @@ pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
             "--from-file takes the emails from the file; drop EMAIL",
         ));
     }
-    let (valid, invalid) = batch::read_rows(source, args.bulk.skip_invalid, |row| {
-        let (email, role) = validate(row, args.role)?;
+    let default_role = args.role.unwrap_or(DEFAULT_ROLE);
+    let rows = batch::read_rows(source, args.bulk.skip_invalid, |row| {
+        let (email, role) = validate(row, default_role)?;
         Ok((email.clone(), (row.line, email, role)))
     })?;
 
-    let mut report = Report::new(ctx.wants_json(args.json));
-    for row in invalid {
+    let mut report: Report<InviteOutcome> = Report::new(ctx.wants_json(args.json), &rows.lines);
+    for row in rows.invalid {
         report.push(ctx, row)?;
     }
-    if valid.is_empty() {
-        return report.finish(false);
+    if rows.valid.is_empty() {
+        return report.finish(ctx, false);
     }
 
     ctx.api().await?;
     let (client, org) = ctx.resolved_api()?;
-    let members: HashSet<String> = client
-        .list_all_users(org)
-        .await?
-        .into_iter()
-        .map(|u| u.username.to_lowercase())
+    let users = client.list_all_users(org).await?;
+    let members: HashMap<String, &User> = users
+        .iter()
+        .map(|u| (u.username.to_lowercase(), u))
         .collect();
     let mut invites = Vec::new();
-    for (line, email, role) in valid {
-        let mut result = RowResult::new(line, &email, Status::WouldInvite);
-        result.role = Some(role.as_str().to_owned());
-        if members.contains(&email) {
-            result.result = Status::AlreadyMember;
+    for (line, email, role) in rows.valid {
+        if let Some(member) = members.get(&email) {
+            let outcome = InviteOutcome::existing(member, args.bulk.dry_run);
+            let message = format!(
+                "already in the Organization as {}",
+                outcome.role.as_deref().unwrap_or("a member")
+            );
             report.push(
                 ctx,
-                result.with_message("already in the Organization; use `update` to change the role"),
+                RowResult::new(line, Status::AlreadyMember, outcome).with_message(message),
             )?;
-        } else if args.bulk.dry_run {
-            report.push(ctx, result)?;
+            continue;
+        }
+        let mut outcome = InviteOutcome::for_email(&email);
+        outcome.role = Some(role.as_str().to_owned());
+        outcome.dry_run = args.bulk.dry_run;
+        let row = RowResult::new(line, Status::WouldInvite, outcome);
+        if args.bulk.dry_run {
+            report.push(ctx, row)?;
         } else {
-            invites.push(result);
+            invites.push(row);
         }
     }
 
@@ -65,20 +72,20 @@ pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
         invites,
         usize::from(args.bulk.concurrency),
         |mut row| async move {
-            let role = row.role.clone().unwrap_or_default();
-            match client.create_invite(org, &row.email, &role).await {
-                Ok(InviteResult::Created(invite)) => {
+            let role = row.outcome.role.clone().unwrap_or_default();
+            match client.create_invite(org, &row.outcome.email, &role).await {
+                Ok(result) => {
+                    if matches!(result, InviteResult::Confirmed { .. }) {
+                        row.message =
+                            Some("the response was lost; confirmed in the member list".into());
+                    }
+                    row.outcome = row.outcome.clone().sent(result);
                     row.result = Status::Invited;
-                    row.id = invite.user_id;
                 }
-                Ok(InviteResult::Confirmed { user_id }) => {
-                    row.result = Status::Invited;
-                    row.id = Some(user_id);
-                    row.message =
-                        Some("the response was lost; confirmed in the member list".into());
-                }
-                Err(e) if e.status() == Some(400) && e.to_string().contains("existing role") => {
+                Err(e) if already_has_role(&e) => {
                     row.result = Status::AlreadyMember;
+                    row.outcome.role = None;
+                    row.outcome.already_member = true;
                     row.message = Some(e.to_string());
                 }
                 Err(e) => {
@@ -90,7 +97,7 @@ pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
         },
     )
     .await?;
-    report.finish(interrupted)
+    report.finish(ctx, interrupted)
 }
 
 fn validate(row: &RawRow, default_role: OrgRole) -> Result<(String, OrgRole), String> {
@@ -98,8 +105,7 @@ fn validate(row: &RawRow, default_role: OrgRole) -> Result<(String, OrgRole), St
     let role = if row.role.is_empty() {
         default_role
     } else {
-        OrgRole::from_str(&row.role, true)
-            .map_err(|_| format!("unknown role `{}`", echo(&row.role)))?
+        roles::parse::<OrgRole>(&row.role)?
     };
     Ok((row.email.to_lowercase(), role))
 }

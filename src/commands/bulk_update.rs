@@ -5,15 +5,14 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use clap::ValueEnum;
-
 use crate::api::User;
 use crate::bulk::RawRow;
 use crate::cli::UpdateArgs;
 use crate::commands::batch::{self, Report, RowResult, Status};
-use crate::commands::{Ctx, check_email, is_cuid};
-use crate::error::{CliError, echo};
-use crate::roles::OrgRole;
+use crate::commands::update::UpdateOutcome;
+use crate::commands::{Ctx, check_email, guard, is_cuid};
+use crate::error::CliError;
+use crate::roles::{self, OrgRole};
 
 struct ValidRow {
     line: usize,
@@ -27,14 +26,14 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
             "--from-file takes the users and roles from the file; drop EMAIL_OR_ID and --role",
         ));
     }
-    let (valid, invalid) = batch::read_rows(source, args.bulk.skip_invalid, validate)?;
+    let rows = batch::read_rows(source, args.bulk.skip_invalid, validate)?;
 
-    let mut report = Report::new(ctx.wants_json(args.json));
-    for row in invalid {
+    let mut report: Report<UpdateOutcome> = Report::new(ctx.wants_json(args.json), &rows.lines);
+    for row in rows.invalid {
         report.push(ctx, row)?;
     }
-    if valid.is_empty() {
-        return report.finish(false);
+    if rows.valid.is_empty() {
+        return report.finish(ctx, false);
     }
 
     ctx.api().await?;
@@ -49,11 +48,11 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
     let mut first_line_of: HashMap<&str, usize> = HashMap::new();
     let mut same_user = Vec::new();
     let mut resolved = Vec::new();
-    for row in valid {
+    for row in rows.valid {
         match by_key.get(&row.key) {
             Some(user) => match first_line_of.get(user.id.as_str()) {
                 Some(first) => same_user.push(
-                    RowResult::new(row.line, &row.key, Status::Invalid)
+                    RowResult::about(row.line, &row.key, Status::Invalid)
                         .with_message(format!("the same user as line {first}")),
                 ),
                 None => {
@@ -65,33 +64,50 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
         }
     }
     batch::stop_on_invalid(&same_user, args.bulk.skip_invalid, source)?;
-    for row in same_user {
-        report.push(ctx, row)?;
-    }
 
+    let mut settled = same_user;
     let mut changes = Vec::new();
     for (row, user) in resolved {
         let role = row.role.as_str();
         let Some(user) = user else {
-            report.push(
-                ctx,
-                RowResult::new(row.line, &row.key, Status::NotFound)
+            settled.push(
+                RowResult::about(row.line, &row.key, Status::NotFound)
                     .with_message("no such user in the Organization"),
-            )?;
+            );
             continue;
         };
-        let mut result = RowResult::new(row.line, &user.username, Status::Unchanged);
-        result.id = Some(user.id.clone());
-        result.previous_role = user.organization_role.clone();
-        result.role = Some(role.to_owned());
+        let outcome = UpdateOutcome::planned(user, role, args.bulk.dry_run);
         if user.organization_role.as_deref() == Some(role) {
-            report.push(ctx, result)?;
-        } else if args.bulk.dry_run {
-            result.result = Status::WouldChange;
-            report.push(ctx, result)?;
+            settled.push(RowResult::new(row.line, Status::Unchanged, outcome));
         } else {
-            changes.push(result);
+            changes.push((user, RowResult::new(row.line, Status::WouldChange, outcome)));
         }
+    }
+
+    // Demoting yourself or the last Organization Owner is asked about once, for the whole run.
+    if !args.force && !changes.is_empty() {
+        let planned: Vec<(&User, &str)> = changes
+            .iter()
+            .map(|(u, r)| (*u, r.outcome.role.as_deref().unwrap_or_default()))
+            .collect();
+        let me = if planned.iter().any(|(_, r)| *r != "ORGANIZATION_OWNER") {
+            guard::current_user_id(ctx).await?
+        } else {
+            None
+        };
+        let risks = guard::risks(&users, &planned, me.as_deref());
+        guard::confirm(ctx, &risks, args.force)?;
+    }
+    let (client, org) = ctx.resolved_api()?;
+    for row in settled {
+        report.push(ctx, row)?;
+    }
+    let changes: Vec<RowResult<UpdateOutcome>> = changes.into_iter().map(|(_, r)| r).collect();
+    if args.bulk.dry_run {
+        for row in changes {
+            report.push(ctx, row)?;
+        }
+        return report.finish(ctx, false);
     }
 
     let interrupted = batch::execute(
@@ -100,10 +116,16 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
         changes,
         usize::from(args.bulk.concurrency),
         |mut row| async move {
-            let id = row.id.clone().unwrap_or_default();
-            let role = row.role.clone().unwrap_or_default();
+            let id = row.outcome.id.clone().unwrap_or_default();
+            let role = row.outcome.role.clone().unwrap_or_default();
             match client.update_organization_role(org, &id, &role).await {
-                Ok(_) => row.result = Status::Changed,
+                Ok(roles) => {
+                    row.result = Status::Changed;
+                    row.outcome.changed = true;
+                    if let Some(applied) = roles.organization_role {
+                        row.outcome.role = Some(applied);
+                    }
+                }
                 Err(e) => {
                     row.result = Status::Failed;
                     row.message = Some(e.to_string());
@@ -113,7 +135,7 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
         },
     )
     .await?;
-    report.finish(interrupted)
+    report.finish(ctx, interrupted)
 }
 
 fn validate(row: &RawRow) -> Result<(String, ValidRow), String> {
@@ -126,17 +148,7 @@ fn validate(row: &RawRow) -> Result<(String, ValidRow), String> {
     if row.role.is_empty() {
         return Err("no role given".into());
     }
-    let role = OrgRole::from_str(&row.role, true).map_err(|_| {
-        format!(
-            "unknown role `{}` (valid: {})",
-            echo(&row.role),
-            OrgRole::all()
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })?;
+    let role = roles::parse::<OrgRole>(&row.role)?;
     let valid = ValidRow {
         line: row.line,
         key: key.clone(),

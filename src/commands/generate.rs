@@ -1,20 +1,43 @@
 //! `astro completion SHELL` and `astro man [DIR]`: shell completions and man pages, generated
-//! from the clap tree so they never drift from the real interface.
+//! from the clap tree so they never drift from the real interface; and `astro version`.
 
-use clap::CommandFactory;
+use serde::Serialize;
 
-use crate::cli::{Cli, CompletionArgs, ManArgs};
+use crate::cli::{self, CompletionArgs, ManArgs, VersionArgs};
+use crate::commands::Ctx;
 use crate::error::CliError;
 use crate::output;
 
+#[derive(Serialize)]
+struct Version {
+    version: &'static str,
+    /// `<os>-<arch>` in the Go CLI's names, as sent in `X-Client-Os-Identifier`.
+    platform: String,
+}
+
+/// `astro version`: the same as `astro --version`, and as JSON for scripts.
+pub fn version(args: VersionArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let version = Version {
+        version: env!("CARGO_PKG_VERSION"),
+        platform: crate::api::os_identifier(),
+    };
+    if ctx.wants_json(args.json) {
+        return ctx.print_json(&version);
+    }
+    output::data(&format!(
+        "astro {} ({})\n",
+        version.version, version.platform
+    ))
+}
+
 pub fn completion(args: CompletionArgs) -> Result<(), CliError> {
     let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "astro", &mut script);
+    clap_complete::generate(args.shell, &mut cli::command(), "astro", &mut script);
     output::data(&String::from_utf8_lossy(&script))
 }
 
 pub fn man(args: ManArgs) -> Result<(), CliError> {
-    let command = Cli::command();
+    let command = cli::command();
     let Some(dir) = args.dir else {
         return output::data(&render(&command)?);
     };

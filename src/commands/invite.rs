@@ -2,60 +2,148 @@
 
 use serde::Serialize;
 
-use crate::api::{InviteResult, same_email};
+use crate::api::{ApiError, InviteResult, User, same_email};
 use crate::cli::InviteArgs;
+use crate::commands::batch::Outcome;
 use crate::commands::{Ctx, check_email};
 use crate::error::CliError;
 use crate::output;
+use crate::roles::OrgRole;
 
-#[derive(Debug, Serialize)]
+/// The result of one invite (also each row of a bulk invite). Inviting someone who is already
+/// a member sends nothing and is a success: `changed` is false, `role` is the role they hold.
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InviteOutcome {
-    /// Unknown when the response was lost and the invite was confirmed by listing.
+    /// Unknown when nothing was sent, or the response was lost and the invite was confirmed
+    /// by listing.
     pub invite_id: Option<String>,
     pub email: String,
-    pub role: String,
+    pub role: Option<String>,
     pub expires_at: Option<String>,
     pub user_id: Option<String>,
-}
-
-/// What `--dry-run` reports: the invite that would be sent.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InvitePlan {
-    pub email: String,
-    pub role: String,
+    pub changed: bool,
+    /// The invitee is already in the Organization (any status): nothing is sent.
+    pub already_member: bool,
+    /// Set by `--dry-run`: nothing was sent.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub dry_run: bool,
 }
 
-#[derive(Debug)]
-pub(crate) enum Invited {
-    Sent(InviteOutcome),
-    Planned(InvitePlan),
-}
+impl InviteOutcome {
+    fn planned(email: &str, role: &str, dry_run: bool) -> Self {
+        Self {
+            invite_id: None,
+            email: email.to_owned(),
+            role: Some(role.to_owned()),
+            expires_at: None,
+            user_id: None,
+            changed: false,
+            already_member: false,
+            dry_run,
+        }
+    }
 
-pub async fn run(args: InviteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    match execute(&args, ctx).await? {
-        Invited::Planned(plan) if ctx.wants_json(args.json) => ctx.print_json(&plan),
-        Invited::Planned(plan) => output::line(&format!(
-            "Would invite {} as {} (dry run: nothing sent)",
-            plan.email, plan.role
-        )),
-        Invited::Sent(outcome) if ctx.wants_json(args.json) => ctx.print_json(&outcome),
-        Invited::Sent(outcome) => match &outcome.expires_at {
-            Some(expiry) => output::line(&format!(
-                "Invited {} as {}; the invite expires {expiry}",
-                outcome.email, outcome.role
-            )),
-            None => output::line(&format!(
-                "Invited {} as {} (the response was lost; the invite was confirmed in the member list)",
-                outcome.email, outcome.role
-            )),
-        },
+    /// `member` is already in the Organization: nothing to send.
+    pub fn existing(member: &User, dry_run: bool) -> Self {
+        Self {
+            invite_id: None,
+            email: member.username.clone(),
+            role: member.organization_role.clone(),
+            expires_at: None,
+            user_id: Some(member.id.clone()),
+            changed: false,
+            already_member: true,
+            dry_run,
+        }
+    }
+
+    /// Fills in what the server said about the invite it took.
+    pub fn sent(mut self, result: InviteResult) -> Self {
+        match result {
+            InviteResult::Created(invite) => {
+                self.invite_id = Some(invite.invite_id);
+                self.expires_at = Some(invite.expires_at);
+                self.user_id = invite.user_id;
+            }
+            InviteResult::Confirmed { user_id } => self.user_id = Some(user_id),
+        }
+        self.changed = true;
+        self
     }
 }
 
-pub(crate) async fn execute(args: &InviteArgs, ctx: &mut Ctx) -> Result<Invited, CliError> {
+impl Outcome for InviteOutcome {
+    fn for_email(email: &str) -> Self {
+        Self {
+            invite_id: None,
+            email: email.to_owned(),
+            role: None,
+            expires_at: None,
+            user_id: None,
+            changed: false,
+            already_member: false,
+            dry_run: false,
+        }
+    }
+
+    fn email(&self) -> &str {
+        &self.email
+    }
+
+    fn before(&self) -> Option<&str> {
+        None
+    }
+
+    fn after(&self) -> Option<&str> {
+        self.role.as_deref()
+    }
+}
+
+/// Whether a failed invite was refused because the invitee already has a role (someone
+/// invited them between our listing and our invite).
+pub fn already_has_role(err: &ApiError) -> bool {
+    err.status() == Some(400) && err.to_string().contains("existing role")
+}
+
+pub async fn run(args: InviteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    let (outcome, requested) = execute(&args, ctx).await?;
+    let role = outcome.role.as_deref().unwrap_or("an unknown role");
+    if outcome.already_member && outcome.role.as_deref() != Some(requested) {
+        output::note(&format!(
+            "hint: to change their role run `astro organization user update {} --role {requested}`",
+            outcome.email
+        ));
+    }
+    if ctx.wants_json(args.json) {
+        return ctx.print_json(&outcome);
+    }
+    let email = &outcome.email;
+    if outcome.already_member {
+        return output::line(&format!(
+            "{email} is already a member of the Organization ({role}); nothing sent"
+        ));
+    }
+    if outcome.dry_run {
+        return output::line(&format!(
+            "Would invite {email} as {role} (dry run: nothing sent)"
+        ));
+    }
+    match &outcome.expires_at {
+        Some(expiry) => output::line(&format!(
+            "Invited {email} as {role}; the invite expires {expiry}"
+        )),
+        None => output::line(&format!(
+            "Invited {email} as {role} (the response was lost; the invite was confirmed in the member list)"
+        )),
+    }
+}
+
+/// Invites one person; returns the outcome and the role that was asked for.
+pub(crate) async fn execute(
+    args: &InviteArgs,
+    ctx: &mut Ctx,
+) -> Result<(InviteOutcome, &'static str), CliError> {
     let email = match (&args.email, ctx.prompter.as_mut()) {
         (Some(email), _) => {
             let email = email.trim();
@@ -72,52 +160,50 @@ pub(crate) async fn execute(args: &InviteArgs, ctx: &mut Ctx) -> Result<Invited,
             ));
         }
     };
-    let role = args.role.as_str();
+    let role = match (args.role, ctx.prompter.as_mut()) {
+        (Some(role), _) => role,
+        (None, Some(prompter)) => {
+            let items: Vec<String> = OrgRole::all()
+                .iter()
+                .map(|r| r.as_str().to_owned())
+                .collect();
+            let default = OrgRole::all()
+                .iter()
+                .position(|r| *r == DEFAULT_ROLE)
+                .unwrap_or(0);
+            OrgRole::all()
+                [prompter.select(&format!("Organization role for {email}"), &items, default)?]
+        }
+        (None, None) => DEFAULT_ROLE,
+    };
+    let role = role.as_str();
     let (client, org) = ctx.api().await?;
-    let member_hint = || {
-        format!(
-            "`{email}` is already a member; to change their role run `astro organization user update {email} --role {role}`"
-        )
-    };
-    if args.bulk.dry_run {
-        let members = client.list_all_users(org).await?;
-        if members.iter().any(|u| same_email(&u.username, &email)) {
-            return Err(CliError::failure(format!(
-                "`{email}` is already in the Organization (dry run: nothing sent)"
-            ))
-            .with_hint(member_hint()));
-        }
-        return Ok(Invited::Planned(InvitePlan {
-            email,
-            role: role.to_owned(),
-            dry_run: true,
-        }));
+    let spinner = output::Spinner::start("Checking the Organization's members…");
+    let members = client.list_all_users(org).await?;
+    drop(spinner);
+    if let Some(member) = members.iter().find(|u| same_email(&u.username, &email)) {
+        return Ok((InviteOutcome::existing(member, args.bulk.dry_run), role));
     }
-    let invite = client.create_invite(org, &email, role).await.map_err(|e| {
-        let existing = e.status() == Some(400) && e.to_string().contains("existing role");
-        let err = CliError::from(e);
-        if existing {
-            err.with_hint(member_hint())
-        } else {
-            err
+    let planned = InviteOutcome::planned(&email, role, args.bulk.dry_run);
+    if args.bulk.dry_run {
+        return Ok((planned, role));
+    }
+    match client.create_invite(org, &email, role).await {
+        Ok(result) => Ok((planned.sent(result), role)),
+        Err(e) if already_has_role(&e) => {
+            let mut outcome = InviteOutcome::for_email(&email);
+            outcome.already_member = true;
+            output::note(&format!(
+                "note: the server says `{email}` already has a role: {e}"
+            ));
+            Ok((outcome, role))
         }
-    })?;
-    let (invite_id, expires_at, user_id) = match invite {
-        InviteResult::Created(invite) => (
-            Some(invite.invite_id),
-            Some(invite.expires_at),
-            invite.user_id,
-        ),
-        InviteResult::Confirmed { user_id } => (None, None, Some(user_id)),
-    };
-    Ok(Invited::Sent(InviteOutcome {
-        invite_id,
-        email,
-        role: role.to_owned(),
-        expires_at,
-        user_id,
-    }))
+        Err(e) => Err(e.into()),
+    }
 }
+
+/// The role an invite gives when none is chosen.
+pub const DEFAULT_ROLE: OrgRole = OrgRole::OrganizationMember;
 
 #[cfg(test)]
 mod tests {
@@ -127,7 +213,6 @@ mod tests {
     use super::*;
     use crate::api::Client;
     use crate::prompt::scripted::{Answer, ScriptedPrompter};
-    use crate::roles::OrgRole;
     use crate::secret::Token;
 
     fn ctx(emu: &astro_emulator::EmulatorHandle, answers: Vec<Answer>) -> Ctx {
@@ -147,7 +232,7 @@ mod tests {
     fn args() -> InviteArgs {
         InviteArgs {
             email: None,
-            role: OrgRole::OrganizationMember,
+            role: Some(OrgRole::OrganizationMember),
             json: false,
             bulk: Default::default(),
         }
@@ -157,9 +242,8 @@ mod tests {
     async fn prompted_email_is_lower_cased_and_invited() {
         let emu = Emulator::builder().spawn().unwrap();
         let mut ctx = ctx(&emu, vec![Answer::Text("Lin@Example.com")]);
-        let Invited::Sent(outcome) = execute(&args(), &mut ctx).await.unwrap() else {
-            panic!("expected a sent invite");
-        };
+        let (outcome, _) = execute(&args(), &mut ctx).await.unwrap();
+        assert!(outcome.changed);
         assert_eq!(outcome.email, "lin@example.com");
         assert_eq!(emu.user("lin@example.com").unwrap().status, "PENDING");
     }

@@ -37,7 +37,18 @@ pub async fn run(args: ListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             users: users.iter().map(row).collect(),
         })
     } else {
-        output::data(&render_table(&users))
+        ctx.print_table(
+            &[
+                "FULLNAME",
+                "EMAIL",
+                "ID",
+                "ORGANIZATION ROLE",
+                "CREATE DATE",
+                "STATUS",
+            ],
+            users.iter().map(table_row).collect(),
+            ("member", "members"),
+        )
     }
 }
 
@@ -95,29 +106,13 @@ fn row(user: &User) -> UserRow<'_> {
     }
 }
 
-fn render_table(users: &[User]) -> String {
-    let rows: Vec<Vec<String>> = users
-        .iter()
-        .map(|u| {
-            vec![
-                u.full_name.clone(),
-                u.username.clone(),
-                u.id.clone(),
-                u.organization_role.clone().unwrap_or_default(),
-                u.created_at.clone(),
-                u.status.clone(),
-            ]
-        })
-        .collect();
-    output::table(
-        &[
-            "FULLNAME",
-            "EMAIL",
-            "ID",
-            "ORGANIZATION ROLE",
-            "CREATE DATE",
-            "STATUS",
-        ],
-        &rows,
-    )
+fn table_row(u: &User) -> Vec<String> {
+    vec![
+        u.full_name.clone(),
+        u.username.clone(),
+        u.id.clone(),
+        u.organization_role.clone().unwrap_or_default(),
+        u.created_at.clone(),
+        u.status.clone(),
+    ]
 }

@@ -84,11 +84,7 @@ pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let context_org = inputs.config.context(&domain).organization;
     let organization =
         choose_organization(&client, wanted.as_deref(), context_org.as_deref(), ctx).await?;
-    let workspace_id = claims
-        .permissions
-        .iter()
-        .find_map(|p| p.strip_prefix("workspaceId:"))
-        .map(str::to_owned);
+    let workspace_id = claims.workspace_id().map(str::to_owned);
 
     credentials::store(
         &config_path,

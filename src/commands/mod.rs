@@ -1,11 +1,13 @@
 //! One file per command. [`Ctx`] carries what every command may need: the resolved session
 //! (built on first use, so usage errors come before any credential check) and the prompter.
 
+mod auth_status;
 mod auth_token;
 mod batch;
 mod bulk_invite;
 mod bulk_update;
 mod generate;
+mod guard;
 mod invite;
 mod list;
 mod login;
@@ -17,18 +19,20 @@ mod update;
 use std::time::Duration;
 
 use crate::api::{Client, User};
-use crate::cli::{AuthCommand, Cli, Command, GlobalArgs, OrganizationCommand, UserCommand};
+use crate::cli::{self, AuthCommand, Cli, Command, GlobalArgs, OrganizationCommand, UserCommand};
 use crate::credentials;
 use crate::error::{CliError, echo};
 use crate::interrupt::Interrupt;
 use crate::jq::JqFilter;
 use crate::output;
 use crate::prompt::{self, Prompter, TerminalPrompter};
-use crate::settings::{self, Inputs, Session};
+use crate::settings::{self, Inputs, Options, Session};
 
 pub struct Ctx {
-    global: GlobalArgs,
+    options: Options,
     jq: Option<JqFilter>,
+    compact: bool,
+    no_headers: bool,
     pub interrupt: Interrupt,
     /// `None` when prompting is impossible or disabled.
     pub prompter: Option<Box<dyn Prompter>>,
@@ -36,45 +40,77 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Checks the global options that need checking (a `--jq` expression) before any work.
-    pub fn new(global: GlobalArgs, interrupt: Interrupt) -> Result<Self, CliError> {
-        let prompter: Option<Box<dyn Prompter>> = prompt::interactive(global.no_input)
+    /// Resolves the global options and checks what needs checking before any work: flags the
+    /// command does not take, bad environment values, a `--jq` expression.
+    pub fn new(global: GlobalArgs, command: &str, interrupt: Interrupt) -> Result<Self, CliError> {
+        if let Some(flag) = cli::misplaced_globals(&global, command).first() {
+            return Err(
+                CliError::usage(format!("{flag} does not apply to `astro {command}`")).with_hint(
+                    format!("see `astro {command} --help` for the flags it takes"),
+                ),
+            );
+        }
+        let options = Options::resolve(&global)?;
+        let prompter: Option<Box<dyn Prompter>> = prompt::interactive(options.no_input)
             .then(|| Box::new(TerminalPrompter::new()) as Box<dyn Prompter>);
         let jq = global.jq.as_deref().map(JqFilter::compile).transpose()?;
         Ok(Self {
-            global,
+            options,
             jq,
+            compact: global.compact,
+            no_headers: global.no_headers,
             interrupt,
             prompter,
             api: None,
         })
     }
 
-    /// Whether to print JSON: the command's own flag, or `--jq`.
+    /// Whether to print JSON: the command's own flag, `--jq` or `--compact`.
     pub fn wants_json(&self, json_flag: bool) -> bool {
-        json_flag || self.jq.is_some()
+        json_flag || self.jq.is_some() || self.compact
     }
 
     /// Prints one JSON document on stdout, through the `--jq` filter when there is one.
     pub fn print_json(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
         match &self.jq {
+            None if self.compact => output::json_line(value),
             None => output::json(value),
             Some(filter) => {
                 let value = serde_json::to_value(value)
                     .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
-                output::data(&filter.apply(&value)?)
+                output::data(&filter.apply(&value, self.compact)?)
             }
         }
     }
 
     /// One compact JSON document per line (NDJSON), through the `--jq` filter when there is one.
     pub fn print_json_line(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
         match &self.jq {
-            None => output::data(&format!("{value}\n")),
-            Some(filter) => output::data(&filter.apply(&value)?),
+            None => output::json_line(value),
+            Some(filter) => {
+                let value = serde_json::to_value(value)
+                    .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
+                output::data(&filter.apply(&value, true)?)
+            }
         }
+    }
+
+    /// Prints a table on stdout (see [`output::Table`]): `noun` counts the rows (`308
+    /// members`) in the footer and says what is missing when there are none (`no members
+    /// match`).
+    pub fn print_table(
+        &self,
+        header: &[&str],
+        rows: Vec<Vec<String>>,
+        noun: (&str, &str),
+    ) -> Result<(), CliError> {
+        output::Table {
+            header,
+            rows,
+            noun,
+            headers: !self.no_headers,
+        }
+        .print()
     }
 
     /// The client and Organization once `api()` has resolved them, borrowed immutably (so the
@@ -85,16 +121,6 @@ impl Ctx {
             .as_ref()
             .ok_or_else(|| CliError::failure("internal: the API was not resolved"))?;
         Ok((client, session.organization()?))
-    }
-
-    /// For commands whose output is not JSON.
-    fn reject_jq(&self, command: &str) -> Result<(), CliError> {
-        match self.jq {
-            Some(_) => Err(CliError::usage(format!(
-                "--jq does not apply to `{command}`: it prints no JSON"
-            ))),
-            None => Ok(()),
-        }
     }
 
     /// A context with a ready client, for tests.
@@ -110,13 +136,15 @@ impl Ctx {
             organization_id: Some(organization_id.to_owned()),
         };
         Self {
-            global: GlobalArgs {
+            options: Options {
                 organization_id: None,
                 no_input: prompter.is_none(),
-                jq: None,
-                timeout: 30,
+                timeout: Duration::from_secs(30),
+                verbose: false,
             },
             jq: None,
+            compact: false,
+            no_headers: false,
             interrupt: Interrupt::default(),
             prompter,
             api: Some((client, session)),
@@ -124,12 +152,12 @@ impl Ctx {
     }
 
     pub fn timeout(&self) -> Duration {
-        Duration::from_secs(self.global.timeout)
+        self.options.timeout
     }
 
     /// What the environment and the config file say (read afresh).
     pub fn inputs(&self) -> Result<Inputs, CliError> {
-        Inputs::from_env(self.global.organization_id.clone())
+        Inputs::from_env(self.options.organization_id.clone())
     }
 
     /// The resolved session, renewing a stored login first when it is about to expire.
@@ -148,6 +176,16 @@ impl Ctx {
         Ok(&self.ensure_api().await?.0)
     }
 
+    /// A client for `api_url` and `token` with this run's timeout and tracing (for login, which
+    /// has a token before it has a session).
+    pub fn client_for(
+        &self,
+        api_url: reqwest::Url,
+        token: &crate::secret::Token,
+    ) -> Result<Client, CliError> {
+        Ok(Client::new(api_url, token, self.timeout())?)
+    }
+
     async fn ensure_api(&mut self) -> Result<&(Client, Session), CliError> {
         if self.api.is_none() {
             let mut inputs = self.inputs()?;
@@ -155,35 +193,49 @@ impl Ctx {
                 inputs = self.inputs()?;
             }
             let session = settings::resolve(&inputs)?;
-            let client = Client::new(session.api_url.clone(), &session.token, self.timeout())?;
+            let client = self.client_for(session.api_url.clone(), &session.token)?;
             self.api = Some((client, session));
         }
         Ok(self.api.as_ref().expect("resolved above"))
     }
 }
 
+/// The command's path of canonical names, as `GLOBALS_BY_COMMAND` lists it.
+fn path_of(command: &Command) -> &'static str {
+    match command {
+        Command::Login(_) => "login",
+        Command::Logout(_) => "logout",
+        Command::Auth(auth) => match auth.command {
+            AuthCommand::Token => "auth token",
+            AuthCommand::Status(_) => "auth status",
+        },
+        Command::Organization(org) => match &org.command {
+            OrganizationCommand::List(_) => "organization list",
+            OrganizationCommand::Switch(_) => "organization switch",
+            OrganizationCommand::User(user) => match user.command {
+                UserCommand::Update(_) => "organization user update",
+                UserCommand::Invite(_) => "organization user invite",
+                UserCommand::List(_) => "organization user list",
+            },
+        },
+        Command::Version(_) => "version",
+        Command::Completion(_) => "completion",
+        Command::Man(_) => "man",
+    }
+}
+
 pub async fn dispatch(cli: Cli, interrupt: Interrupt) -> Result<(), CliError> {
-    let mut ctx = Ctx::new(cli.global, interrupt)?;
+    let mut ctx = Ctx::new(cli.global, path_of(&cli.command), interrupt)?;
     match cli.command {
         Command::Login(args) => login::run(args, &mut ctx).await,
-        Command::Logout(args) => {
-            ctx.reject_jq("logout")?;
-            logout::run(args, &mut ctx).await
-        }
+        Command::Logout(args) => logout::run(args, &mut ctx).await,
         Command::Auth(auth) => match auth.command {
-            AuthCommand::Token => {
-                ctx.reject_jq("auth token")?;
-                auth_token::run(&mut ctx).await
-            }
+            AuthCommand::Token => auth_token::run(&mut ctx).await,
+            AuthCommand::Status(args) => auth_status::run(args, &mut ctx).await,
         },
-        Command::Completion(args) => {
-            ctx.reject_jq("completion")?;
-            generate::completion(args)
-        }
-        Command::Man(args) => {
-            ctx.reject_jq("man")?;
-            generate::man(args)
-        }
+        Command::Version(args) => generate::version(args, &ctx),
+        Command::Completion(args) => generate::completion(args),
+        Command::Man(args) => generate::man(args),
         Command::Organization(org) => match org.command {
             OrganizationCommand::List(args) => org_list::run(args, &mut ctx).await,
             OrganizationCommand::Switch(args) => org_switch::run(args, &mut ctx).await,

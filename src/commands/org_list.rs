@@ -5,7 +5,6 @@ use serde::Serialize;
 use crate::cli::OrgListArgs;
 use crate::commands::Ctx;
 use crate::error::CliError;
-use crate::output;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -46,5 +45,9 @@ pub async fn run(args: OrgListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             ]
         })
         .collect();
-    output::data(&output::table(&["NAME", "ID", "CURRENT"], &table))
+    ctx.print_table(
+        &["NAME", "ID", "CURRENT"],
+        table,
+        ("Organization", "Organizations"),
+    )
 }

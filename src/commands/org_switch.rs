@@ -11,6 +11,7 @@ use crate::config;
 use crate::env_vars;
 use crate::error::{CliError, echo};
 use crate::output;
+use crate::prompt::PickList;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -39,7 +40,8 @@ pub async fn run(args: SwitchArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         );
     };
 
-    let target = find(args.organization.as_deref(), ctx).await?;
+    let current = inputs.config.context(&domain).organization;
+    let target = find(args.organization.as_deref(), current.as_deref(), ctx).await?;
     let client = ctx.client().await?;
     if let Some(ws) = &args.workspace_id {
         client
@@ -114,8 +116,12 @@ pub async fn run(args: SwitchArgs, ctx: &mut Ctx) -> Result<(), CliError> {
 }
 
 /// An ID is looked up directly; a name is matched exactly, then case-insensitively if that
-/// finds exactly one; no argument is a choice on the terminal.
-async fn find(arg: Option<&str>, ctx: &mut Ctx) -> Result<Organization, CliError> {
+/// finds exactly one; no argument is a choice on the terminal, starting on the current one.
+async fn find(
+    arg: Option<&str>,
+    current: Option<&str>,
+    ctx: &mut Ctx,
+) -> Result<Organization, CliError> {
     let not_found = |what: &str| {
         CliError::not_found(format!(
             "no Organization `{}` that this login can access",
@@ -135,15 +141,27 @@ async fn find(arg: Option<&str>, ctx: &mut Ctx) -> Result<Organization, CliError
     }
     let organizations = client.list_all_organizations().await?;
     let Some(name) = arg else {
-        let items: Vec<String> = organizations
-            .iter()
-            .map(|o| format!("{}  ({})", o.name, o.id))
-            .collect();
-        if items.is_empty() {
+        if organizations.is_empty() {
             return Err(not_found("(any)"));
         }
+        let is_current = |o: &Organization| current == Some(o.id.as_str());
+        let rows: Vec<Vec<String>> = organizations
+            .iter()
+            .map(|o| {
+                vec![
+                    o.name.clone(),
+                    o.id.clone(),
+                    if is_current(o) { "(current)" } else { "" }.to_owned(),
+                ]
+            })
+            .collect();
         let prompter = ctx.prompter.as_mut().expect("checked by run");
-        let index = prompter.select("Organization", &items, 0)?;
+        let index = prompter.pick(&PickList {
+            prompt: "Organization",
+            rows: &rows,
+            default: organizations.iter().position(is_current).unwrap_or(0),
+            noun: ("Organization", "Organizations"),
+        })?;
         return Ok(organizations[index].clone());
     };
     let exact: Vec<&Organization> = organizations.iter().filter(|o| o.name == name).collect();

@@ -4,23 +4,67 @@ use serde::Serialize;
 
 use crate::api::{User, same_email};
 use crate::cli::UpdateArgs;
-use crate::commands::{Ctx, check_email, describe, is_cuid};
+use crate::commands::batch::Outcome;
+use crate::commands::{Ctx, check_email, describe, guard, is_cuid};
 use crate::error::{CliError, echo};
 use crate::output;
+use crate::prompt::PickList;
 use crate::roles::OrgRole;
 
-#[derive(Debug, Serialize)]
+/// The result of changing one user's Organization role (also each row of a bulk update).
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateOutcome {
-    pub id: String,
+    pub id: Option<String>,
     pub email: String,
-    pub full_name: String,
+    pub full_name: Option<String>,
     pub previous_role: Option<String>,
-    pub role: String,
+    pub role: Option<String>,
     pub changed: bool,
     /// Set by `--dry-run`: nothing was sent.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub dry_run: bool,
+}
+
+impl UpdateOutcome {
+    /// The outcome before anything is sent: `user` moving to `role`.
+    pub fn planned(user: &User, role: &str, dry_run: bool) -> Self {
+        Self {
+            id: Some(user.id.clone()),
+            email: user.username.clone(),
+            full_name: Some(user.full_name.clone()),
+            previous_role: user.organization_role.clone(),
+            role: Some(role.to_owned()),
+            changed: false,
+            dry_run,
+        }
+    }
+}
+
+impl Outcome for UpdateOutcome {
+    fn for_email(email: &str) -> Self {
+        Self {
+            id: None,
+            email: email.to_owned(),
+            full_name: None,
+            previous_role: None,
+            role: None,
+            changed: false,
+            dry_run: false,
+        }
+    }
+
+    fn email(&self) -> &str {
+        &self.email
+    }
+
+    fn before(&self) -> Option<&str> {
+        self.previous_role.as_deref()
+    }
+
+    fn after(&self) -> Option<&str> {
+        self.role.as_deref()
+    }
 }
 
 pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
@@ -28,23 +72,21 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     if ctx.wants_json(args.json) {
         return ctx.print_json(&outcome);
     }
-    let who = if outcome.full_name.is_empty() {
-        outcome.email.clone()
-    } else {
-        format!("{} ({})", outcome.email, outcome.full_name)
+    let who = match outcome.full_name.as_deref() {
+        None | Some("") => outcome.email.clone(),
+        Some(name) => format!("{} ({name})", outcome.email),
     };
     let previous = outcome.previous_role.as_deref().unwrap_or("no role");
-    if outcome.dry_run && outcome.previous_role.as_deref() != Some(outcome.role.as_str()) {
+    let role = outcome.role.as_deref().unwrap_or_default();
+    if outcome.dry_run && outcome.previous_role.as_deref() != Some(role) {
         output::line(&format!(
-            "Would update {who}: {previous} -> {} (dry run: nothing sent)",
-            outcome.role
+            "Would update {who}: {previous} -> {role} (dry run: nothing sent)"
         ))
     } else if outcome.changed {
-        output::line(&format!("Updated {who}: {previous} -> {}", outcome.role))
+        output::line(&format!("Updated {who}: {previous} -> {role}"))
     } else {
         output::line(&format!(
-            "{who} already has the role {}; nothing changed",
-            outcome.role
+            "{who} already has the role {role}; nothing changed"
         ))
     }
 }
@@ -71,95 +113,132 @@ pub(crate) async fn execute(args: &UpdateArgs, ctx: &mut Ctx) -> Result<UpdateOu
         }
     }
 
-    let user = find_user(args.user.as_deref(), ctx).await?;
+    let (user, members) = find_user(args.user.as_deref(), ctx).await?;
     let role = match args.role {
         Some(role) => role,
         None => ask_role(&user, ctx)?,
     };
-
-    let previous_role = user.organization_role.clone();
-    let mut outcome = UpdateOutcome {
-        id: user.id.clone(),
-        email: user.username.clone(),
-        full_name: user.full_name.clone(),
-        previous_role,
-        role: role.as_str().to_owned(),
-        changed: false,
-        dry_run: args.bulk.dry_run,
-    };
-    if outcome.previous_role.as_deref() == Some(role.as_str()) || args.bulk.dry_run {
+    let mut outcome = UpdateOutcome::planned(&user, role.as_str(), args.bulk.dry_run);
+    if outcome.previous_role.as_deref() == Some(role.as_str()) {
+        return Ok(outcome);
+    }
+    check_lockout(ctx, &user, role.as_str(), members, args.force).await?;
+    if args.bulk.dry_run {
         return Ok(outcome);
     }
     let (client, org) = ctx.api().await?;
     let roles = client
         .update_organization_role(org, &user.id, role.as_str())
         .await?;
-    outcome.role = roles
-        .organization_role
-        .unwrap_or_else(|| role.as_str().to_owned());
+    outcome.role = Some(
+        roles
+            .organization_role
+            .unwrap_or_else(|| role.as_str().to_owned()),
+    );
     outcome.changed = true;
     Ok(outcome)
 }
 
-async fn find_user(arg: Option<&str>, ctx: &mut Ctx) -> Result<User, CliError> {
+/// Asks before (or, off a terminal, refuses without `--force`) demoting yourself or the last
+/// ACTIVE Organization Owner. The lookups it needs are made only when the change could be one.
+async fn check_lockout(
+    ctx: &mut Ctx,
+    user: &User,
+    role: &str,
+    members: Option<Vec<User>>,
+    force: bool,
+) -> Result<(), CliError> {
+    if force {
+        return Ok(());
+    }
+    let me = if role == "ORGANIZATION_OWNER" {
+        None
+    } else {
+        guard::current_user_id(ctx).await?
+    };
+    let members = if guard::may_need_guard(user, role) {
+        match members {
+            Some(members) => members,
+            None => {
+                let (client, org) = ctx.api().await?;
+                client.list_all_users(org).await?
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let risks = guard::risks(&members, &[(user, role)], me.as_deref());
+    guard::confirm(ctx, &risks, force)
+}
+
+/// The user named by `arg` (an ID, or an email found by listing the Organization), or picked
+/// from the members on a terminal; with the member list when it was read.
+async fn find_user(
+    arg: Option<&str>,
+    ctx: &mut Ctx,
+) -> Result<(User, Option<Vec<User>>), CliError> {
     let (client, org) = ctx.api().await?;
     let not_found = |what: &str| {
         CliError::not_found(format!("no user `{}` in Organization `{org}`", echo(what)))
             .with_hint("run `astro organization user list` to see its members")
     };
     match arg {
-        Some(id) if is_cuid(id) => client.get_user(org, id).await.map_err(|e| {
-            if e.status() == Some(404) {
-                not_found(id)
-            } else {
-                e.into()
-            }
-        }),
+        Some(id) if is_cuid(id) => client
+            .get_user(org, id)
+            .await
+            .map(|user| (user, None))
+            .map_err(|e| {
+                if e.status() == Some(404) {
+                    not_found(id)
+                } else {
+                    e.into()
+                }
+            }),
         Some(email) => {
             let spinner = output::Spinner::start("Looking up the user…");
             let users = client.list_all_users(org).await?;
             drop(spinner);
-            users
-                .into_iter()
+            let user = users
+                .iter()
                 .find(|u| same_email(&u.username, email))
-                .ok_or_else(|| not_found(email))
+                .cloned()
+                .ok_or_else(|| not_found(email))?;
+            Ok((user, Some(users)))
         }
         None => {
+            let spinner = output::Spinner::start("Listing the Organization's members…");
             let users = client.list_all_users(org).await?;
+            drop(spinner);
             if users.is_empty() {
                 return Err(CliError::not_found(format!(
                     "Organization `{org}` has no users"
                 )));
             }
-            let items = user_choices(&users);
+            let rows = member_rows(&users);
             let prompter = ctx.prompter.as_mut().expect("checked by execute");
-            let index = prompter.fuzzy_select("User (type to filter)", &items)?;
-            Ok(users.into_iter().nth(index).expect("index from the list"))
+            let index = prompter.pick(&PickList {
+                prompt: "User",
+                rows: &rows,
+                default: 0,
+                noun: ("member", "members"),
+            })?;
+            let user = users[index].clone();
+            Ok((user, Some(users)))
         }
     }
 }
 
-/// One line per user, aligned: email, name, current role.
-fn user_choices(users: &[User]) -> Vec<String> {
-    let email_width = users
-        .iter()
-        .map(|u| u.username.chars().count())
-        .max()
-        .unwrap_or(0);
-    let name_width = users
-        .iter()
-        .map(|u| u.full_name.chars().count())
-        .max()
-        .unwrap_or(0);
+/// One row per member for a pick-list: email, name, current role, status.
+pub fn member_rows(users: &[User]) -> Vec<Vec<String>> {
     users
         .iter()
         .map(|u| {
-            format!(
-                "{:email_width$}  {:name_width$}  {}",
-                u.username,
-                u.full_name,
-                u.organization_role.as_deref().unwrap_or("-")
-            )
+            vec![
+                u.username.clone(),
+                u.full_name.clone(),
+                u.organization_role.clone().unwrap_or_else(|| "-".into()),
+                u.status.clone(),
+            ]
         })
         .collect()
 }
@@ -221,6 +300,7 @@ mod tests {
             user: user.map(str::to_owned),
             role,
             json: false,
+            force: false,
             bulk: Default::default(),
         }
     }
@@ -233,7 +313,7 @@ mod tests {
             .await
             .unwrap();
         assert!(outcome.changed);
-        assert_eq!(outcome.role, "ORGANIZATION_OBSERVE_MEMBER");
+        assert_eq!(outcome.role.as_deref(), Some("ORGANIZATION_OBSERVE_MEMBER"));
         assert_eq!(
             outcome.previous_role.as_deref(),
             Some("ORGANIZATION_MEMBER")
@@ -259,14 +339,15 @@ mod tests {
         );
         let outcome = execute(&args(None, None), &mut ctx).await.unwrap();
         assert_eq!(outcome.email, "alan@example.com");
-        assert_eq!(outcome.role, "ORGANIZATION_OWNER");
+        assert_eq!(outcome.role.as_deref(), Some("ORGANIZATION_OWNER"));
         let asked = asked.borrow();
         assert_eq!(asked.len(), 2);
         let members = &asked[0].1;
         assert_eq!(members.len(), 6);
         assert!(members.iter().any(|m| m.contains("barbara@example.com")
             && m.contains("Barbara Liskov")
-            && m.contains("ORGANIZATION_MEMBER")));
+            && m.contains("ORGANIZATION_MEMBER")
+            && m.contains("PENDING")));
         assert_eq!(
             emu.user("alan@example.com")
                 .unwrap()

@@ -206,7 +206,7 @@ fn invalid_rows_stop_the_run_before_any_request() {
     let err = stderr(&out);
     for expected in [
         "line 3: `not-an-email` is not a valid email address",
-        "line 4: unknown role `ADMIN`",
+        "line 4: unknown Organization role `ADMIN`",
         "line 5: no role given",
         "line 6: the same user as line 2",
         "error: 4 invalid rows in",
@@ -454,8 +454,12 @@ fn single_dry_runs_send_nothing() {
         .args(["org", "user", "invite", "grace@example.com", "--dry-run"])
         .output()
         .unwrap();
-    assert_eq!(member.status.code(), Some(1));
-    assert!(stderr(&member).contains("already in the Organization"));
+    // Already a member: nothing to do, which is success, as in a bulk invite.
+    assert_eq!(member.status.code(), Some(0), "{}", stderr(&member));
+    assert_eq!(
+        stdout(&member),
+        "grace@example.com is already a member of the Organization (ORGANIZATION_MEMBER); nothing sent\n"
+    );
     assert!(env.mutations().is_empty());
 }
 

@@ -374,43 +374,6 @@ fn fault_matrix() {
 }
 
 #[test]
-fn an_invitee_already_pending_with_another_role_is_not_taken_for_a_landed_invite() {
-    let env = TestEnv::new();
-    env.emu.inject(
-        Fault::new(FaultKind::Status {
-            status: 503,
-            retry_after: None,
-        })
-        .method("POST")
-        .path("/v1/organizations/*/invites"),
-    );
-    let out = env
-        .astro()
-        .args([
-            "org",
-            "user",
-            "invite",
-            "barbara@example.com",
-            "-r",
-            "ORGANIZATION_OWNER",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    assert!(
-        stderr(&out).contains("Invitee has existing role"),
-        "{}",
-        stderr(&out)
-    );
-    let barbara = env.emu.user("barbara@example.com").unwrap();
-    assert_eq!(
-        barbara.organization_role.as_deref(),
-        Some("ORGANIZATION_MEMBER")
-    );
-}
-
-#[test]
 fn connection_refused_is_retried_then_reported() {
     let env = TestEnv::new();
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -68,8 +68,9 @@ fn json_output_has_the_invite_fields() {
 }
 
 #[test]
-fn existing_member_is_exit_1_with_the_server_message_and_an_update_hint() {
+fn existing_member_is_success_with_nothing_sent_and_an_update_hint() {
     let env = TestEnv::new();
+    let grace = env.user_id("grace@example.com");
     let out = env
         .astro()
         .args([
@@ -78,24 +79,30 @@ fn existing_member_is_exit_1_with_the_server_message_and_an_update_hint() {
             "invite",
             "GRACE@example.com",
             "-r",
-            "ORGANIZATION_OWNER",
+            "owner",
+            "--json",
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stdout(&out), "");
-    let err = stderr(&out);
-    let lines: Vec<_> = err.lines().collect();
-    assert_eq!(lines.len(), 2, "{err}");
-    assert!(
-        lines[0]
-            .starts_with("error: Invitee has existing role in organization (HTTP 400, request ID "),
-        "{err}"
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "inviteId": null,
+            "email": "grace@example.com",
+            "role": "ORGANIZATION_MEMBER",
+            "expiresAt": null,
+            "userId": grace,
+            "changed": false,
+            "alreadyMember": true
+        })
     );
     assert_eq!(
-        lines[1],
-        "hint: `grace@example.com` is already a member; to change their role run `astro organization user update grace@example.com --role ORGANIZATION_OWNER`"
+        stderr(&out),
+        "hint: to change their role run `astro organization user update grace@example.com --role ORGANIZATION_OWNER`\n"
     );
+    assert!(env.mutations().is_empty());
 }
 
 #[test]

@@ -1,0 +1,148 @@
+//! `astro auth status`: who you are and where your credentials come from: the identity (for a
+//! browser login), the token's kind and source (environment or config context), its
+//! Organization, Workspace, expiry and the API it talks to. Never the token itself.
+
+use serde::Serialize;
+
+use crate::cli::AuthStatusArgs;
+use crate::commands::Ctx;
+use crate::env_vars;
+use crate::error::CliError;
+use crate::jwt::Claims;
+use crate::output;
+use crate::time::{format_rfc3339, now_unix};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Status {
+    /// `login` (a browser login) or `api-token`.
+    kind: &'static str,
+    /// `ASTRO_API_TOKEN`, or `config context <domain> (<file>)`.
+    source: String,
+    email: Option<String>,
+    full_name: Option<String>,
+    organization_id: Option<String>,
+    organization_name: Option<String>,
+    workspace_id: Option<String>,
+    /// RFC 3339; null when the token never expires.
+    expires_at: Option<String>,
+    api_url: String,
+}
+
+pub async fn run(args: AuthStatusArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    let inputs = ctx.inputs()?;
+    let context = inputs.config.current(inputs.env_domain.as_deref());
+    let from_env = env_vars::get(env_vars::API_TOKEN).is_some();
+    let source = match (&context, &inputs.config_path) {
+        _ if from_env => env_vars::API_TOKEN.to_owned(),
+        (Some((domain, _)), Some(path)) => {
+            format!("config context {domain} ({})", path.display())
+        }
+        _ => "config file".to_owned(),
+    };
+    let session = ctx.session().await?;
+    let claims = Claims::parse(session.token.expose()).unwrap_or_default();
+    let api_url = session.api_url.to_string();
+    let organization_id = session.organization_id.clone();
+    let workspace_id = claims.workspace_id().map(str::to_owned).or_else(|| {
+        context
+            .as_ref()
+            .filter(|_| !from_env)
+            .and_then(|(_, c)| c.workspace.clone())
+            .filter(|w| !w.is_empty())
+    });
+    let client = ctx.client().await?;
+    let (me, organization) = tokio::join!(
+        async {
+            if claims.is_login() {
+                client.get_self_user().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        async {
+            match &organization_id {
+                Some(id) => client.get_organization(id).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    );
+    let me = me?;
+    let organization = organization?;
+    let status = Status {
+        kind: if claims.is_login() {
+            "login"
+        } else {
+            "api-token"
+        },
+        source,
+        email: me.as_ref().map(|u| u.username.clone()),
+        full_name: me.map(|u| u.full_name),
+        organization_id,
+        organization_name: organization.map(|o| o.name),
+        workspace_id,
+        expires_at: claims.exp.map(|e| format_rfc3339(e as i64)),
+        api_url,
+    };
+    if ctx.wants_json(args.json) {
+        return ctx.print_json(&status);
+    }
+    let mut lines = Vec::new();
+    match (&status.email, &status.full_name) {
+        (Some(email), Some(name)) if !name.is_empty() => {
+            lines.push(format!("Logged in as {email} ({name})"))
+        }
+        (Some(email), _) => lines.push(format!("Logged in as {email}")),
+        _ => lines.push("Using an API token".to_owned()),
+    }
+    lines.push(format!("  token from:   {}", status.source));
+    let org = match (&status.organization_name, &status.organization_id) {
+        (Some(name), Some(id)) => format!("{name} ({id})"),
+        (None, Some(id)) => id.clone(),
+        _ => "none selected".to_owned(),
+    };
+    lines.push(format!("  organization: {org}"));
+    if let Some(ws) = &status.workspace_id {
+        lines.push(format!("  workspace:    {ws}"));
+    }
+    let expiry = match claims.exp {
+        Some(exp) => {
+            let left = exp as i64 - now_unix();
+            format!(
+                "{} ({})",
+                status.expires_at.clone().unwrap_or_default(),
+                if left > 0 {
+                    format!("in {}", human_duration(left))
+                } else {
+                    "expired".to_owned()
+                }
+            )
+        }
+        None => "never".to_owned(),
+    };
+    lines.push(format!("  expires:      {expiry}"));
+    lines.push(format!("  API:          {}", status.api_url));
+    output::line(&lines.join("\n"))
+}
+
+/// `3 h 20 min`, `45 min`, `2 d 4 h`.
+fn human_duration(secs: i64) -> String {
+    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    match (d, h, m) {
+        (0, 0, m) => format!("{} min", m.max(1)),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(super::human_duration(30), "1 min");
+        assert_eq!(super::human_duration(3 * 3600 + 20 * 60), "3 h 20 min");
+        assert_eq!(super::human_duration(2 * 86_400 + 4 * 3600), "2 d 4 h");
+    }
+}

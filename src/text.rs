@@ -1,0 +1,200 @@
+//! Text as a terminal shows it: server strings cleaned of control characters, widths measured
+//! in terminal columns (CJK and emoji take two), long cells cut with `…`, and rows of cells laid
+//! out in aligned columns that fit a given width. Tables and pick-lists both use this, so a
+//! name looks the same in either.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Text for a terminal: control characters (escape sequences a server could send in a name or
+/// a message) are replaced, so they cannot drive the terminal. Newlines and tabs stay.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// One cell of a row: cleaned, and on one line (newlines and tabs become spaces).
+pub fn cell(text: &str) -> String {
+    clean(text).replace(['\n', '\t', '\r'], " ")
+}
+
+/// How many terminal columns `text` takes.
+pub fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// `text` cut to at most `max` columns, ending in `…` when something was cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_owned();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// `text` padded with spaces to `columns` columns (never cut).
+pub fn pad(text: &str, columns: usize) -> String {
+    let mut out = text.to_owned();
+    out.extend(std::iter::repeat_n(
+        ' ',
+        columns.saturating_sub(width(text)),
+    ));
+    out
+}
+
+/// The narrowest a column is cut to when rows do not fit.
+const MIN_COLUMN: usize = 6;
+
+/// Column widths for `rows` separated by `gap` spaces: each column as wide as its widest cell,
+/// then, while the total is wider than `max_width`, the widest column loses a column at a time
+/// (down to a few characters, so every column stays recognisable).
+pub fn column_widths(rows: &[Vec<String>], gap: usize, max_width: Option<usize>) -> Vec<usize> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; columns];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let Some(max_width) = max_width else {
+        return widths;
+    };
+    let total = |widths: &[usize]| widths.iter().sum::<usize>() + gap * columns.saturating_sub(1);
+    while total(&widths) > max_width {
+        let Some((widest, &w)) = widths.iter().enumerate().max_by_key(|&(i, w)| (*w, i)) else {
+            break;
+        };
+        if w <= MIN_COLUMN {
+            break;
+        }
+        widths[widest] -= 1;
+    }
+    widths
+}
+
+/// Rows of cells as aligned lines (no trailing spaces), each cell cut to its column's width.
+/// The cells must already be [`cell`]s.
+pub fn align(rows: &[Vec<String>], gap: usize, max_width: Option<usize>) -> Vec<String> {
+    let widths = column_widths(rows, gap, max_width);
+    rows.iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (i, cell) in row.iter().enumerate() {
+                let w = widths[i];
+                let cut = truncate(cell, w);
+                if i + 1 < row.len() {
+                    line.push_str(&pad(&cut, w + gap));
+                } else {
+                    line.push_str(&cut);
+                }
+            }
+            let line = line.trim_end().to_owned();
+            // Whatever the columns, a line never runs past the width (the terminal would wrap it).
+            match max_width {
+                Some(max) => truncate(&line, max),
+                None => line,
+            }
+        })
+        .collect()
+}
+
+/// `1 member`, `308 members`.
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(cells: &[&[&str]]) -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .map(|r| r.iter().map(|c| cell(c)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn widths_are_terminal_columns() {
+        assert_eq!(width("Ada"), 3);
+        assert_eq!(width("Grâce"), 5);
+        assert_eq!(width("李小龍"), 6);
+        assert_eq!(width("🚀x"), 3);
+    }
+
+    #[test]
+    fn truncation_counts_columns_and_marks_the_cut() {
+        assert_eq!(truncate("grace@example.com", 20), "grace@example.com");
+        assert_eq!(truncate("grace@example.com", 8), "grace@e…");
+        assert_eq!(width(&truncate("李小龍李小龍", 5)), 5);
+        assert_eq!(truncate("李小龍李小龍", 5), "李小…");
+        assert_eq!(truncate("abc", 0), "");
+    }
+
+    #[test]
+    fn columns_align_by_display_width() {
+        let lines = align(
+            &rows(&[&["NAME", "ID"], &["李小龍", "c1"], &["Ada", "c2"]]),
+            3,
+            None,
+        );
+        assert_eq!(lines, ["NAME     ID", "李小龍   c1", "Ada      c2"]);
+    }
+
+    #[test]
+    fn the_widest_column_is_cut_to_fit() {
+        let table = rows(&[
+            &["EMAIL", "NAME", "ROLE"],
+            &[
+                "katherine.johnson.the.longest@example.com",
+                "Katherine Johnson",
+                "ORGANIZATION_OWNER",
+            ],
+        ]);
+        let lines = align(&table, 2, Some(60));
+        assert!(lines.iter().all(|l| width(l) <= 60), "{lines:#?}");
+        assert!(lines[1].contains('…') && lines[1].ends_with("ORGANIZATION_OWNER"));
+        assert!(lines[1].contains("Katherine Johnson"));
+    }
+
+    #[test]
+    fn lines_never_exceed_a_tiny_width() {
+        let table = rows(&[&["a-long-cell", "another-long-cell", "third-long-cell"]]);
+        for max in [1, 5, 10, 20] {
+            for line in align(&table, 3, Some(max)) {
+                assert!(width(&line) <= max, "{line} > {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn control_characters_and_newlines_never_reach_a_cell() {
+        assert_eq!(cell("x\u{1b}[2J\ny\tz"), "x\u{fffd}[2J y z");
+    }
+
+    #[test]
+    fn counts_agree_in_number() {
+        assert_eq!(count(1, "row", "rows"), "1 row");
+        assert_eq!(count(0, "row", "rows"), "0 rows");
+        assert_eq!(count(308, "member", "members"), "308 members");
+    }
+}
