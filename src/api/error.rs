@@ -17,8 +17,8 @@ pub enum ApiError {
     },
     #[error("the request timed out after {} s", .0.as_secs_f32())]
     Timeout(Duration),
-    #[error("could not connect to the Astro API at {0}")]
-    Connect(String),
+    #[error("could not connect to the Astro API at {place}: {cause}")]
+    Connect { place: String, cause: String },
     #[error("the connection to the Astro API failed: {0}")]
     Transport(String),
     #[error("the Astro API sent a response that could not be read (HTTP {status}): {detail}")]
@@ -86,7 +86,10 @@ impl ApiError {
                 .url()
                 .map(|u| u.origin().ascii_serialization())
                 .unwrap_or_default();
-            ApiError::Connect(place)
+            ApiError::Connect {
+                place,
+                cause: root_cause(&err),
+            }
         } else {
             ApiError::Transport(root_cause(&err))
         }
@@ -121,13 +124,15 @@ impl ApiError {
 
     /// The server did not process the request (so sending it again is safe for any request).
     pub fn was_not_processed(&self) -> bool {
-        matches!(self.last(), ApiError::Connect(_)) || self.status() == Some(429)
+        matches!(self.last(), ApiError::Connect { .. }) || self.status() == Some(429)
     }
 
     /// A failure that may pass: worth another attempt for a request that is safe to repeat.
     pub fn is_transient(&self) -> bool {
-        matches!(self.last(), ApiError::Connect(_) | ApiError::Transport(_))
-            || matches!(self.status(), Some(429 | 502 | 503 | 504))
+        matches!(
+            self.last(),
+            ApiError::Connect { .. } | ApiError::Transport(_)
+        ) || matches!(self.status(), Some(429 | 502 | 503 | 504))
     }
 
     pub fn retry_after(&self) -> Option<Duration> {

@@ -35,7 +35,38 @@ pub struct Client {
     http: reqwest::Client,
     base: Url,
     timeout: Duration,
+    tracer: Option<Tracer>,
 }
+
+/// What the client tells a tracer about each request (`--verbose`): never a header or a body,
+/// so never the token.
+#[derive(Debug)]
+pub enum TraceEvent<'a> {
+    /// A response arrived (any status).
+    Response {
+        method: &'a Method,
+        url: &'a Url,
+        status: u16,
+        elapsed: Duration,
+        request_id: Option<&'a str>,
+    },
+    /// No usable response: a connection, TLS or timeout failure, or an unreadable body.
+    Failed {
+        method: &'a Method,
+        url: &'a Url,
+        elapsed: Duration,
+        error: &'a ApiError,
+    },
+    /// The request will be sent again after `wait`.
+    Retry {
+        wait: Duration,
+        next_attempt: u32,
+        of: u32,
+    },
+}
+
+/// Receives [`TraceEvent`]s; the command layer decides how to show them.
+pub type Tracer = std::sync::Arc<dyn Fn(&TraceEvent<'_>) + Send + Sync>;
 
 impl Client {
     pub fn new(base: Url, token: &Token, timeout: Duration) -> Result<Self, ApiError> {
@@ -45,7 +76,31 @@ impl Client {
             http: http_client(headers, &base, timeout)?,
             base,
             timeout,
+            tracer: None,
         })
+    }
+
+    /// Reports every request to `tracer`.
+    pub fn with_tracer(mut self, tracer: Option<Tracer>) -> Self {
+        self.tracer = tracer;
+        self
+    }
+
+    fn trace(&self, event: TraceEvent<'_>) {
+        if let Some(tracer) = &self.tracer {
+            tracer(&event);
+        }
+    }
+
+    /// Waits before another attempt, saying so to the tracer.
+    async fn back_off(&self, error: &ApiError, attempt: u32) {
+        let wait = retry_delay(error, attempt);
+        self.trace(TraceEvent::Retry {
+            wait,
+            next_attempt: attempt + 1,
+            of: MAX_ATTEMPTS,
+        });
+        tokio::time::sleep(wait).await;
     }
 
     fn url(&self, segments: &[&str]) -> Url {
@@ -72,7 +127,7 @@ impl Client {
                 .await
             {
                 Err(e) if attempt < MAX_ATTEMPTS && e.is_transient() => {
-                    tokio::time::sleep(retry_delay(&e, attempt)).await;
+                    self.back_off(&e, attempt).await;
                     attempt += 1;
                 }
                 result => return result.map_err(|e| e.after_attempts(attempt)),
@@ -87,15 +142,69 @@ impl Client {
         query: &[(&str, String)],
         body: Option<&(impl Serialize + ?Sized)>,
     ) -> Result<T, ApiError> {
-        let mut request = self.http.request(method, url);
+        let mut request = self.http.request(method.clone(), url.clone());
         if !query.is_empty() {
             request = request.query(query);
         }
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request.send().await.map_err(|e| self.transport(e))?;
-        decode(response, self.timeout).await
+        let started = std::time::Instant::now();
+        let (request, sent_url) = match request.build() {
+            Ok(request) => {
+                let sent_url = request.url().clone();
+                (request, sent_url)
+            }
+            Err(e) => return Err(self.transport(e)),
+        };
+        let response = match self.http.execute(request).await {
+            Ok(response) => response,
+            Err(e) => {
+                let error = self.transport(e);
+                self.trace(TraceEvent::Failed {
+                    method: &method,
+                    url: &sent_url,
+                    elapsed: started.elapsed(),
+                    error: &error,
+                });
+                return Err(error);
+            }
+        };
+        let status = response.status().as_u16();
+        let request_id = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let result = decode(response, self.timeout).await;
+        match &result {
+            Err(
+                error @ (ApiError::Decode { .. } | ApiError::Transport(_) | ApiError::Timeout(_)),
+            ) => self.trace(TraceEvent::Failed {
+                method: &method,
+                url: &sent_url,
+                elapsed: started.elapsed(),
+                error,
+            }),
+            Err(ApiError::Status {
+                request_id: Some(id),
+                ..
+            }) => self.trace(TraceEvent::Response {
+                method: &method,
+                url: &sent_url,
+                status,
+                elapsed: started.elapsed(),
+                request_id: Some(id),
+            }),
+            _ => self.trace(TraceEvent::Response {
+                method: &method,
+                url: &sent_url,
+                status,
+                elapsed: started.elapsed(),
+                request_id: request_id.as_deref(),
+            }),
+        }
+        result
     }
 
     fn transport(&self, err: reqwest::Error) -> ApiError {
@@ -288,7 +397,7 @@ impl Client {
             if attempt >= MAX_ATTEMPTS {
                 return Err(error.after_attempts(attempt));
             }
-            tokio::time::sleep(retry_delay(&error, attempt)).await;
+            self.back_off(&error, attempt).await;
             attempt += 1;
         }
     }

@@ -18,7 +18,7 @@ mod update;
 
 use std::time::Duration;
 
-use crate::api::{Client, User};
+use crate::api::{Client, TraceEvent, Tracer, User};
 use crate::cli::{self, AuthCommand, Cli, Command, GlobalArgs, OrganizationCommand, UserCommand};
 use crate::credentials;
 use crate::error::{CliError, echo};
@@ -183,7 +183,14 @@ impl Ctx {
         api_url: reqwest::Url,
         token: &crate::secret::Token,
     ) -> Result<Client, CliError> {
-        Ok(Client::new(api_url, token, self.timeout())?)
+        Ok(Client::new(api_url, token, self.timeout())?.with_tracer(self.tracer()))
+    }
+
+    /// With `--verbose` (or `ASTRO_DEBUG=1`): a line on stderr per request, retry and failure.
+    pub fn tracer(&self) -> Option<Tracer> {
+        self.options.verbose.then(|| {
+            std::sync::Arc::new(|event: &TraceEvent<'_>| output::note(&trace_line(event))) as Tracer
+        })
     }
 
     async fn ensure_api(&mut self) -> Result<&(Client, Session), CliError> {
@@ -197,6 +204,45 @@ impl Ctx {
             self.api = Some((client, session));
         }
         Ok(self.api.as_ref().expect("resolved above"))
+    }
+}
+
+/// One `--verbose` line: `GET <url> -> 200 in 12 ms (request ID r-1)`.
+fn trace_line(event: &TraceEvent<'_>) -> String {
+    let ms = |d: std::time::Duration| {
+        if d.as_millis() >= 1000 {
+            format!("{:.1} s", d.as_secs_f64())
+        } else {
+            format!("{} ms", d.as_millis())
+        }
+    };
+    match event {
+        TraceEvent::Response {
+            method,
+            url,
+            status,
+            elapsed,
+            request_id,
+        } => {
+            let id = request_id
+                .map(|id| format!(" (request ID {id})"))
+                .unwrap_or_default();
+            format!("> {method} {url} -> {status} in {}{id}", ms(*elapsed))
+        }
+        TraceEvent::Failed {
+            method,
+            url,
+            elapsed,
+            error,
+        } => format!("> {method} {url} -> failed after {}: {error}", ms(*elapsed)),
+        TraceEvent::Retry {
+            wait,
+            next_attempt,
+            of,
+        } => format!(
+            "  retrying in {} (attempt {next_attempt} of {of})",
+            ms(*wait)
+        ),
     }
 }
 

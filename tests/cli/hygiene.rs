@@ -83,6 +83,9 @@ fn the_token_never_appears_in_output_or_files() {
             "cotherorg0000000000000000",
         ],
         vec!["--help"],
+        vec!["auth", "status"],
+        vec!["auth", "status", "--json"],
+        vec!["version", "--json"],
     ];
     let faults: Vec<fn() -> FaultKind> = vec![
         || FaultKind::Status {
@@ -109,10 +112,12 @@ fn the_token_never_appears_in_output_or_files() {
         assert!(!stderr(out).contains(&token), "token in stderr of {what}");
     };
     for args in &runs {
+        // Every request traced on stderr (`ASTRO_DEBUG=1`, as `--verbose`): still no token.
         let out = env
             .astro()
             .args(args)
-            .args(["--timeout", "2"])
+            .env("ASTRO_HTTP_TIMEOUT", "2")
+            .env("ASTRO_DEBUG", "1")
             .output()
             .unwrap();
         check(&out, &args.join(" "));
@@ -123,7 +128,8 @@ fn the_token_never_appears_in_output_or_files() {
             let out = env
                 .astro()
                 .args(args)
-                .args(["--timeout", "2"])
+                .env("ASTRO_HTTP_TIMEOUT", "2")
+                .env("ASTRO_DEBUG", "1")
                 .output()
                 .unwrap();
             check(&out, &format!("{} under a fault", args.join(" ")));

@@ -4,6 +4,7 @@
 mod bulk;
 mod common;
 mod faults;
+mod first_hour;
 mod help;
 mod hygiene;
 mod invite;

@@ -1,0 +1,914 @@
+//! What a newcomer trips on in the first hour (the items of the "first hour" issue), off a
+//! terminal: environment and flags, messages, the demotion guard, scripts. The terminal items
+//! are in `pty.rs`.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use astro_emulator::{Emulator, Fault, FaultKind};
+use serde_json::{Value, json};
+
+use crate::common::{TestEnv, stderr, stdout};
+
+fn write_file(env: &TestEnv, name: &str, text: &str) -> String {
+    let path = env.home.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn json_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// 6–9: environment and flags
+
+#[test]
+fn empty_environment_variables_count_as_unset() {
+    let env = TestEnv::new();
+    let out = env
+        .astro()
+        .env("ASTRO_HTTP_TIMEOUT", "")
+        .env("ASTRO_NO_INPUT", "")
+        .env("ASTRO_ORGANIZATION_ID", "")
+        .env("ASTRO_DOMAIN", "")
+        .env("ASTRO_DEBUG", " ")
+        .env("ASTRO_PAGING", "")
+        .args(["org", "user", "list", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["users"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn a_bad_environment_value_names_the_variable_not_a_flag() {
+    let env = TestEnv::new();
+    for (var, value, expected) in [
+        (
+            "ASTRO_HTTP_TIMEOUT",
+            "soon",
+            "error: ASTRO_HTTP_TIMEOUT must be a number of seconds from 1 to 3600, not `soon`",
+        ),
+        (
+            "ASTRO_HTTP_TIMEOUT",
+            "0",
+            "error: ASTRO_HTTP_TIMEOUT must be a number of seconds from 1 to 3600, not `0`",
+        ),
+        (
+            "ASTRO_NO_INPUT",
+            "maybe",
+            "error: ASTRO_NO_INPUT must be 1, true, yes, on, 0, false, no or off, not `maybe`",
+        ),
+        (
+            "ASTRO_DEBUG",
+            "loud",
+            "error: ASTRO_DEBUG must be 1, true, yes, on, 0, false, no or off, not `loud`",
+        ),
+        (
+            "ASTRO_ORGANIZATION_ID",
+            "c1 c2",
+            "error: ASTRO_ORGANIZATION_ID: `c1 c2` is not an ID",
+        ),
+    ] {
+        let out = env
+            .astro()
+            .env(var, value)
+            .args(["org", "user", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{var}={value}");
+        let err = stderr(&out);
+        assert!(err.starts_with(expected), "{var}={value}: {err}");
+        assert!(
+            !err.contains("--timeout") && !err.contains("--no-input"),
+            "{err}"
+        );
+    }
+    assert!(env.emu.requests().is_empty());
+}
+
+#[test]
+fn values_are_trimmed() {
+    let env = TestEnv::new();
+    let org = env.emu.organization_id();
+    let out = env
+        .astro()
+        .env("ASTRO_ORGANIZATION_ID", format!("  {org}\n"))
+        .env("ASTRO_HTTP_TIMEOUT", " 5 ")
+        .env("ASTRO_API_URL", format!(" {} ", env.emu.base_url()))
+        .args(["org", "user", "list", "--jq", ".users | length"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "6\n");
+    let paths: Vec<String> = env.api_requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, [format!("/v1/organizations/{org}/users")]);
+}
+
+#[test]
+fn an_empty_id_flag_is_an_error_never_a_fallback() {
+    let env = TestEnv::new();
+    for args in [
+        &["org", "user", "list", "--organization-id", ""][..],
+        &["org", "user", "list", "--organization-id", "  "][..],
+        &["org", "switch", "Example Org", "-w", ""][..],
+    ] {
+        let out = env.astro().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("the ID is empty (an unset shell variable?)"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert!(env.emu.requests().is_empty());
+}
+
+#[test]
+fn an_api_url_without_v1_gets_a_hint_naming_the_variable() {
+    let env = TestEnv::new();
+    let base = env.emu.base_url();
+    let bare = base.trim_end_matches("/v1");
+    let out = env
+        .astro()
+        .env("ASTRO_API_URL", bare)
+        .args(["org", "user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: ASTRO_API_URL `{bare}` is not a v1 API base: its path must end in /v1\nhint: set ASTRO_API_URL to the API's base URL, such as {bare}/v1\n"
+        )
+    );
+    assert!(env.emu.requests().is_empty());
+}
+
+#[test]
+fn global_flags_a_command_does_not_take_are_refused() {
+    let env = TestEnv::new();
+    let out = env
+        .astro()
+        .args(["completion", "bash", "--organization-id", "cx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: --organization-id does not apply to `astro completion`\nhint: see `astro completion --help` for the flags it takes\n"
+    );
+    let out = env
+        .astro()
+        .args(["auth", "token", "--jq", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--jq does not apply to `astro auth token`"));
+    assert_eq!(stdout(&out), "");
+}
+
+// ---------------------------------------------------------------------------------------
+// 10: the first message
+
+#[test]
+fn no_token_says_run_astro_login_and_names_the_config_file() {
+    let env = TestEnv::new();
+    let out = env.bare().args(["org", "user", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let config = env.config_path();
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: not logged in: no API token in ASTRO_API_TOKEN or in {}\nhint: run `astro login`, or set ASTRO_API_TOKEN to an Astro API token\n",
+            config.display()
+        )
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 11, 14: --jq
+
+#[test]
+fn a_jq_typo_never_prints_the_data() {
+    let env = TestEnv::with_users(300);
+    let out = env
+        .astro()
+        .args(["org", "user", "list", "--jq", ".users.email"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "error: --jq expression failed: cannot index array with \"email\"\n"
+    );
+}
+
+#[test]
+fn compact_jq_output_feeds_a_bulk_update() {
+    let env = TestEnv::new();
+    let listed = env
+        .astro()
+        .args([
+            "org",
+            "user",
+            "list",
+            "--status",
+            "active",
+            "--jq",
+            ".users[] | select(.orgRole == \"ORGANIZATION_OBSERVE_MEMBER\") | {email, role: \"ORGANIZATION_OBSERVE_ADMIN\", fullName}",
+            "--compact",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    let rows = stdout(&listed);
+    assert_eq!(
+        rows,
+        "{\"email\":\"edsger@example.com\",\"role\":\"ORGANIZATION_OBSERVE_ADMIN\",\"fullName\":\"Edsger Dijkstra\"}\n"
+    );
+    let mut child = env
+        .process()
+        .args(["org", "user", "update", "--from-file", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(rows.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        env.role_of("edsger@example.com").as_deref(),
+        Some("ORGANIZATION_OBSERVE_ADMIN")
+    );
+    assert_eq!(stderr(&out), "1 changed (1 row)\n");
+}
+
+#[test]
+fn compact_json_and_jq_formats() {
+    let env = TestEnv::new();
+    let out = env
+        .astro()
+        .args(["org", "list", "--compact"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("{\"organizations\":[{"), "{text}");
+    let out = env
+        .astro()
+        .env("TEAM", "platform")
+        .args([
+            "org",
+            "user",
+            "list",
+            "--jq",
+            ".users[:2][] | [.email, .fullName, $ENV.TEAM] | @tsv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "ada@example.com\tAda Lovelace\tplatform\ngrace@example.com\tGrace Hopper\tplatform\n"
+    );
+    let out = env
+        .astro()
+        .args([
+            "org",
+            "user",
+            "list",
+            "--jq",
+            ".users[0] | [.email, .orgRole] | @csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "\"ada@example.com\",\"ORGANIZATION_OWNER\"\n");
+}
+
+// ---------------------------------------------------------------------------------------
+// 5: tables off a terminal
+
+#[test]
+fn no_headers_and_an_empty_result() {
+    let env = TestEnv::new();
+    let out = env
+        .astro()
+        .args(["org", "user", "list", "--no-headers", "--status", "pending"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Barbara Liskov\tbarbara@example.com\t"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 1);
+    let out = env
+        .astro()
+        .args(["org", "user", "list", "--status", "banned"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(stderr(&out), "no members match\n");
+    let out = env
+        .astro()
+        .args(["org", "list", "--no-headers"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(!text.contains("NAME"), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("Example Org\t")),
+        "{text}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 12: demoting yourself or the last owner
+
+#[test]
+fn demoting_the_last_owner_needs_force_off_a_terminal() {
+    let env = TestEnv::new();
+    let out = env
+        .astro()
+        .args(["org", "user", "update", "ada@example.com", "-r", "member"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: this leaves the Organization with no ACTIVE ORGANIZATION_OWNER (it has 1 now); nothing was sent\nhint: pass --force to change it anyway\n"
+    );
+    assert!(env.mutations().is_empty());
+    // By ID too (the member list is read only for this check).
+    let ada = env.user_id("ada@example.com");
+    let out = env
+        .astro()
+        .args(["org", "user", "update", &ada, "-r", "member"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(env.mutations().is_empty());
+    let out = env
+        .astro()
+        .args([
+            "org", "user", "update", &ada, "-r", "member", "--force", "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        env.role_of("ada@example.com").as_deref(),
+        Some("ORGANIZATION_MEMBER")
+    );
+    let bodies: Vec<Value> = env
+        .mutations()
+        .into_iter()
+        .map(|r| serde_json::from_str(r.body.as_deref().unwrap()).unwrap())
+        .collect();
+    assert_eq!(bodies, [json!({"organizationRole": "ORGANIZATION_MEMBER"})]);
+}
+
+#[test]
+fn demoting_an_owner_who_is_not_the_last_needs_nothing() {
+    let env = TestEnv::new();
+    env.astro()
+        .args(["org", "user", "update", "grace@example.com", "-r", "owner"])
+        .assert()
+        .success();
+    let out = env
+        .astro()
+        .args(["org", "user", "update", "ada@example.com", "-r", "member"])
+        .output()
+        .unwrap();
+    // The default token is an API token: it is no user, so only the last-owner rule applies.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        !env.api_requests()
+            .iter()
+            .any(|r| r.path == "/v1/users/self"),
+        "an API token needs no GetSelfUser"
+    );
+}
+
+#[test]
+fn demoting_yourself_with_a_login_needs_force() {
+    let env = TestEnv::new();
+    env.astro()
+        .args(["org", "user", "update", "grace@example.com", "-r", "owner"])
+        .assert()
+        .success();
+    // The emulator's user token is Ada's browser login.
+    let login = env.emu.user_token();
+    let org = env.emu.organization_id();
+    let run = |extra: &[&str]| {
+        env.astro()
+            .env("ASTRO_API_TOKEN", &login)
+            .args(["org", "user", "update", "ada@example.com", "-r", "member"])
+            .args(["--organization-id", &org])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "error: this demotes you (ada@example.com) from ORGANIZATION_OWNER to ORGANIZATION_MEMBER; nothing was sent\nhint: pass --force to change it anyway\n"
+    );
+    assert_eq!(
+        env.role_of("ada@example.com").as_deref(),
+        Some("ORGANIZATION_OWNER")
+    );
+    let out = run(&["--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        env.role_of("ada@example.com").as_deref(),
+        Some("ORGANIZATION_MEMBER")
+    );
+}
+
+#[test]
+fn a_bulk_run_that_removes_every_owner_needs_force() {
+    let env = TestEnv::new();
+    let file = write_file(
+        &env,
+        "roles.csv",
+        "email,role\ngrace@example.com,billing_admin\nada@example.com,member\n",
+    );
+    let out = env
+        .astro()
+        .args(["org", "user", "update", "--from-file", &file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no ACTIVE ORGANIZATION_OWNER"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env.mutations().is_empty());
+    // Promoting someone in the same file keeps an owner: no question.
+    let file = write_file(
+        &env,
+        "swap.csv",
+        "email,role\nada@example.com,member\ngrace@example.com,owner\n",
+    );
+    let out = env
+        .astro()
+        .args(["org", "user", "update", "--from-file", &file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        env.role_of("grace@example.com").as_deref(),
+        Some("ORGANIZATION_OWNER")
+    );
+    assert_eq!(
+        env.role_of("ada@example.com").as_deref(),
+        Some("ORGANIZATION_MEMBER")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 15, 16: bulk results and input
+
+#[test]
+fn bulk_invite_rows_have_the_single_invites_keys() {
+    let env = TestEnv::new();
+    let file = write_file(
+        &env,
+        "invites.csv",
+        "email,role\nnew.one@example.com,member\ngrace@example.com,owner\n",
+    );
+    let out = env
+        .astro()
+        .args(["org", "user", "invite", "--from-file", &file, "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = json_lines(&stdout(&out));
+    assert_eq!(rows.len(), 2);
+    let single_keys = [
+        "inviteId",
+        "email",
+        "role",
+        "expiresAt",
+        "userId",
+        "changed",
+        "alreadyMember",
+    ];
+    for row in &rows {
+        for key in single_keys.iter().chain(&["line", "result", "message"]) {
+            assert!(row.get(key).is_some(), "{key} missing from {row}");
+        }
+    }
+    assert_eq!(rows[0]["result"], "invited");
+    assert!(rows[0]["inviteId"].is_string() && rows[0]["expiresAt"].is_string());
+    assert_eq!(rows[0]["userId"], json!(env.user_id("new.one@example.com")));
+    assert_eq!(rows[1]["result"], "already_member");
+    assert_eq!(rows[1]["userId"], json!(env.user_id("grace@example.com")));
+    assert_eq!(rows[1]["changed"], json!(false));
+    // The same person invited alone: the same keys and the same exit code.
+    let single = env
+        .astro()
+        .args([
+            "org",
+            "user",
+            "invite",
+            "grace@example.com",
+            "-r",
+            "owner",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(single.status.code(), Some(0));
+    let single: Value = serde_json::from_str(&stdout(&single)).unwrap();
+    for key in single_keys {
+        assert_eq!(single[key], rows[1][key], "{key}");
+    }
+    let invites = env
+        .mutations()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/invites"))
+        .count();
+    assert_eq!(invites, 1, "only the new person is invited");
+}
+
+#[test]
+fn bulk_update_rows_have_the_single_updates_keys_in_file_order() {
+    // Jitter makes later rows finish first; the results still come in file order.
+    let emu = Emulator::builder()
+        .users(40)
+        .jitter(std::time::Duration::from_millis(40))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    let mut csv = String::from("email,role\n");
+    for i in 1..=24 {
+        csv.push_str(&format!("user{i:06}@example.com,observe_member\n"));
+    }
+    let file = write_file(&env, "many.csv", &csv);
+    let out = env
+        .astro()
+        .args([
+            "org",
+            "user",
+            "update",
+            "--from-file",
+            &file,
+            "--json",
+            "--concurrency",
+            "8",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = json_lines(&stdout(&out));
+    let lines: Vec<u64> = rows.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, (2..=25).collect::<Vec<u64>>());
+    let single = env
+        .astro()
+        .args([
+            "org",
+            "user",
+            "update",
+            "user000001@example.com",
+            "-r",
+            "member",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let single: Value = serde_json::from_str(&stdout(&single)).unwrap();
+    let keys = |v: &Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.retain(|k| !["line", "result", "message"].contains(&k.as_str()));
+        k
+    };
+    assert_eq!(keys(&rows[0]), keys(&single));
+    assert_eq!(rows[0]["role"], "ORGANIZATION_OBSERVE_MEMBER");
+    assert_eq!(rows[0]["changed"], json!(true));
+}
+
+#[test]
+fn json_lines_ignore_unknown_keys_and_arrays_are_refused() {
+    let env = TestEnv::new();
+    let file = write_file(
+        &env,
+        "rows.jsonl",
+        "{\"email\":\"grace@example.com\",\"role\":\"owner\",\"fullName\":\"Grace Hopper\",\"team\":\"x\"}\n",
+    );
+    let out = env
+        .astro()
+        .args(["org", "user", "update", "--from-file", &file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        env.role_of("grace@example.com").as_deref(),
+        Some("ORGANIZATION_OWNER")
+    );
+    assert_eq!(stderr(&out), "1 changed (1 row)\n");
+
+    let file = write_file(
+        &env,
+        "rows.json",
+        "[{\"email\":\"alan@example.com\",\"role\":\"owner\"}]\n",
+    );
+    let out = env
+        .astro()
+        .args(["org", "user", "update", "--from-file", &file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("holds a JSON array"), "{err}");
+    assert!(err.contains("hint: use JSON lines"), "{err}");
+}
+
+#[test]
+fn an_unterminated_quote_is_reported_and_nothing_sent() {
+    let env = TestEnv::new();
+    let file = write_file(
+        &env,
+        "rows.csv",
+        "email,role\ngrace@example.com,owner\n\"alan@example.com,member\nedsger@example.com,member\n",
+    );
+    let out = env
+        .astro()
+        .args(["org", "user", "update", "--from-file", &file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 3: a quoted value opened here is never closed"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env.emu.requests().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// 17: --verbose
+
+#[test]
+fn verbose_shows_every_request_and_retry_never_the_token() {
+    let env = TestEnv::new();
+    env.emu.inject(
+        Fault::new(FaultKind::Status {
+            status: 503,
+            retry_after: Some("0".into()),
+        })
+        .path("/v1/organizations/*/users")
+        .times(1),
+    );
+    let out = env
+        .astro()
+        .args([
+            "org",
+            "user",
+            "update",
+            "grace@example.com",
+            "-r",
+            "owner",
+            "--verbose",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    let org = env.emu.organization_id();
+    let base = env.emu.base_url();
+    assert!(
+        lines[0].starts_with(&format!(
+            "> GET {base}/organizations/{org}/users?limit=1000&offset=0&sorts=createdAt%3Aasc&sorts=id%3Aasc -> 503 in "
+        )),
+        "{err}"
+    );
+    assert!(lines[0].contains("(request ID "), "{err}");
+    assert!(
+        lines[1].starts_with("  retrying in ") && lines[1].ends_with("(attempt 2 of 4)"),
+        "{err}"
+    );
+    assert!(lines[2].contains("-> 200 in "), "{err}");
+    assert!(
+        lines[3].starts_with(&format!("> POST {base}/organizations/{org}/users/")),
+        "{err}"
+    );
+    assert!(lines[3].contains("/roles -> 200 in "), "{err}");
+    assert!(!err.contains(&env.emu.token()));
+    assert_eq!(
+        stdout(&out),
+        "Updated grace@example.com (Grace Hopper): ORGANIZATION_MEMBER -> ORGANIZATION_OWNER\n"
+    );
+
+    // ASTRO_DEBUG=1 is the same; a refused connection gives its cause.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = env
+        .astro()
+        .env("ASTRO_DEBUG", "1")
+        .env("ASTRO_API_URL", format!("http://127.0.0.1:{port}/v1"))
+        .args(["org", "user", "list", "--timeout", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("-> failed after"), "{err}");
+    assert!(err.to_lowercase().contains("connection refused"), "{err}");
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .starts_with("error: could not connect"),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 18: version, auth status, help
+
+#[test]
+fn version_as_text_and_json() {
+    let env = TestEnv::new();
+    let out = env.bare().args(["version"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&format!("astro {} (", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    let out = env.bare().args(["version", "--json"]).output().unwrap();
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["version"], env!("CARGO_PKG_VERSION"));
+    assert!(json["platform"].as_str().unwrap().contains('-'));
+    assert!(env.emu.requests().is_empty());
+}
+
+#[test]
+fn auth_status_with_an_api_token_from_the_environment() {
+    let env = TestEnv::new();
+    let out = env
+        .astro()
+        .args(["auth", "status", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        json,
+        json!({
+            "kind": "api-token",
+            "source": "ASTRO_API_TOKEN",
+            "email": null,
+            "fullName": null,
+            "organizationId": env.emu.organization_id(),
+            "organizationName": "Example Org",
+            "workspaceId": null,
+            "expiresAt": null,
+            "apiUrl": env.emu.base_url(),
+        })
+    );
+    assert!(!stdout(&out).contains(&env.emu.token()));
+    let text = env.astro().args(["auth", "status"]).output().unwrap();
+    let text = stdout(&text);
+    assert!(text.starts_with("Using an API token\n"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "organization: Example Org ({})",
+            env.emu.organization_id()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("expires:      never"), "{text}");
+}
+
+#[test]
+fn auth_status_of_a_stored_browser_login() {
+    let env = TestEnv::new();
+    let login = env.emu.user_token();
+    let org = env.emu.organization_id();
+    env.write_config(&format!(
+        "context: astronomer.io\ncontexts:\n  astronomer_io:\n    domain: astronomer.io\n    token: Bearer {login}\n    organization: {org}\n    workspace: cws1\n"
+    ));
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["auth", "status", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["kind"], "login");
+    assert_eq!(json["email"], "ada@example.com");
+    assert_eq!(json["fullName"], "Ada Lovelace");
+    assert_eq!(
+        json["source"],
+        format!(
+            "config context astronomer.io ({})",
+            env.config_path().display()
+        )
+    );
+    assert_eq!(json["workspaceId"], "cws1");
+    assert!(json["expiresAt"].is_string());
+    assert!(!stdout(&out).contains(&login));
+}
+
+#[test]
+fn auth_status_when_not_logged_in_is_exit_4() {
+    let env = TestEnv::new();
+    let out = env.bare().args(["auth", "status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(stderr(&out).contains("hint: run `astro login`"));
+}
+
+// ---------------------------------------------------------------------------------------
+// 19: role names
+
+#[test]
+fn short_role_names_and_suggestions_whatever_the_case() {
+    let env = TestEnv::new();
+    let out = env
+        .astro()
+        .args([
+            "org",
+            "user",
+            "update",
+            "alan@example.com",
+            "-r",
+            "Observe_Admin",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        env.role_of("alan@example.com").as_deref(),
+        Some("ORGANIZATION_OBSERVE_ADMIN")
+    );
+    let out = env
+        .astro()
+        .args([
+            "org",
+            "user",
+            "update",
+            "alan@example.com",
+            "-r",
+            "organization_ownr",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("did you mean ORGANIZATION_OWNER?"), "{err}");
+    let out = env
+        .astro()
+        .args([
+            "org",
+            "user",
+            "list",
+            "--role",
+            "billing_admin",
+            "--jq",
+            ".users[].email",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "");
+    let out = env
+        .astro()
+        .args([
+            "org",
+            "user",
+            "list",
+            "--role",
+            "OWNER",
+            "--jq",
+            ".users[].email",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "ada@example.com\n");
+    assert_eq!(env.mutations().len(), 1);
+}
