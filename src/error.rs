@@ -82,6 +82,10 @@ pub fn echo(value: &str) -> String {
     }
 }
 
+/// The hint of a 403, made specific by the command layer when it knows the Organization.
+pub const FORBIDDEN_HINT: &str =
+    "check that the token belongs to this Organization and may manage its users";
+
 const LOGIN_HINT: &str = "set ASTRO_API_TOKEN to an Astro API token, or run `astro login`";
 
 impl From<ApiError> for CliError {
@@ -89,9 +93,7 @@ impl From<ApiError> for CliError {
         let message = err.to_string();
         match err.status() {
             Some(401) => CliError::auth(message).with_hint(LOGIN_HINT),
-            Some(403) => CliError::auth(message).with_hint(
-                "check that the token belongs to this Organization and may manage its users",
-            ),
+            Some(403) => CliError::auth(message).with_hint(FORBIDDEN_HINT),
             Some(404) => CliError::not_found(message),
             Some(429) => CliError::failure(message)
                 .with_hint("the Astro API is limiting requests; wait a moment and run it again"),

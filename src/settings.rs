@@ -20,6 +20,8 @@ const LOCAL_CORE_DEFAULT: &str = "http://localhost:8888";
 #[derive(Debug, Clone)]
 pub struct Options {
     pub organization_id: Option<String>,
+    /// Where `organization_id` came from: `--organization-id` or `ASTRO_ORGANIZATION_ID`.
+    pub organization_source: &'static str,
     pub no_input: bool,
     pub timeout: Duration,
     pub verbose: bool,
@@ -27,6 +29,11 @@ pub struct Options {
 
 impl Options {
     pub fn resolve(global: &crate::cli::GlobalArgs) -> Result<Self, CliError> {
+        let organization_source = if global.organization_id.is_some() {
+            "--organization-id"
+        } else {
+            env_vars::ORGANIZATION_ID
+        };
         let organization_id = match &global.organization_id {
             Some(id) => Some(id.clone()),
             None => env_vars::get(env_vars::ORGANIZATION_ID)
@@ -46,6 +53,7 @@ impl Options {
         let verbose = global.verbose || env_vars::flag(env_vars::DEBUG)?.unwrap_or(false);
         Ok(Self {
             organization_id,
+            organization_source,
             no_input,
             timeout: Duration::from_secs(timeout),
             verbose,
@@ -59,6 +67,8 @@ pub struct Session {
     pub token: Token,
     /// `None` until an Organization is chosen (flag, environment, token or config).
     pub organization_id: Option<String>,
+    /// Where the Organization came from, for messages (`--organization-id`, `the API token`).
+    pub organization_source: &'static str,
 }
 
 impl Session {
@@ -76,6 +86,8 @@ impl Session {
 #[derive(Default)]
 pub struct Inputs {
     pub organization_flag: Option<String>,
+    /// Where `organization_flag` came from (see [`Options`]).
+    pub organization_flag_source: &'static str,
     pub env_token: Option<String>,
     pub env_api_url: Option<String>,
     pub env_domain: Option<String>,
@@ -95,6 +107,7 @@ impl Inputs {
         };
         Ok(Self {
             organization_flag: organization_flag.filter(|s| !s.trim().is_empty()),
+            organization_flag_source: "--organization-id",
             env_token: env_vars::get(env_vars::API_TOKEN),
             env_api_url: env_vars::get(env_vars::API_URL),
             env_domain: env_vars::get(env_vars::DOMAIN),
@@ -164,21 +177,28 @@ pub fn resolve(inputs: &Inputs) -> Result<Session, CliError> {
             .with_hint("run `astro login`, or set ASTRO_API_TOKEN to a current API token"));
     }
 
-    let organization_id = inputs
-        .organization_flag
-        .clone()
-        .or_else(|| claims.organization_id().map(str::to_owned))
-        .or_else(|| {
-            context
-                .as_ref()
-                .and_then(|(_, ctx)| ctx.organization.clone())
-                .filter(|s| !s.is_empty())
-        });
+    let from_context = || {
+        context
+            .as_ref()
+            .and_then(|(_, ctx)| ctx.organization.clone())
+            .filter(|s| !s.is_empty())
+    };
+    let (organization_id, organization_source) = match (
+        &inputs.organization_flag,
+        claims.organization_id(),
+        from_context(),
+    ) {
+        (Some(id), _, _) => (Some(id.clone()), inputs.organization_flag_source),
+        (None, Some(id), _) => (Some(id.to_owned()), "the API token"),
+        (None, None, Some(id)) => (Some(id), "the config file"),
+        (None, None, None) => (None, ""),
+    };
 
     Ok(Session {
         api_url,
         token,
         organization_id,
+        organization_source,
     })
 }
 

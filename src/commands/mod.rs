@@ -134,10 +134,12 @@ impl Ctx {
             api_url: "http://127.0.0.1/v1".parse().expect("valid URL"),
             token: crate::secret::Token::new("test").expect("non-empty"),
             organization_id: Some(organization_id.to_owned()),
+            organization_source: "a test",
         };
         Self {
             options: Options {
                 organization_id: None,
+                organization_source: "",
                 no_input: prompter.is_none(),
                 timeout: Duration::from_secs(30),
                 verbose: false,
@@ -157,7 +159,27 @@ impl Ctx {
 
     /// What the environment and the config file say (read afresh).
     pub fn inputs(&self) -> Result<Inputs, CliError> {
-        Inputs::from_env(self.options.organization_id.clone())
+        let mut inputs = Inputs::from_env(self.options.organization_id.clone())?;
+        inputs.organization_flag_source = self.options.organization_source;
+        Ok(inputs)
+    }
+
+    /// An error about the Organization made specific: a refusal names the Organization (quoted,
+    /// so stray characters show) and where it came from.
+    fn explain(&self, mut err: CliError) -> CliError {
+        let Some((_, session)) = &self.api else {
+            return err;
+        };
+        if let (Some(org), Some(crate::error::FORBIDDEN_HINT)) =
+            (&session.organization_id, err.hint.as_deref())
+        {
+            err.hint = Some(format!(
+                "check that the token belongs to Organization `{}` (from {}) and may do this",
+                echo(org),
+                session.organization_source
+            ));
+        }
+        err
     }
 
     /// The resolved session, renewing a stored login first when it is about to expire.
@@ -272,29 +294,35 @@ fn path_of(command: &Command) -> &'static str {
 
 pub async fn dispatch(cli: Cli, interrupt: Interrupt) -> Result<(), CliError> {
     let mut ctx = Ctx::new(cli.global, path_of(&cli.command), interrupt)?;
-    match cli.command {
-        Command::Login(args) => login::run(args, &mut ctx).await,
-        Command::Logout(args) => logout::run(args, &mut ctx).await,
+    let result = run(cli.command, &mut ctx).await;
+    result.map_err(|e| ctx.explain(e))
+}
+
+async fn run(command: Command, ctx: &mut Ctx) -> Result<(), CliError> {
+    let ctx = &mut *ctx;
+    match command {
+        Command::Login(args) => login::run(args, ctx).await,
+        Command::Logout(args) => logout::run(args, ctx).await,
         Command::Auth(auth) => match auth.command {
-            AuthCommand::Token => auth_token::run(&mut ctx).await,
-            AuthCommand::Status(args) => auth_status::run(args, &mut ctx).await,
+            AuthCommand::Token => auth_token::run(ctx).await,
+            AuthCommand::Status(args) => auth_status::run(args, ctx).await,
         },
-        Command::Version(args) => generate::version(args, &ctx),
+        Command::Version(args) => generate::version(args, ctx),
         Command::Completion(args) => generate::completion(args),
         Command::Man(args) => generate::man(args),
         Command::Organization(org) => match org.command {
-            OrganizationCommand::List(args) => org_list::run(args, &mut ctx).await,
-            OrganizationCommand::Switch(args) => org_switch::run(args, &mut ctx).await,
+            OrganizationCommand::List(args) => org_list::run(args, ctx).await,
+            OrganizationCommand::Switch(args) => org_switch::run(args, ctx).await,
             OrganizationCommand::User(user) => match user.command {
                 UserCommand::Update(args) => match args.bulk.from_file.clone() {
-                    Some(file) => bulk_update::run(&args, &file, &mut ctx).await,
-                    None => update::run(args, &mut ctx).await,
+                    Some(file) => bulk_update::run(&args, &file, ctx).await,
+                    None => update::run(args, ctx).await,
                 },
                 UserCommand::Invite(args) => match args.bulk.from_file.clone() {
-                    Some(file) => bulk_invite::run(&args, &file, &mut ctx).await,
-                    None => invite::run(args, &mut ctx).await,
+                    Some(file) => bulk_invite::run(&args, &file, ctx).await,
+                    None => invite::run(args, ctx).await,
                 },
-                UserCommand::List(args) => list::run(args, &mut ctx).await,
+                UserCommand::List(args) => list::run(args, ctx).await,
             },
         },
     }

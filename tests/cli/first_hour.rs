@@ -111,6 +111,36 @@ fn values_are_trimmed() {
 }
 
 #[test]
+fn a_refused_organization_is_named_quoted_with_its_source() {
+    let env = TestEnv::new();
+    let out = env
+        .astro()
+        .args(["org", "user", "list", "--organization-id", "cnotmine"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).ends_with(
+            "\nhint: check that the token belongs to Organization `cnotmine` (from --organization-id) and may do this\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = env
+        .astro()
+        .env("ASTRO_ORGANIZATION_ID", " cnotmine ")
+        .args(["org", "user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).contains("Organization `cnotmine` (from ASTRO_ORGANIZATION_ID)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn an_empty_id_flag_is_an_error_never_a_fallback() {
     let env = TestEnv::new();
     for args in [
