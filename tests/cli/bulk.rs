@@ -9,19 +9,13 @@ use serde_json::Value;
 
 use crate::common::{TestEnv, query_param, stderr, stdout};
 
-fn write_file(env: &TestEnv, name: &str, text: &str) -> String {
-    let path = env.home.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
-
 /// A CSV making generated users 1..=n Organization Owners.
 fn generated_rows(env: &TestEnv, n: usize) -> String {
     let mut csv = String::from("email,role\n");
     for i in 1..=n {
         csv.push_str(&format!("user{i:06}@example.com,ORGANIZATION_OWNER\n"));
     }
-    write_file(env, "many.csv", &csv)
+    env.write_file("many.csv", &csv)
 }
 
 /// A bulk update of `rows` generated users, `--json`, against an emulator that answers after
@@ -87,9 +81,7 @@ fn posts(env: &TestEnv) -> Vec<(String, Value)> {
 #[test]
 fn bulk_update_lists_once_skips_unchanged_and_reports_every_row() {
     let env = TestEnv::new();
-    let file = write_file(
-        &env,
-        "roles.csv",
+    let file = env.write_file("roles.csv",
         "email,role\ngrace@example.com,organization_owner\nADA@example.com,ORGANIZATION_OWNER\nnobody@example.com,ORGANIZATION_MEMBER\nkatherine.johnson@example.com,ORGANIZATION_MEMBER\n",
     );
     let out = env
@@ -191,9 +183,7 @@ fn bulk_update_reads_json_lines_from_stdin_and_prints_ndjson() {
 #[test]
 fn invalid_rows_stop_the_run_before_any_request() {
     let env = TestEnv::new();
-    let file = write_file(
-        &env,
-        "bad.csv",
+    let file = env.write_file("bad.csv",
         "email,role\ngrace@example.com,ORGANIZATION_OWNER\nnot-an-email,ORGANIZATION_OWNER\nalan@example.com,ADMIN\nedsger@example.com,\nGRACE@example.com,ORGANIZATION_MEMBER\n",
     );
     let out = env
@@ -220,8 +210,7 @@ fn invalid_rows_stop_the_run_before_any_request() {
 #[test]
 fn skip_invalid_applies_the_valid_rows_and_still_reports_the_others() {
     let env = TestEnv::new();
-    let file = write_file(
-        &env,
+    let file = env.write_file(
         "mixed.csv",
         "email,role\ngrace@example.com,ORGANIZATION_OWNER\nbad,ORGANIZATION_OWNER\n",
     );
@@ -260,7 +249,7 @@ fn a_file_that_cannot_be_used_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
-    let no_header = write_file(&env, "h.csv", "name,role\nx,y\n");
+    let no_header = env.write_file("h.csv", "name,role\nx,y\n");
     let out = env
         .astro()
         .args(["org", "user", "update", "--from-file", &no_header])
@@ -287,8 +276,7 @@ fn a_file_that_cannot_be_used_is_a_usage_error() {
 #[test]
 fn bulk_dry_run_sends_no_change() {
     let env = TestEnv::new();
-    let file = write_file(
-        &env,
+    let file = env.write_file(
         "r.csv",
         "email,role\ngrace@example.com,ORGANIZATION_OWNER\nada@example.com,ORGANIZATION_OWNER\n",
     );
@@ -372,9 +360,7 @@ fn interrupted_bulk_reports_exactly_what_was_applied() {
 #[test]
 fn bulk_invite_reports_members_and_invites_the_rest() {
     let env = TestEnv::new();
-    let file = write_file(
-        &env,
-        "invites.csv",
+    let file = env.write_file("invites.csv",
         "email,role\nNew.One@example.com,\nnew.two@example.com,ORGANIZATION_BILLING_ADMIN\nGrace@Example.com,ORGANIZATION_MEMBER\n",
     );
     let out = env
@@ -467,8 +453,7 @@ fn single_dry_runs_send_nothing() {
 fn the_same_user_by_id_and_by_email_is_caught_before_any_change() {
     let env = TestEnv::new();
     let grace = env.user_id("grace@example.com");
-    let file = write_file(
-        &env,
+    let file = env.write_file(
         "dupe.csv",
         &format!(
             "email,role\n{grace},ORGANIZATION_OWNER\ngrace@example.com,ORGANIZATION_BILLING_ADMIN\n"

@@ -76,6 +76,18 @@ impl TestEnv {
         cmd
     }
 
+    /// Runs `astro ARGS` (set up as by [`TestEnv::astro`]) to completion.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        self.astro().args(args).output().expect("astro runs")
+    }
+
+    /// Writes `text` into the temp home as `name`; returns its path.
+    pub fn write_file(&self, name: &str, text: &str) -> String {
+        let path = self.home.path().join(name);
+        std::fs::write(&path, text).expect("write a test file");
+        path.display().to_string()
+    }
+
     pub fn config_path(&self) -> PathBuf {
         self.home.path().join(".astro").join("config.yaml")
     }

@@ -10,12 +10,6 @@ use serde_json::{Value, json};
 
 use crate::common::{TestEnv, stderr, stdout};
 
-fn write_file(env: &TestEnv, name: &str, text: &str) -> String {
-    let path = env.home.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
-
 fn json_lines(text: &str) -> Vec<Value> {
     text.lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
@@ -113,11 +107,7 @@ fn values_are_trimmed() {
 #[test]
 fn a_refused_organization_is_named_quoted_with_its_source() {
     let env = TestEnv::new();
-    let out = env
-        .astro()
-        .args(["org", "user", "list", "--organization-id", "cnotmine"])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "list", "--organization-id", "cnotmine"]);
     assert_eq!(out.status.code(), Some(4));
     assert!(
         stderr(&out).ends_with(
@@ -148,7 +138,7 @@ fn an_empty_id_flag_is_an_error_never_a_fallback() {
         &["org", "user", "list", "--organization-id", "  "][..],
         &["org", "switch", "Example Org", "-w", ""][..],
     ] {
-        let out = env.astro().args(args).output().unwrap();
+        let out = env.run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(
             stderr(&out).contains("the ID is empty (an unset shell variable?)"),
@@ -183,21 +173,13 @@ fn an_api_url_without_v1_gets_a_hint_naming_the_variable() {
 #[test]
 fn global_flags_a_command_does_not_take_are_refused() {
     let env = TestEnv::new();
-    let out = env
-        .astro()
-        .args(["completion", "bash", "--organization-id", "cx"])
-        .output()
-        .unwrap();
+    let out = env.run(&["completion", "bash", "--organization-id", "cx"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
         "error: --organization-id does not apply to `astro completion`\nhint: see `astro completion --help` for the flags it takes\n"
     );
-    let out = env
-        .astro()
-        .args(["auth", "token", "--jq", "."])
-        .output()
-        .unwrap();
+    let out = env.run(&["auth", "token", "--jq", "."]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--jq does not apply to `astro auth token`"));
     assert_eq!(stdout(&out), "");
@@ -227,11 +209,7 @@ fn no_token_says_run_astro_login_and_names_the_config_file() {
 #[test]
 fn a_jq_typo_never_prints_the_data() {
     let env = TestEnv::with_users(300);
-    let out = env
-        .astro()
-        .args(["org", "user", "list", "--jq", ".users.email"])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "list", "--jq", ".users.email"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "");
     assert_eq!(
@@ -289,11 +267,7 @@ fn compact_jq_output_feeds_a_bulk_update() {
 #[test]
 fn compact_json_and_jq_formats() {
     let env = TestEnv::new();
-    let out = env
-        .astro()
-        .args(["org", "list", "--compact"])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "list", "--compact"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1, "{text}");
@@ -334,11 +308,7 @@ fn compact_json_and_jq_formats() {
 #[test]
 fn no_headers_and_an_empty_result() {
     let env = TestEnv::new();
-    let out = env
-        .astro()
-        .args(["org", "user", "list", "--no-headers", "--status", "pending"])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "list", "--no-headers", "--status", "pending"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert!(
@@ -346,19 +316,11 @@ fn no_headers_and_an_empty_result() {
         "{text}"
     );
     assert_eq!(text.lines().count(), 1);
-    let out = env
-        .astro()
-        .args(["org", "user", "list", "--status", "banned"])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "list", "--status", "banned"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out), "");
     assert_eq!(stderr(&out), "no members match\n");
-    let out = env
-        .astro()
-        .args(["org", "list", "--no-headers"])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "list", "--no-headers"]);
     let text = stdout(&out);
     assert!(!text.contains("NAME"), "{text}");
     assert!(
@@ -373,11 +335,7 @@ fn no_headers_and_an_empty_result() {
 #[test]
 fn demoting_the_last_owner_needs_force_off_a_terminal() {
     let env = TestEnv::new();
-    let out = env
-        .astro()
-        .args(["org", "user", "update", "ada@example.com", "-r", "member"])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "update", "ada@example.com", "-r", "member"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
@@ -386,20 +344,12 @@ fn demoting_the_last_owner_needs_force_off_a_terminal() {
     assert!(env.mutations().is_empty());
     // By ID too (the member list is read only for this check).
     let ada = env.user_id("ada@example.com");
-    let out = env
-        .astro()
-        .args(["org", "user", "update", &ada, "-r", "member"])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "update", &ada, "-r", "member"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(env.mutations().is_empty());
-    let out = env
-        .astro()
-        .args([
-            "org", "user", "update", &ada, "-r", "member", "--force", "--json",
-        ])
-        .output()
-        .unwrap();
+    let out = env.run(&[
+        "org", "user", "update", &ada, "-r", "member", "--force", "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         env.role_of("ada@example.com").as_deref(),
@@ -420,11 +370,7 @@ fn demoting_an_owner_who_is_not_the_last_needs_nothing() {
         .args(["org", "user", "update", "grace@example.com", "-r", "owner"])
         .assert()
         .success();
-    let out = env
-        .astro()
-        .args(["org", "user", "update", "ada@example.com", "-r", "member"])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "update", "ada@example.com", "-r", "member"]);
     // The default token is an API token: it is no user, so only the last-owner rule applies.
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
@@ -475,16 +421,11 @@ fn demoting_yourself_with_a_login_needs_force() {
 #[test]
 fn a_bulk_run_that_removes_every_owner_needs_force() {
     let env = TestEnv::new();
-    let file = write_file(
-        &env,
+    let file = env.write_file(
         "roles.csv",
         "email,role\ngrace@example.com,billing_admin\nada@example.com,member\n",
     );
-    let out = env
-        .astro()
-        .args(["org", "user", "update", "--from-file", &file])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "update", "--from-file", &file]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("no ACTIVE ORGANIZATION_OWNER"),
@@ -493,16 +434,11 @@ fn a_bulk_run_that_removes_every_owner_needs_force() {
     );
     assert!(env.mutations().is_empty());
     // Promoting someone in the same file keeps an owner: no question.
-    let file = write_file(
-        &env,
+    let file = env.write_file(
         "swap.csv",
         "email,role\nada@example.com,member\ngrace@example.com,owner\n",
     );
-    let out = env
-        .astro()
-        .args(["org", "user", "update", "--from-file", &file])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "update", "--from-file", &file]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         env.role_of("grace@example.com").as_deref(),
@@ -520,16 +456,11 @@ fn a_bulk_run_that_removes_every_owner_needs_force() {
 #[test]
 fn bulk_invite_rows_have_the_single_invites_keys() {
     let env = TestEnv::new();
-    let file = write_file(
-        &env,
+    let file = env.write_file(
         "invites.csv",
         "email,role\nnew.one@example.com,member\ngrace@example.com,owner\n",
     );
-    let out = env
-        .astro()
-        .args(["org", "user", "invite", "--from-file", &file, "--json"])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "invite", "--from-file", &file, "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rows = json_lines(&stdout(&out));
     assert_eq!(rows.len(), 2);
@@ -554,19 +485,15 @@ fn bulk_invite_rows_have_the_single_invites_keys() {
     assert_eq!(rows[1]["userId"], json!(env.user_id("grace@example.com")));
     assert_eq!(rows[1]["changed"], json!(false));
     // The same person invited alone: the same keys and the same exit code.
-    let single = env
-        .astro()
-        .args([
-            "org",
-            "user",
-            "invite",
-            "grace@example.com",
-            "-r",
-            "owner",
-            "--json",
-        ])
-        .output()
-        .unwrap();
+    let single = env.run(&[
+        "org",
+        "user",
+        "invite",
+        "grace@example.com",
+        "-r",
+        "owner",
+        "--json",
+    ]);
     assert_eq!(single.status.code(), Some(0));
     let single: Value = serde_json::from_str(&stdout(&single)).unwrap();
     for key in single_keys {
@@ -593,38 +520,30 @@ fn bulk_update_rows_have_the_single_updates_keys_in_file_order() {
     for i in 1..=24 {
         csv.push_str(&format!("user{i:06}@example.com,observe_member\n"));
     }
-    let file = write_file(&env, "many.csv", &csv);
-    let out = env
-        .astro()
-        .args([
-            "org",
-            "user",
-            "update",
-            "--from-file",
-            &file,
-            "--json",
-            "--concurrency",
-            "8",
-        ])
-        .output()
-        .unwrap();
+    let file = env.write_file("many.csv", &csv);
+    let out = env.run(&[
+        "org",
+        "user",
+        "update",
+        "--from-file",
+        &file,
+        "--json",
+        "--concurrency",
+        "8",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rows = json_lines(&stdout(&out));
     let lines: Vec<u64> = rows.iter().map(|r| r["line"].as_u64().unwrap()).collect();
     assert_eq!(lines, (2..=25).collect::<Vec<u64>>());
-    let single = env
-        .astro()
-        .args([
-            "org",
-            "user",
-            "update",
-            "user000001@example.com",
-            "-r",
-            "member",
-            "--json",
-        ])
-        .output()
-        .unwrap();
+    let single = env.run(&[
+        "org",
+        "user",
+        "update",
+        "user000001@example.com",
+        "-r",
+        "member",
+        "--json",
+    ]);
     let single: Value = serde_json::from_str(&stdout(&single)).unwrap();
     let keys = |v: &Value| {
         let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
@@ -639,16 +558,10 @@ fn bulk_update_rows_have_the_single_updates_keys_in_file_order() {
 #[test]
 fn json_lines_ignore_unknown_keys_and_arrays_are_refused() {
     let env = TestEnv::new();
-    let file = write_file(
-        &env,
-        "rows.jsonl",
+    let file = env.write_file("rows.jsonl",
         "{\"email\":\"grace@example.com\",\"role\":\"owner\",\"fullName\":\"Grace Hopper\",\"team\":\"x\"}\n",
     );
-    let out = env
-        .astro()
-        .args(["org", "user", "update", "--from-file", &file])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "update", "--from-file", &file]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         env.role_of("grace@example.com").as_deref(),
@@ -656,16 +569,11 @@ fn json_lines_ignore_unknown_keys_and_arrays_are_refused() {
     );
     assert_eq!(stderr(&out), "1 changed (1 row)\n");
 
-    let file = write_file(
-        &env,
+    let file = env.write_file(
         "rows.json",
         "[{\"email\":\"alan@example.com\",\"role\":\"owner\"}]\n",
     );
-    let out = env
-        .astro()
-        .args(["org", "user", "update", "--from-file", &file])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "update", "--from-file", &file]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("holds a JSON array"), "{err}");
@@ -675,16 +583,10 @@ fn json_lines_ignore_unknown_keys_and_arrays_are_refused() {
 #[test]
 fn an_unterminated_quote_is_reported_and_nothing_sent() {
     let env = TestEnv::new();
-    let file = write_file(
-        &env,
-        "rows.csv",
+    let file = env.write_file("rows.csv",
         "email,role\ngrace@example.com,owner\n\"alan@example.com,member\nedsger@example.com,member\n",
     );
-    let out = env
-        .astro()
-        .args(["org", "user", "update", "--from-file", &file])
-        .output()
-        .unwrap();
+    let out = env.run(&["org", "user", "update", "--from-file", &file]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("line 3: a quoted value opened here is never closed"),
@@ -708,19 +610,15 @@ fn verbose_shows_every_request_and_retry_never_the_token() {
         .path("/v1/organizations/*/users")
         .times(1),
     );
-    let out = env
-        .astro()
-        .args([
-            "org",
-            "user",
-            "update",
-            "grace@example.com",
-            "-r",
-            "owner",
-            "--verbose",
-        ])
-        .output()
-        .unwrap();
+    let out = env.run(&[
+        "org",
+        "user",
+        "update",
+        "grace@example.com",
+        "-r",
+        "owner",
+        "--verbose",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
     let lines: Vec<&str> = err.lines().collect();
@@ -799,11 +697,7 @@ fn version_as_text_and_json() {
 #[test]
 fn auth_status_with_an_api_token_from_the_environment() {
     let env = TestEnv::new();
-    let out = env
-        .astro()
-        .args(["auth", "status", "--json"])
-        .output()
-        .unwrap();
+    let out = env.run(&["auth", "status", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
@@ -821,7 +715,7 @@ fn auth_status_with_an_api_token_from_the_environment() {
         })
     );
     assert!(!stdout(&out).contains(&env.emu.token()));
-    let text = env.astro().args(["auth", "status"]).output().unwrap();
+    let text = env.run(&["auth", "status"]);
     let text = stdout(&text);
     assert!(text.starts_with("Using an API token\n"), "{text}");
     assert!(
@@ -879,36 +773,28 @@ fn auth_status_when_not_logged_in_is_exit_4() {
 #[test]
 fn short_role_names_and_suggestions_whatever_the_case() {
     let env = TestEnv::new();
-    let out = env
-        .astro()
-        .args([
-            "org",
-            "user",
-            "update",
-            "alan@example.com",
-            "-r",
-            "Observe_Admin",
-            "--json",
-        ])
-        .output()
-        .unwrap();
+    let out = env.run(&[
+        "org",
+        "user",
+        "update",
+        "alan@example.com",
+        "-r",
+        "Observe_Admin",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         env.role_of("alan@example.com").as_deref(),
         Some("ORGANIZATION_OBSERVE_ADMIN")
     );
-    let out = env
-        .astro()
-        .args([
-            "org",
-            "user",
-            "update",
-            "alan@example.com",
-            "-r",
-            "organization_ownr",
-        ])
-        .output()
-        .unwrap();
+    let out = env.run(&[
+        "org",
+        "user",
+        "update",
+        "alan@example.com",
+        "-r",
+        "organization_ownr",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("did you mean ORGANIZATION_OWNER?"), "{err}");
