@@ -15,6 +15,7 @@ use crate::env_vars;
 use crate::error::{CliError, echo};
 use crate::jwt::Claims;
 use crate::output;
+use crate::paste::PastedLines;
 use crate::secret::Token;
 use crate::settings::{self, Inputs};
 use crate::time::now_unix;
@@ -193,7 +194,8 @@ struct BrowserLogin {
 }
 
 /// The OAuth authorization-code flow with PKCE: open (or print) the login link, wait for the
-/// browser to come back to the local callback, exchange the code, read the user's email.
+/// browser to come back to the local callback (or for its address pasted into the terminal),
+/// exchange the code, read the user's email.
 async fn browser_login(
     domain: &str,
     api_url: &Url,
@@ -233,8 +235,19 @@ async fn browser_login(
             "Opened a browser to log in. If none appeared, open:\n\n  {link}\n"
         ));
     }
+    let pasted = if ctx.no_input() {
+        None
+    } else {
+        PastedLines::start()
+    };
+    if pasted.is_some() {
+        output::note(&format!(
+            "If the browser is on another machine, it ends on an address that does not load \
+             ({redirect_uri}?code=…&state=…): paste that address here, or just its code, and press Enter."
+        ));
+    }
     output::note("Waiting for the login to finish in the browser (Ctrl-C to stop)...");
-    let code = callback.wait_for_code(&pkce.state).await?;
+    let code = callback.wait_for_code(&pkce.state, pasted).await?;
     let tokens = auth
         .exchange_code(&config, &code, &pkce, &redirect_uri)
         .await
