@@ -3,6 +3,7 @@
 
 use std::io::Read;
 
+use reqwest::Url;
 use serde::Serialize;
 
 use crate::api::auth::{AuthClient, Pkce};
@@ -19,7 +20,6 @@ use crate::paste::PastedLines;
 use crate::secret::Token;
 use crate::settings::{self, Inputs};
 use crate::time::now_unix;
-use reqwest::Url;
 
 pub const DEFAULT_DOMAIN: &str = "astronomer.io";
 
@@ -126,7 +126,7 @@ pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
 
     let outcome = LoginOutcome {
         domain,
-        api_url: api_url.to_string(),
+        api_url: shown(&api_url),
         identity_provider,
         email,
         organization_id: organization.id,
@@ -164,8 +164,9 @@ fn login_target(domain_arg: Option<&str>, inputs: &Inputs) -> Result<(String, Ur
             let api_url = settings::api_url(inputs, None)?;
             let Some(domain) = settings::domain_for_api_url(&api_url) else {
                 return Err(CliError::usage(format!(
-                    "{} `{api_url}` is not the API of a domain astro knows, so there is no context to store this login under",
-                    env_vars::API_URL
+                    "{} `{}` is not the API of a domain astro knows, so there is no context to store this login under",
+                    env_vars::API_URL,
+                    shown(&api_url)
                 ))
                 .with_hint(format!(
                     "pass the domain to store it under: `astro login DOMAIN` (without {}, later runs use that domain's own API)",
@@ -181,6 +182,14 @@ fn login_target(domain_arg: Option<&str>, inputs: &Inputs) -> Result<(String, Ur
     };
     let api_url = settings::api_url(inputs, Some(&domain))?;
     Ok((domain, api_url))
+}
+
+/// A URL as shown to people: without any user name or password it may carry.
+fn shown(url: &Url) -> String {
+    let mut url = url.clone();
+    let _ = url.set_password(None);
+    let _ = url.set_username("");
+    url.to_string()
 }
 
 /// What a browser login brings back.
@@ -208,7 +217,7 @@ async fn browser_login(
     })?;
     // Checked by `auth_config`; shown as parsed, so nothing but a URL reaches the terminal.
     let identity_provider = Url::parse(&config.domain_url)
-        .map(|u| u.to_string())
+        .map(|u| shown(&u))
         .unwrap_or_else(|_| echo(&config.domain_url));
     let pkce = Pkce::new()?;
     let port = match env_vars::get(env_vars::LOGIN_CALLBACK_PORT) {
@@ -224,7 +233,8 @@ async fn browser_login(
     let redirect_uri = callback.redirect_uri();
     let link = AuthClient::authorize_url(&config, &redirect_uri, &pkce)?;
     output::note(&format!(
-        "Logging in to {domain}: API {api_url}, identity provider {identity_provider}"
+        "Logging in to {domain}: API {}, identity provider {identity_provider}",
+        shown(api_url)
     ));
     if print_link || !open_browser(link.as_str()) {
         output::note(&format!(
@@ -358,6 +368,12 @@ fn open_browser(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_are_shown_without_credentials() {
+        let url = Url::parse("https://user:secret@api.example.com/v1").unwrap();
+        assert_eq!(shown(&url), "https://api.example.com/v1");
+    }
 
     #[test]
     fn domains_are_normalized_and_checked() {
