@@ -257,7 +257,8 @@ pub struct ManArgs {
                         printenv ASTRO_TOKEN | astro login --token-login -"
 )]
 pub struct LoginArgs {
-    /// The Astro domain to log in to (default: the current context, else astronomer.io)
+    /// The Astro domain to log in to, and the context to store the login under (default: the
+    /// domain ASTRO_API_URL belongs to, else the current context, else astronomer.io)
     #[arg(value_name = "DOMAIN")]
     pub domain: Option<String>,
 

@@ -459,6 +459,38 @@ telemetry:
         assert!(cfg.to_yaml().unwrap().contains("pr1_astronomer-dev_io:"));
     }
 
+    #[test]
+    fn contexts_of_loopback_apis_are_written_and_read_back() {
+        for (domain, key) in [
+            ("127.0.0.1:41234", "127_0_0_1:41234"),
+            ("localhost:8080", "localhost:8080"),
+            ("[::1]:41234", "[::1]:41234"),
+        ] {
+            assert_eq!(context_key(domain), key);
+            let mut cfg = ConfigFile::parse(GO_CLI_FILE).unwrap();
+            cfg.set_context_value(domain, "token", "Bearer x.y.z".into());
+            cfg.set_context_value(domain, "organization", "corg".into());
+            cfg.set_current(domain);
+            let text = cfg.to_yaml().unwrap();
+
+            let back = ConfigFile::parse(&text).unwrap();
+            let (current, ctx) = back.current(None).unwrap();
+            assert_eq!(current, domain, "{text}");
+            assert_eq!(ctx.domain.as_deref(), Some(domain), "{text}");
+            assert_eq!(ctx.token.as_deref(), Some("Bearer x.y.z"), "{text}");
+            assert_eq!(ctx.organization.as_deref(), Some("corg"), "{text}");
+            // The key as written, and every other context as it was.
+            let doc: Value = serde_saphyr::from_str(&text).unwrap();
+            assert_eq!(doc["contexts"][key]["domain"], domain, "{text}");
+            let before: Value = serde_saphyr::from_str(GO_CLI_FILE).unwrap();
+            assert_eq!(
+                doc["contexts"]["astronomer_io"],
+                before["contexts"]["astronomer_io"]
+            );
+            assert_eq!(doc["telemetry"], before["telemetry"]);
+        }
+    }
+
     #[tokio::test]
     async fn update_writes_atomically_with_mode_0600_and_leaves_no_temp_file() {
         let dir = tempfile::tempdir().unwrap();

@@ -14,6 +14,7 @@ pub mod interrupt;
 pub mod jq;
 pub mod jwt;
 pub mod output;
+pub mod paste;
 pub mod prompt;
 pub mod roles;
 pub mod secret;

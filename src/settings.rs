@@ -218,9 +218,13 @@ fn not_logged_in(inputs: &Inputs, domain: Option<&str>) -> CliError {
         .with_hint("run `astro login`, or set ASTRO_API_TOKEN to an Astro API token")
 }
 
-/// The API base for a domain, by the rules in the API notes.
+/// The API base for a domain, by the rules in the API notes; a loopback `host:port` (a login to
+/// a local API such as the emulator) means `http://host:port/v1`.
 pub fn api_url_for_domain(domain: &str, local_core: Option<&str>) -> String {
     let domain = domain.trim().trim_end_matches('/');
+    if let Some(local) = loopback_domain(domain) {
+        return format!("http://{local}/v1");
+    }
     if domain == "localhost" {
         let core = local_core
             .and_then(|c| Url::parse(c).ok())
@@ -230,14 +234,86 @@ pub fn api_url_for_domain(domain: &str, local_core: Option<&str>) -> String {
     }
     let domain = domain.strip_prefix("cloud.").unwrap_or(domain);
     if let Some((first, rest)) = domain.split_once('.')
-        && rest == "astronomer-dev.io"
-        && first.starts_with("pr")
-        && first.len() > 2
-        && first[2..].bytes().all(|b| b.is_ascii_digit())
+        && is_preview(first, rest)
     {
         return format!("https://{first}.api.{rest}/v1");
     }
     format!("https://api.{domain}/v1")
+}
+
+/// The domain whose API is `url`, the inverse of [`api_url_for_domain`]: `https://api.<domain>/v1`
+/// gives `<domain>`, `https://prNNNN.api.astronomer-dev.io/v1` gives `prNNNN.astronomer-dev.io`,
+/// a loopback URL gives `<host>:<port>`. `None` for any other URL, and for one that the domain
+/// would not lead back to, so a login stored under the domain reaches the same API later.
+pub fn domain_for_api_url(url: &Url) -> Option<String> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    let candidate = if is_loopback(url) {
+        format!("{host}:{}", url.port_or_known_default()?)
+    } else if let Some((first, rest)) = host.split_once(".api.")
+        && is_preview(first, rest)
+    {
+        format!("{first}.{rest}")
+    } else {
+        host.strip_prefix("api.")?.to_owned()
+    };
+    let candidate = normalize_domain(&candidate)?;
+    let back = parse_api_url(&api_url_for_domain(&candidate, None), "the domain").ok()?;
+    (back == *url).then_some(candidate)
+}
+
+/// `prNNNN` of `astronomer-dev.io`: a preview deployment, whose API is `prNNNN.api.…`.
+fn is_preview(first: &str, rest: &str) -> bool {
+    rest == "astronomer-dev.io"
+        && first.len() > 2
+        && first.starts_with("pr")
+        && first[2..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A domain in its stored form (lower case, no scheme, no `cloud.`), or `None` when it is not a
+/// domain name nor a loopback `host:port` (`127.0.0.1:8080`, `localhost:8080`, `[::1]:8080`).
+pub fn normalize_domain(raw: &str) -> Option<String> {
+    let trimmed = raw.trim();
+    let without_scheme = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .unwrap_or(trimmed);
+    let domain = without_scheme.trim_end_matches('/').to_ascii_lowercase();
+    if domain.contains(':') {
+        return loopback_domain(&domain);
+    }
+    let domain = domain.strip_prefix("cloud.").unwrap_or(&domain).to_owned();
+    let valid = !domain.is_empty()
+        && domain.len() <= 253
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    valid.then_some(domain)
+}
+
+/// A loopback `host:port` in its canonical form (`127.0.0.1:8080`, `localhost:8080`,
+/// `[::1]:8080`), or `None` when `domain` is not one.
+fn loopback_domain(domain: &str) -> Option<String> {
+    let (host, port) = domain.rsplit_once(':')?;
+    if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let port: u16 = port.parse().ok().filter(|p| *p != 0)?;
+    let host = if host.eq_ignore_ascii_case("localhost") {
+        "localhost".to_owned()
+    } else if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        let ip: std::net::Ipv6Addr = v6.parse().ok()?;
+        ip.is_loopback().then(|| format!("[{ip}]"))?
+    } else {
+        let ip: std::net::Ipv4Addr = host.parse().ok()?;
+        ip.is_loopback().then(|| ip.to_string())?
+    };
+    Some(format!("{host}:{port}"))
 }
 
 /// Parses a base URL and refuses plain HTTP to anything but this machine, so a token is
@@ -315,6 +391,89 @@ mod tests {
         assert_eq!(
             api_url_for_domain("localhost", Some("http://localhost:9999/v1alpha1")),
             "http://localhost:9999/v1"
+        );
+    }
+
+    #[test]
+    fn loopback_domains_map_to_their_local_api() {
+        assert_eq!(
+            api_url_for_domain("127.0.0.1:41234", None),
+            "http://127.0.0.1:41234/v1"
+        );
+        assert_eq!(
+            api_url_for_domain("localhost:8080", Some("http://localhost:9999/v1alpha1")),
+            "http://localhost:8080/v1"
+        );
+        assert_eq!(api_url_for_domain("[::1]:80", None), "http://[::1]:80/v1");
+        // Only loopback hosts: anything else with a port is not a local API.
+        assert_eq!(
+            api_url_for_domain("10.1.2.3:80", None),
+            "https://api.10.1.2.3:80/v1"
+        );
+    }
+
+    fn derived(url: &str) -> Option<String> {
+        domain_for_api_url(&parse_api_url(url, "t").unwrap())
+    }
+
+    #[test]
+    fn api_urls_name_their_domain() {
+        for (url, domain) in [
+            ("https://api.astronomer.io/v1", "astronomer.io"),
+            ("https://api.astronomer.io/v1/", "astronomer.io"),
+            ("https://API.Astronomer-Dev.io/v1", "astronomer-dev.io"),
+            ("https://api.example.com/v1", "example.com"),
+            (
+                "https://pr1234.api.astronomer-dev.io/v1",
+                "pr1234.astronomer-dev.io",
+            ),
+            ("http://127.0.0.1:41234/v1", "127.0.0.1:41234"),
+            ("http://127.0.0.1/v1", "127.0.0.1:80"),
+            ("http://127.9.0.1:8080/v1", "127.9.0.1:8080"),
+            ("http://localhost:8888/v1", "localhost:8888"),
+            ("http://[::1]:41234/v1", "[::1]:41234"),
+        ] {
+            assert_eq!(derived(url).as_deref(), Some(domain), "{url}");
+            // The domain leads back to the same API.
+            assert_eq!(
+                parse_api_url(&api_url_for_domain(domain, None), "t").unwrap(),
+                parse_api_url(url, "t").unwrap(),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn api_urls_of_no_known_shape_name_no_domain() {
+        for url in [
+            "https://example.com/v1",
+            "https://astronomer.io/v1",
+            "https://api.cloud.astronomer.io/v1",
+            "https://api.astronomer.io:8443/v1",
+            "https://api.astronomer.io/proxy/v1",
+            "https://api.astronomer.io/v1?x=1",
+            "https://pr12x.api.astronomer-dev.io/v1",
+            "https://pr1234.api.example.com/v1",
+            "https://api.x_y.io/v1",
+            "https://10.0.0.1/v1",
+            "https://127.0.0.1:8443/v1",
+            "http://127.0.0.1:41234/proxy/v1",
+        ] {
+            assert_eq!(derived(url), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn a_login_to_a_loopback_api_is_found_again_without_the_environment() {
+        let cfg = "context: 127.0.0.1:41234\ncontexts:\n  127_0_0_1:41234:\n    domain: 127.0.0.1:41234\n";
+        let inputs = Inputs {
+            env_token: Some(jwt(r#"{"permissions":["organizationId:c1"]}"#)),
+            config: config(cfg),
+            ..Inputs::default()
+        };
+        assert_eq!(
+            resolve(&inputs).unwrap().api_url.as_str(),
+            "http://127.0.0.1:41234/v1"
         );
     }
 

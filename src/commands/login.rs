@@ -3,6 +3,7 @@
 
 use std::io::Read;
 
+use reqwest::Url;
 use serde::Serialize;
 
 use crate::api::auth::{AuthClient, Pkce};
@@ -15,8 +16,9 @@ use crate::env_vars;
 use crate::error::{CliError, echo};
 use crate::jwt::Claims;
 use crate::output;
+use crate::paste::PastedLines;
 use crate::secret::Token;
-use crate::settings;
+use crate::settings::{self, Inputs};
 use crate::time::now_unix;
 
 pub const DEFAULT_DOMAIN: &str = "astronomer.io";
@@ -25,6 +27,10 @@ pub const DEFAULT_DOMAIN: &str = "astronomer.io";
 #[serde(rename_all = "camelCase")]
 struct LoginOutcome {
     domain: String,
+    /// The API logged in to.
+    api_url: String,
+    /// The identity provider of a browser login (`None` for a token login).
+    identity_provider: Option<String>,
     email: Option<String>,
     organization_id: String,
     organization_name: String,
@@ -34,13 +40,7 @@ struct LoginOutcome {
 pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     // Everything that needs no network is checked first.
     let inputs = ctx.inputs()?;
-    let domain = match args.domain.as_deref() {
-        Some(d) => normalize_domain(d)?,
-        None => inputs
-            .config
-            .current_domain(inputs.env_domain.as_deref())
-            .map_or_else(|| Ok(DEFAULT_DOMAIN.to_owned()), |d| normalize_domain(&d))?,
-    };
+    let (domain, api_url) = login_target(args.domain.as_deref(), &inputs)?;
     let config_path = inputs.config_path.clone().ok_or_else(|| {
         CliError::failure("cannot find a home folder for the config file")
             .with_hint("set HOME or ASTRO_HOME")
@@ -58,9 +58,8 @@ pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             "pass --token-login TOKEN (or `--token-login -` to read it from stdin), or --login-link to log in through a link",
         ));
     }
-    let api_url = settings::api_url(&inputs, Some(&domain))?;
 
-    let (token, refresh_token, expires_at, email) = match token_arg {
+    let (token, refresh_token, expires_at, email, identity_provider) = match token_arg {
         Some(token) => {
             let claims = Claims::parse(token.expose())
                 .map_err(|e| CliError::auth(e.to_string()).with_hint("pass an Astro API token"))?;
@@ -70,13 +69,22 @@ pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
                 );
             }
             let expires = claims.exp.map(|e| e as i64);
-            (token, None, expires, None)
+            (token, None, expires, None, None)
         }
-        None => browser_login(&api_url, args.login_link, ctx).await?,
+        None => {
+            let login = browser_login(&domain, &api_url, args.login_link, ctx).await?;
+            (
+                login.access,
+                login.refresh,
+                login.expires_at,
+                login.email,
+                Some(login.identity_provider),
+            )
+        }
     };
 
     let claims = Claims::parse(token.expose()).unwrap_or_default();
-    let client = Client::new(api_url, &token, ctx.timeout())?;
+    let client = Client::new(api_url.clone(), &token, ctx.timeout())?;
     let wanted = ctx
         .inputs()?
         .organization_flag
@@ -105,9 +113,21 @@ pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             "note: ASTRO_API_TOKEN is set and is used instead of this login until it is unset",
         );
     }
+    if let Some(other) = inputs
+        .env_domain
+        .as_deref()
+        .filter(|d| settings::normalize_domain(d).as_deref() != Some(domain.as_str()))
+    {
+        output::note(&format!(
+            "note: ASTRO_DOMAIN is set to `{}`, so that context is used instead of this login until it is unset",
+            echo(other)
+        ));
+    }
 
     let outcome = LoginOutcome {
         domain,
+        api_url: shown(&api_url),
+        identity_provider,
         email,
         organization_id: organization.id,
         organization_name: organization.name,
@@ -121,23 +141,84 @@ pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         .as_deref()
         .map(|e| format!(" as {e}"))
         .unwrap_or_default();
+    let idp = outcome
+        .identity_provider
+        .as_deref()
+        .map(|i| format!(", identity provider {i}"))
+        .unwrap_or_default();
     output::line(&format!(
-        "Logged in to {}{who}; Organization {} ({})",
-        outcome.domain, outcome.organization_name, outcome.organization_id
+        "Logged in to {} (API {}{idp}){who}; Organization {} ({})",
+        outcome.domain, outcome.api_url, outcome.organization_name, outcome.organization_id
     ))
 }
 
+/// The context to store the login under, and the API to log in to. A DOMAIN argument names the
+/// context. Without one, `ASTRO_API_URL` names it: the domain whose API it is (so later runs
+/// without `ASTRO_API_URL` reach the same API, and a login to another API never lands in the
+/// context of `astronomer.io`); a URL of no known shape is refused. Else the current context,
+/// else `astronomer.io`.
+fn login_target(domain_arg: Option<&str>, inputs: &Inputs) -> Result<(String, Url), CliError> {
+    let domain = match domain_arg {
+        Some(d) => normalize_domain(d)?,
+        None if inputs.env_api_url.is_some() => {
+            let api_url = settings::api_url(inputs, None)?;
+            let Some(domain) = settings::domain_for_api_url(&api_url) else {
+                return Err(CliError::usage(format!(
+                    "{} `{}` is not the API of a domain astro knows, so there is no context to store this login under",
+                    env_vars::API_URL,
+                    shown(&api_url)
+                ))
+                .with_hint(format!(
+                    "pass the domain to store it under: `astro login DOMAIN` (without {}, later runs use that domain's own API)",
+                    env_vars::API_URL
+                )));
+            };
+            return Ok((domain, api_url));
+        }
+        None => inputs
+            .config
+            .current_domain(inputs.env_domain.as_deref())
+            .map_or_else(|| Ok(DEFAULT_DOMAIN.to_owned()), |d| normalize_domain(&d))?,
+    };
+    let api_url = settings::api_url(inputs, Some(&domain))?;
+    Ok((domain, api_url))
+}
+
+/// A URL as shown to people: without any user name or password it may carry.
+fn shown(url: &Url) -> String {
+    let mut url = url.clone();
+    let _ = url.set_password(None);
+    let _ = url.set_username("");
+    url.to_string()
+}
+
+/// What a browser login brings back.
+struct BrowserLogin {
+    access: Token,
+    refresh: Option<Token>,
+    expires_at: Option<i64>,
+    email: Option<String>,
+    /// Where the user logged in (the identity provider's URL).
+    identity_provider: String,
+}
+
 /// The OAuth authorization-code flow with PKCE: open (or print) the login link, wait for the
-/// browser to come back to the local callback, exchange the code, read the user's email.
+/// browser to come back to the local callback (or for its address pasted into the terminal),
+/// exchange the code, read the user's email.
 async fn browser_login(
-    api_url: &reqwest::Url,
+    domain: &str,
+    api_url: &Url,
     print_link: bool,
     ctx: &Ctx,
-) -> Result<(Token, Option<Token>, Option<i64>, Option<String>), CliError> {
+) -> Result<BrowserLogin, CliError> {
     let auth = AuthClient::new(api_url, ctx.timeout())?;
     let config = auth.auth_config(api_url).await.map_err(|e| {
         CliError::from(e).with_hint("check the domain, or log in with --token-login TOKEN")
     })?;
+    // Checked by `auth_config`; shown as parsed, so nothing but a URL reaches the terminal.
+    let identity_provider = Url::parse(&config.domain_url)
+        .map(|u| shown(&u))
+        .unwrap_or_else(|_| echo(&config.domain_url));
     let pkce = Pkce::new()?;
     let port = match env_vars::get(env_vars::LOGIN_CALLBACK_PORT) {
         Some(p) => p.parse().map_err(|_| {
@@ -151,6 +232,10 @@ async fn browser_login(
     let callback = Callback::bind(port).await?;
     let redirect_uri = callback.redirect_uri();
     let link = AuthClient::authorize_url(&config, &redirect_uri, &pkce)?;
+    output::note(&format!(
+        "Logging in to {domain}: API {}, identity provider {identity_provider}",
+        shown(api_url)
+    ));
     if print_link || !open_browser(link.as_str()) {
         output::note(&format!(
             "Open this link in a browser to log in:\n\n  {link}\n"
@@ -160,8 +245,19 @@ async fn browser_login(
             "Opened a browser to log in. If none appeared, open:\n\n  {link}\n"
         ));
     }
+    let pasted = if ctx.no_input() {
+        None
+    } else {
+        PastedLines::start()
+    };
+    if pasted.is_some() {
+        output::note(&format!(
+            "If the browser is on another machine, it ends on an address that does not load \
+             ({redirect_uri}?code=…&state=…): paste that address here, or just its code, and press Enter."
+        ));
+    }
     output::note("Waiting for the login to finish in the browser (Ctrl-C to stop)...");
-    let code = callback.wait_for_code(&pkce.state).await?;
+    let code = callback.wait_for_code(&pkce.state, pasted).await?;
     let tokens = auth
         .exchange_code(&config, &code, &pkce, &redirect_uri)
         .await
@@ -172,7 +268,13 @@ async fn browser_login(
     let expires_at = tokens.expires_in.map(|s| now_unix() + s as i64);
     let info = auth.user_info(&config, &access).await?;
     let email = Some(info.email).filter(|e| !e.is_empty());
-    Ok((access, refresh, expires_at, email))
+    Ok(BrowserLogin {
+        access,
+        refresh,
+        expires_at,
+        email,
+        identity_provider,
+    })
 }
 
 /// The Organization to log in to: the one asked for (flag, environment or token); else the
@@ -232,33 +334,14 @@ fn read_token_from_stdin() -> Result<Token, CliError> {
     })
 }
 
-/// `cloud.astronomer.io`, `https://cloud.astronomer.io/` → `astronomer.io`.
+/// `cloud.astronomer.io`, `https://cloud.astronomer.io/` → `astronomer.io`; a loopback
+/// `host:port` (a local API) is kept as such. See [`settings::normalize_domain`].
 pub fn normalize_domain(raw: &str) -> Result<String, CliError> {
-    let trimmed = raw.trim();
-    let without_scheme = trimmed
-        .strip_prefix("https://")
-        .or_else(|| trimmed.strip_prefix("http://"))
-        .unwrap_or(trimmed);
-    let domain = without_scheme.trim_end_matches('/').to_ascii_lowercase();
-    let domain = domain.strip_prefix("cloud.").unwrap_or(&domain).to_owned();
-    let valid = !domain.is_empty()
-        && domain.len() <= 253
-        && domain.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        });
-    if !valid {
-        return Err(
-            CliError::usage(format!("`{}` is not a domain name", echo(trimmed)))
-                .with_hint("pass a domain such as astronomer.io"),
-        );
-    }
-    Ok(domain)
+    settings::normalize_domain(raw).ok_or_else(|| {
+        CliError::usage(format!("`{}` is not a domain name", echo(raw.trim()))).with_hint(
+            "pass a domain such as astronomer.io, or a local API's host:port such as 127.0.0.1:8080",
+        )
+    })
 }
 
 /// Tries to open `url` in the user's browser; false when no opener could be started.
@@ -287,6 +370,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn urls_are_shown_without_credentials() {
+        let url = Url::parse("https://user:secret@api.example.com/v1").unwrap();
+        assert_eq!(shown(&url), "https://api.example.com/v1");
+    }
+
+    #[test]
     fn domains_are_normalized_and_checked() {
         assert_eq!(normalize_domain("astronomer.io").unwrap(), "astronomer.io");
         assert_eq!(
@@ -298,7 +387,31 @@ mod tests {
             "pr1234.astronomer-dev.io"
         );
         assert_eq!(normalize_domain("localhost").unwrap(), "localhost");
-        for bad in ["", "a b.io", "-x.io", "x..io", "x.io/path", "ex%61mple.io"] {
+        assert_eq!(
+            normalize_domain("http://127.0.0.1:41234/").unwrap(),
+            "127.0.0.1:41234"
+        );
+        assert_eq!(
+            normalize_domain("LocalHost:8080").unwrap(),
+            "localhost:8080"
+        );
+        assert_eq!(normalize_domain("[0:0:0:0:0:0:0:1]:9").unwrap(), "[::1]:9");
+        for bad in [
+            "",
+            "a b.io",
+            "-x.io",
+            "x..io",
+            "x.io/path",
+            "ex%61mple.io",
+            "example.com:8080",
+            "10.0.0.1:8080",
+            "127.0.0.1:",
+            "127.0.0.1:0",
+            "127.0.0.1:70000",
+            "127.0.0.1:+80",
+            "[::2]:80",
+            "::1:80",
+        ] {
             assert!(normalize_domain(bad).is_err(), "{bad}");
         }
     }

@@ -65,6 +65,11 @@ impl Ctx {
         })
     }
 
+    /// Whether `--no-input` (or `ASTRO_NO_INPUT`) is in force: nothing may be read from the terminal.
+    pub fn no_input(&self) -> bool {
+        self.options.no_input
+    }
+
     /// Whether to print JSON: the command's own flag, `--jq` or `--compact`.
     pub fn wants_json(&self, json_flag: bool) -> bool {
         json_flag || self.jq.is_some() || self.compact

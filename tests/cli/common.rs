@@ -88,6 +88,21 @@ impl TestEnv {
         path.display().to_string()
     }
 
+    /// The context a login with the emulator's `ASTRO_API_URL` and no DOMAIN is stored under:
+    /// `127.0.0.1:PORT`.
+    pub fn emu_domain(&self) -> String {
+        let url = self.emu.base_url();
+        url.strip_prefix("http://")
+            .and_then(|rest| rest.strip_suffix("/v1"))
+            .unwrap_or_else(|| panic!("unexpected emulator URL {url}"))
+            .to_owned()
+    }
+
+    /// The config file's key for [`Self::emu_domain`]: `127_0_0_1:PORT`.
+    pub fn emu_context_key(&self) -> String {
+        self.emu_domain().replace('.', "_")
+    }
+
     pub fn config_path(&self) -> PathBuf {
         self.home.path().join(".astro").join("config.yaml")
     }
@@ -148,8 +163,13 @@ pub fn forged_token(organization_id: &str) -> String {
 }
 
 /// Everything but the keys `astro login` owns in `contexts.astronomer_io`.
-pub fn without_owned_keys(mut doc: Value) -> Value {
-    let ctx = doc["contexts"]["astronomer_io"].as_object_mut().unwrap();
+pub fn without_owned_keys(doc: Value) -> Value {
+    without_owned_keys_of(doc, "astronomer_io")
+}
+
+/// Everything but the keys `astro login` owns in `contexts.<key>`.
+pub fn without_owned_keys_of(mut doc: Value, key: &str) -> Value {
+    let ctx = doc["contexts"][key].as_object_mut().unwrap();
     for key in [
         "organization",
         "organization_product",

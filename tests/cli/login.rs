@@ -67,10 +67,12 @@ fn token_login_writes_the_context_and_keeps_every_other_key() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    // The DOMAIN argument names the context, whatever API ASTRO_API_URL points at.
     assert_eq!(
         stdout(&out),
         format!(
-            "Logged in to astronomer.io; Organization Example Org ({})\n",
+            "Logged in to astronomer.io (API {}); Organization Example Org ({})\n",
+            env.emu.base_url(),
             env.emu.organization_id()
         )
     );
@@ -119,7 +121,9 @@ fn token_login_reads_the_token_from_stdin() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(json["domain"], "astronomer.io");
+    assert_eq!(json["domain"], env.emu_domain().as_str());
+    assert_eq!(json["apiUrl"], env.emu.base_url().as_str());
+    assert_eq!(json["identityProvider"], Value::Null);
     assert_eq!(json["organizationId"], env.emu.organization_id().as_str());
     assert_eq!(json["organizationName"], "Example Org");
     // A new file is created private, in a private folder.
@@ -211,18 +215,28 @@ fn logout_removes_only_the_tokens() {
         .success();
     let logged_in = read_yaml(&env);
 
+    // The login went to the emulator's own context, which logout (of the current context) empties.
+    let key = env.emu_context_key();
     let out = env.bare().args(["logout"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "Logged out of astronomer.io\n");
+    assert_eq!(
+        stdout(&out),
+        format!("Logged out of {}\n", env.emu_domain())
+    );
     let after = read_yaml(&env);
-    let ctx = &after["contexts"]["astronomer_io"];
+    let ctx = &after["contexts"][key.as_str()];
     assert_eq!(ctx["token"], "");
     assert_eq!(ctx["refreshtoken"], "");
     assert_eq!(ctx["organization"], env.emu.organization_id().as_str());
     assert_eq!(after["contexts"]["localhost"]["token"], "Bearer keep-me");
+    let before: Value = serde_saphyr::from_str(&go_cli_config(&env)).unwrap();
+    assert_eq!(
+        after["contexts"]["astronomer_io"],
+        before["contexts"]["astronomer_io"]
+    );
     let mut expected = logged_in.clone();
-    expected["contexts"]["astronomer_io"]["token"] = "".into();
-    expected["contexts"]["astronomer_io"]["expiresin"] = "".into();
+    expected["contexts"][key.as_str()]["token"] = "".into();
+    expected["contexts"][key.as_str()]["expiresin"] = "".into();
     assert_eq!(after, expected);
     assert_private_and_clean(&env);
 
@@ -242,7 +256,7 @@ fn logout_removes_only_the_tokens() {
         .unwrap();
     let again = env.bare().args(["logout"]).output().unwrap();
     assert_eq!(again.status.code(), Some(0));
-    assert!(stdout(&again).starts_with("Not logged in to astronomer.io"));
+    assert!(stdout(&again).starts_with(&format!("Not logged in to {}", env.emu_domain())));
     assert_eq!(
         std::fs::metadata(env.config_path())
             .unwrap()
@@ -432,4 +446,218 @@ fn ctrl_c_while_waiting_for_the_config_lock_ends_the_run() {
     );
     drop(lock);
     assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), before);
+}
+
+/// `contexts.<key>` of the config file, as a sorted list of its keys.
+fn context_keys(doc: &Value, key: &str) -> Vec<String> {
+    let mut keys: Vec<String> = doc["contexts"][key]
+        .as_object()
+        .unwrap_or_else(|| panic!("no context {key} in {doc:#}"))
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn a_login_to_a_local_api_is_stored_under_its_own_context_and_found_again() {
+    let env = TestEnv::new();
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["login", "--token-login", &env.emu.token()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let domain = env.emu_domain();
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "Logged in to {domain} (API {}); Organization Example Org ({})\n",
+            env.emu.base_url(),
+            env.emu.organization_id()
+        )
+    );
+
+    // Exactly this, in a new file: the context of `127.0.0.1:PORT`, current; no `astronomer_io`.
+    let doc = read_yaml(&env);
+    let text = std::fs::read_to_string(env.config_path()).unwrap();
+    let mut top: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    top.sort();
+    assert_eq!(top, ["context", "contexts"], "{text}");
+    assert_eq!(doc["context"], domain.as_str(), "{text}");
+    let key = env.emu_context_key();
+    assert_eq!(key, domain.replace('.', "_"));
+    assert!(key.starts_with("127_0_0_1:"), "{key}");
+    let contexts: Vec<&String> = doc["contexts"].as_object().unwrap().keys().collect();
+    assert_eq!(contexts, [&key], "{text}");
+    assert_eq!(
+        context_keys(&doc, &key),
+        [
+            "domain",
+            "expiresin",
+            "organization",
+            "organization_product",
+            "refreshtoken",
+            "token",
+            "user_email"
+        ]
+    );
+    let ctx = &doc["contexts"][key.as_str()];
+    assert_eq!(ctx["domain"], domain.as_str());
+    assert_eq!(ctx["token"], format!("Bearer {}", env.emu.token()).as_str());
+    assert_eq!(ctx["organization"], env.emu.organization_id().as_str());
+    assert_private_and_clean(&env);
+
+    // Later runs without ASTRO_API_URL reach the same emulator with the stored login.
+    env.emu.clear_requests();
+    let list = env
+        .bare()
+        .args(["org", "user", "list", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(list.status.code(), Some(0), "{}", stderr(&list));
+    assert!(stdout(&list).contains("grace@example.com"));
+    let requests = env.api_requests();
+    assert!(!requests.is_empty());
+    assert_eq!(
+        requests[0].authorization.as_deref(),
+        Some(format!("Bearer {}", env.emu.token()).as_str())
+    );
+
+    // So does a new login, which stays in that context.
+    let again = env
+        .bare()
+        .args(["login", "--token-login", &env.emu.token(), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let json: Value = serde_json::from_str(&stdout(&again)).unwrap();
+    assert_eq!(json["domain"], domain.as_str());
+    assert_eq!(json["apiUrl"], env.emu.base_url().as_str());
+    let contexts = read_yaml(&env)["contexts"].as_object().unwrap().len();
+    assert_eq!(contexts, 1);
+}
+
+#[test]
+fn an_api_url_of_no_known_shape_needs_a_domain() {
+    let env = TestEnv::new();
+    env.write_config(&go_cli_config(&env));
+    let loopback_prefix = format!("{}/proxy/v1", env.emu.base_url().trim_end_matches("/v1"));
+    for url in ["https://astro.example.com/v1", loopback_prefix.as_str()] {
+        for args in [
+            &["login", "--token-login", env.emu.token().as_str()][..],
+            &["login", "--login-link"][..],
+        ] {
+            let out = env
+                .bare()
+                .env("ASTRO_API_URL", url)
+                .env("ASTRO_LOGIN_CALLBACK_PORT", "0")
+                .args(args)
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{url} {args:?}: {}",
+                stderr(&out)
+            );
+            let err = stderr(&out);
+            assert!(
+                err.starts_with("error: ASTRO_API_URL `") && err.contains(url),
+                "{err}"
+            );
+            assert!(err.contains("hint: pass the domain"), "{err}");
+            assert!(err.contains("astro login DOMAIN"), "{err}");
+            assert_eq!(err.lines().count(), 2, "{err}");
+            assert!(!err.contains(&env.emu.token()));
+            assert_eq!(stdout(&out), "");
+        }
+    }
+    assert!(env.emu.requests().is_empty());
+    assert_eq!(
+        std::fs::read_to_string(env.config_path()).unwrap(),
+        go_cli_config(&env)
+    );
+}
+
+#[test]
+fn a_domain_argument_names_the_context_whatever_the_api_url() {
+    let env = TestEnv::new();
+    env.write_config(&go_cli_config(&env));
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args([
+            "login",
+            "https://pr1234.astronomer-dev.io/",
+            "--token-login",
+            &env.emu.token(),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["domain"], "pr1234.astronomer-dev.io");
+    assert_eq!(json["apiUrl"], env.emu.base_url().as_str());
+    let doc = read_yaml(&env);
+    assert_eq!(doc["context"], "pr1234.astronomer-dev.io");
+    let mut contexts: Vec<&String> = doc["contexts"].as_object().unwrap().keys().collect();
+    contexts.sort();
+    assert_eq!(
+        contexts,
+        ["astronomer_io", "localhost", "pr1234_astronomer-dev_io"]
+    );
+    assert_eq!(
+        doc["contexts"]["pr1234_astronomer-dev_io"]["token"],
+        format!("Bearer {}", env.emu.token()).as_str()
+    );
+    // Every other context exactly as the Go CLI left it.
+    let before: Value = serde_saphyr::from_str(&go_cli_config(&env)).unwrap();
+    assert_eq!(
+        doc["contexts"]["astronomer_io"],
+        before["contexts"]["astronomer_io"]
+    );
+    assert_eq!(
+        doc["contexts"]["localhost"],
+        before["contexts"]["localhost"]
+    );
+
+    // A domain of a local API's host:port is taken as given, too.
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["login", "localhost:1", "--token-login", &env.emu.token()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("Logged in to localhost:1 (API "));
+    assert_eq!(read_yaml(&env)["context"], "localhost:1");
+}
+
+#[test]
+fn an_astro_domain_that_hides_the_new_login_is_pointed_out() {
+    let env = TestEnv::new();
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .env("ASTRO_DOMAIN", "astronomer.io")
+        .args(["login", "--token-login", &env.emu.token()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(&format!("Logged in to {} ", env.emu_domain())),
+        "{}",
+        stdout(&out)
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("ASTRO_DOMAIN is set to `astronomer.io`"),
+        "{err}"
+    );
+    let doc = read_yaml(&env);
+    assert!(doc["contexts"].get("astronomer_io").is_none(), "{doc:#}");
 }

@@ -10,6 +10,7 @@ mod hygiene;
 mod invite;
 mod list;
 mod login;
+mod login_paste;
 mod oauth;
 mod pty;
 mod scripting;

@@ -78,23 +78,56 @@ fn browser_login(env: &TestEnv) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
+/// The identity provider the emulator names in its auth configuration.
+fn emu_idp(env: &TestEnv) -> String {
+    format!("{}/auth/", env.emu.base_url().trim_end_matches("/v1"))
+}
+
 #[test]
 fn browser_login_end_to_end() {
     let env = TestEnv::new();
     let out = browser_login(&env);
     assert_eq!(out.status.code(), Some(0));
     let org = env.emu.organizations()[0].clone();
+    // With ASTRO_API_URL and no DOMAIN, the login is to the emulator's own context, and says
+    // which API and identity provider it used.
+    let domain = env.emu_domain();
     assert_eq!(
         stdout(&out),
         format!(
-            "Logged in to astronomer.io as ada@example.com; Organization {} ({})\n",
-            org.name, org.id
+            "Logged in to {domain} (API {}, identity provider {}) as ada@example.com; Organization {} ({})\n",
+            env.emu.base_url(),
+            emu_idp(&env),
+            org.name,
+            org.id
         )
     );
 
     let config = read_config(&env);
-    assert_eq!(config["context"], "astronomer.io");
-    let ctx = &config["contexts"]["astronomer_io"];
+    assert_eq!(config["context"], domain.as_str());
+    let key = env.emu_context_key();
+    let contexts: Vec<&String> = config["contexts"].as_object().unwrap().keys().collect();
+    assert_eq!(contexts, [&key]);
+    let mut keys: Vec<&String> = config["contexts"][key.as_str()]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "domain",
+            "expiresin",
+            "organization",
+            "organization_product",
+            "refreshtoken",
+            "token",
+            "user_email"
+        ]
+    );
+    let ctx = &config["contexts"][key.as_str()];
+    assert_eq!(ctx["domain"], domain.as_str());
     let token = ctx["token"].as_str().unwrap();
     assert!(token.starts_with("Bearer ") && token.len() > 20, "{token}");
     assert!(!ctx["refreshtoken"].as_str().unwrap().is_empty());
@@ -134,14 +167,31 @@ fn browser_login_end_to_end() {
         "{query}"
     );
 
-    // The stored login works for the core commands.
+    // The stored login works for the core commands, against the same emulator without
+    // ASTRO_API_URL.
+    env.emu.clear_requests();
     let list = env
         .bare()
-        .env("ASTRO_API_URL", env.emu.base_url())
         .args(["org", "user", "ls", "--json"])
         .output()
         .unwrap();
     assert_eq!(list.status.code(), Some(0), "{}", stderr(&list));
+    assert!(stdout(&list).contains("grace@example.com"));
+    assert_eq!(env.api_requests()[0].authorization.as_deref(), Some(token));
+}
+
+#[test]
+fn browser_login_json_names_the_api_and_identity_provider() {
+    let env = TestEnv::new();
+    let (child, link) = start_login(&env, &["--json"]);
+    assert_eq!(browse(&link).0, 200);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["domain"], env.emu_domain().as_str());
+    assert_eq!(json["apiUrl"], env.emu.base_url().as_str());
+    assert_eq!(json["identityProvider"], emu_idp(&env).as_str());
+    assert_eq!(json["email"], "ada@example.com");
 }
 
 #[test]
@@ -164,7 +214,8 @@ fn a_callback_with_the_wrong_state_is_ignored() {
 #[test]
 fn a_stored_login_about_to_expire_is_renewed() {
     let env = logged_in_with_ttl(60);
-    let before = read_config(&env)["contexts"]["astronomer_io"]["token"].clone();
+    let key = env.emu_context_key();
+    let before = read_config(&env)["contexts"][key.as_str()]["token"].clone();
     env.emu.clear_requests();
 
     let out = env
@@ -188,7 +239,7 @@ fn a_stored_login_about_to_expire_is_renewed() {
             .unwrap()
             .contains("grant_type=refresh_token")
     );
-    let after = read_config(&env)["contexts"]["astronomer_io"]["token"].clone();
+    let after = read_config(&env)["contexts"][key.as_str()]["token"].clone();
     assert_ne!(before, after);
     // The API saw the renewed token.
     let api = env.api_requests();
@@ -200,7 +251,7 @@ fn a_login_that_cannot_be_renewed_says_to_log_in_again() {
     let env = logged_in_with_ttl(60);
     // The stored login says it has expired.
     let stored = std::fs::read_to_string(env.config_path()).unwrap();
-    let expires = read_config(&env)["contexts"]["astronomer_io"]["expiresin"]
+    let expires = read_config(&env)["contexts"][env.emu_context_key().as_str()]["expiresin"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -226,7 +277,7 @@ fn a_login_that_cannot_be_renewed_says_to_log_in_again() {
         "{err}"
     );
     assert!(
-        err.contains("hint: run `astro login astronomer.io`"),
+        err.contains(&format!("hint: run `astro login {}`", env.emu_domain())),
         "{err}"
     );
     assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), before);
@@ -267,11 +318,12 @@ fn switch(env: &TestEnv, args: &[&str]) -> std::process::Output {
 fn switch_by_name_or_id_and_list_marks_the_new_current() {
     let env = TestEnv::new();
     user_login(&env);
+    let key = env.emu_context_key();
     let orgs = env.emu.organizations();
     assert!(orgs.len() >= 2);
     let (first, second) = (&orgs[0], &orgs[1]);
     assert_eq!(
-        read_config(&env)["contexts"]["astronomer_io"]["organization"],
+        read_config(&env)["contexts"][key.as_str()]["organization"],
         first.id.as_str()
     );
 
@@ -281,7 +333,7 @@ fn switch_by_name_or_id_and_list_marks_the_new_current() {
     assert_eq!(json["id"], second.id.as_str());
     assert_eq!(json["changed"], true);
     assert_eq!(
-        read_config(&env)["contexts"]["astronomer_io"]["organization"],
+        read_config(&env)["contexts"][key.as_str()]["organization"],
         second.id.as_str()
     );
 
@@ -335,17 +387,11 @@ fn concurrent_switches_never_corrupt_the_file() {
             assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         }
         let config = read_config(&env);
-        let org = config["contexts"]["astronomer_io"]["organization"]
-            .as_str()
-            .unwrap();
+        let ctx = &config["contexts"][env.emu_context_key().as_str()];
+        let org = ctx["organization"].as_str().unwrap();
         assert!(ids.iter().any(|id| id == org), "{org}");
         assert_eq!(config["telemetry"]["enabled"], true);
-        assert!(
-            config["contexts"]["astronomer_io"]["token"]
-                .as_str()
-                .unwrap()
-                .starts_with("Bearer ")
-        );
+        assert!(ctx["token"].as_str().unwrap().starts_with("Bearer "));
     }
     let leftovers: Vec<String> = std::fs::read_dir(env.config_path().parent().unwrap())
         .unwrap()
@@ -356,7 +402,9 @@ fn concurrent_switches_never_corrupt_the_file() {
 }
 
 /// The issue's acceptance test: one config file in the Go CLI's format, with keys `astro` does
-/// not own at every depth, through login, switch and logout.
+/// not own at every depth, through login, switch and logout: first to the emulator's own
+/// context (which leaves every other context whole, the keys `astro` owns included), then to
+/// `astronomer.io` named as the DOMAIN.
 #[test]
 fn login_switch_logout_keep_every_unknown_key_of_a_go_cli_file() {
     let env = TestEnv::new();
@@ -389,9 +437,41 @@ telemetry:
 "#;
     env.write_config(original);
     let before: Value = serde_saphyr::from_str(original).unwrap();
-
-    user_login(&env);
     let second = env.emu.organizations()[1].clone();
+    let key = env.emu_context_key();
+
+    // To the emulator, with no DOMAIN: a context of its own.
+    user_login(&env);
+    let out = switch(&env, &[&second.name]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after = read_config(&env);
+    assert_eq!(after["context"], env.emu_domain().as_str());
+    assert_eq!(
+        after["contexts"][key.as_str()]["organization"],
+        second.id.as_str()
+    );
+    let logout = env.bare().args(["logout"]).output().unwrap();
+    assert_eq!(logout.status.code(), Some(0));
+    let emulator_context = read_config(&env)["contexts"][key.as_str()].clone();
+    assert_eq!(emulator_context["token"], "");
+    let mut rest = read_config(&env);
+    rest["contexts"].as_object_mut().unwrap().remove(&key);
+    rest["context"] = before["context"].clone();
+    assert_eq!(rest, before);
+
+    // To `astronomer.io` by name: only the keys `astro` owns there change.
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args([
+            "login",
+            "astronomer.io",
+            "--token-login",
+            &env.emu.user_token(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = switch(&env, &[&second.name]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
@@ -401,7 +481,9 @@ telemetry:
     let logout = env.bare().args(["logout"]).output().unwrap();
     assert_eq!(logout.status.code(), Some(0));
 
-    let after = read_config(&env);
+    let mut after = read_config(&env);
+    assert_eq!(after["contexts"][key.as_str()], emulator_context);
+    after["contexts"].as_object_mut().unwrap().remove(&key);
     assert_eq!(
         without_owned_keys(after.clone()),
         without_owned_keys(before)
