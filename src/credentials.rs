@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::api::Tracer;
 use crate::api::auth::AuthClient;
 use crate::config;
 use crate::error::CliError;
@@ -82,7 +83,11 @@ pub async fn store(path: &Path, login: &Login<'_>) -> Result<(), CliError> {
 /// finds the login already renewed by another uses that. Returns whether the stored login
 /// changed. A renewal that fails is an error only once the token has expired; before that it
 /// is a warning and the current token is used.
-pub async fn refresh_if_needed(inputs: &Inputs, timeout: Duration) -> Result<bool, CliError> {
+pub async fn refresh_if_needed(
+    inputs: &Inputs,
+    timeout: Duration,
+    tracer: Option<Tracer>,
+) -> Result<bool, CliError> {
     if inputs.env_token.is_some() {
         return Ok(false);
     }
@@ -107,7 +112,7 @@ pub async fn refresh_if_needed(inputs: &Inputs, timeout: Duration) -> Result<boo
     let Some(refresh_token) = current.refreshtoken.as_deref().and_then(Token::new) else {
         return Ok(false);
     };
-    match renew(inputs, &domain, &refresh_token, timeout).await {
+    match renew(inputs, &domain, &refresh_token, timeout, tracer).await {
         Ok(tokens) => {
             let text = |s: String| Value::String(s);
             cfg.set_context_value(
@@ -159,9 +164,12 @@ async fn renew(
     domain: &str,
     refresh_token: &Token,
     timeout: Duration,
+    tracer: Option<Tracer>,
 ) -> Result<Renewed, String> {
     let api_url = settings::api_url(inputs, Some(domain)).map_err(|e| e.message)?;
-    let auth = AuthClient::new(&api_url, timeout).map_err(|e| e.to_string())?;
+    let auth = AuthClient::new(&api_url, timeout)
+        .map_err(|e| e.to_string())?
+        .with_tracer(tracer);
     let auth_config = auth
         .auth_config(&api_url)
         .await

@@ -14,6 +14,10 @@ pub const LOGIN_CALLBACK_PORT: &str = "ASTRO_LOGIN_CALLBACK_PORT";
 pub const GITHUB_ACTIONS: &str = "GITHUB_ACTIONS";
 /// `1`/`true`/`yes`/`on`: the same as `--verbose`.
 pub const DEBUG: &str = "ASTRO_DEBUG";
+/// Set by CI systems: turns the spinner off.
+pub const CI: &str = "CI";
+/// `dumb` turns the spinner off.
+pub const TERM: &str = "TERM";
 /// `reference`: list the way the Go CLI does (pages of 100, one after another). For
 /// benchmarks that compare both ways side by side; never needed otherwise.
 pub const PAGING: &str = "ASTRO_PAGING";

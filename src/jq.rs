@@ -15,6 +15,7 @@ type Filter = jaq_core::compile::Filter<Native<data::JustLut<Val>>>;
 
 /// jq's `@csv` and `@tsv`, which jaq does not have.
 const DEFS: &str = r#"
+def env: $ENV;
 def @csv: if type != "array" then error("@csv needs an array, not \(type)") else
   map(if type == "string" then "\"" + (split("\"") | join("\"\"")) + "\""
       elif type == "null" then ""
@@ -30,6 +31,8 @@ def @tsv: if type != "array" then error("@tsv needs an array, not \(type)") else
 
 pub struct JqFilter {
     filter: Filter,
+    /// The expression as written: an error whose text appears in it is the user's own.
+    code: String,
 }
 
 impl std::fmt::Debug for JqFilter {
@@ -92,7 +95,10 @@ impl JqFilter {
                     .join("; ");
                 invalid(why)
             })?;
-        Ok(Self { filter })
+        Ok(Self {
+            filter,
+            code: code.to_owned(),
+        })
     }
 
     /// Runs the filter on one JSON document; returns the text to print (one line per output,
@@ -100,6 +106,7 @@ impl JqFilter {
     pub fn apply(&self, document: &serde_json::Value, compact: bool) -> Result<String, CliError> {
         let input = to_val(document)?;
         let env: serde_json::Map<String, serde_json::Value> = std::env::vars()
+            .filter(|(k, _)| !is_secret(k))
             .map(|(k, v)| (k, serde_json::Value::String(v)))
             .collect();
         let env = to_val(&serde_json::Value::Object(env))?;
@@ -109,7 +116,7 @@ impl JqFilter {
             let value = value.map_err(|e| {
                 CliError::failure(format!(
                     "--jq expression failed: {}",
-                    without_data(&e.to_string())
+                    without_data(&e.to_string(), &self.code)
                 ))
             })?;
             match &value {
@@ -142,15 +149,65 @@ fn to_val(value: &serde_json::Value) -> Result<Val, CliError> {
         .map_err(|e| CliError::failure(format!("cannot read JSON for --jq: {e}")))
 }
 
+/// Environment variables `$ENV` and `env` leave out: the token, and anything named like a
+/// secret.
+fn is_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    [
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "CREDENTIAL",
+        "PRIVATE",
+    ]
+    .iter()
+    .any(|word| upper.contains(word))
+        || upper.ends_with("_KEY")
+        || upper == crate::env_vars::API_TOKEN
+}
+
+/// jaq's own messages that carry a value in their text (not as a separate part).
+const JAQ_TEMPLATES: &[&str] = &[
+    "cannot parse ",
+    "cannot convert ",
+    "cannot use ",
+    "index ",
+    "invalid regex",
+    "@csv ",
+    "@tsv ",
+];
+
 /// A runtime error with every value in it replaced by its type (`cannot index array with
 /// "email"`), so that a typo never prints the data. The key of an index error, which comes from
-/// the expression, is kept when short; so is the text of a user's own `error("…")`.
-fn without_data(message: &str) -> String {
-    // `error("boom")`: the whole message is one string.
-    if let Ok(serde_json::Value::String(text)) = serde_json::from_str::<serde_json::Value>(message)
+/// the expression, is kept when short; so is an error text written in the expression itself
+/// (`error("boom")`). Any other text raised from the data is not shown.
+fn without_data(message: &str, code: &str) -> String {
+    // The whole message is one value: `error(…)`, or one of jaq's messages (a string).
+    let whole = serde_json::from_str::<serde_json::Value>(message);
+    if let Ok(value) = &whole
+        && !value.is_string()
     {
-        return echo(&text);
+        return format!(
+            "the expression raised {} as an error (not shown)",
+            type_name(value)
+        );
     }
+    if let Ok(serde_json::Value::String(text)) = whole {
+        if !text.is_empty() && code.contains(text.as_str()) {
+            return echo(&text);
+        }
+        if JAQ_TEMPLATES.iter().any(|t| text.starts_with(t)) || text.ends_with(" has no length") {
+            return replace_values(&text);
+        }
+        return "the expression raised an error whose text comes from the data (not shown)"
+            .to_owned();
+    }
+    replace_values(message)
+}
+
+/// `message` with each JSON value in it replaced by its type name.
+fn replace_values(message: &str) -> String {
     let mut out = String::new();
     let mut rest = message;
     while let Some(start) = rest.find(['[', '{', '"']) {
@@ -253,6 +310,17 @@ mod tests {
         assert_eq!(run(".users[0].n | @text", &doc), "1\n");
         assert_eq!(run("$ENV | type", &doc), "object\n");
         assert_eq!(run("$ENV.PATH | type", &doc), "string\n");
+        // No secret ever comes out of the environment.
+        assert!(is_secret("ASTRO_API_TOKEN") && is_secret("AWS_SECRET_ACCESS_KEY"));
+        assert!(is_secret("GPG_KEY") && !is_secret("PATH"));
+        assert_eq!(run("env | type", &doc), "object\n");
+        assert_eq!(
+            run(
+                "[$ENV, env | keys[] | select(test(\"TOKEN\"))] | length",
+                &doc
+            ),
+            "0\n"
+        );
         let err = JqFilter::compile("{a: 1} | @csv")
             .unwrap()
             .apply(&doc, false)
@@ -286,6 +354,19 @@ mod tests {
             (".users[0] + 1", "cannot calculate object + 1"),
             ("error(\"boom\")", "boom"),
             ("error(.)", "object"),
+            (".users[] | .email | tonumber", "cannot parse string as "),
+            (
+                "[.users[].email] | join(\",\") | error",
+                "whose text comes from the data (not shown)",
+            ),
+            (
+                "\"x\" + (.users | tojson) | fromjson",
+                "cannot parse string as JSON",
+            ),
+            (
+                ".users[0].fullName | length | error",
+                "raised number as an error",
+            ),
         ] {
             let err = JqFilter::compile(code)
                 .unwrap()

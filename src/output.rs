@@ -99,6 +99,9 @@ pub use crate::text::clean;
 /// `awk -F'\t'` work. No rows: nothing on stdout, `no members match` on stderr.
 pub struct Table<'a> {
     pub header: &'a [&'a str],
+    /// Columns (by header) that are cut first when a terminal is too narrow: names, emails,
+    /// messages. The others (IDs, roles, dates) stay whole while they can.
+    pub cut_first: &'a [&'a str],
     pub rows: Vec<Vec<String>>,
     /// What one row is: singular and plural.
     pub noun: (&'a str, &'a str),
@@ -124,7 +127,12 @@ impl Table<'_> {
                 .map(|row| row.iter().map(|c| crate::text::cell(c)).collect()),
         );
         let lines = if terminal {
-            crate::text::align(&rows, 3, terminal_width())
+            let cut: Vec<bool> = self
+                .header
+                .iter()
+                .map(|h| self.cut_first.contains(h))
+                .collect();
+            crate::text::align_cutting(&rows, 3, terminal_width(), &cut)
         } else {
             rows.iter().map(|row| row.join("\t")).collect()
         };
@@ -214,9 +222,9 @@ fn clear_spinner() {
 }
 
 fn spinner_enabled() -> bool {
-    use std::io::IsTerminal;
-    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    use crate::env_vars;
+    let ci = env_vars::get(env_vars::CI).is_some_and(|v| v != "false" && v != "0");
+    let dumb = env_vars::get(env_vars::TERM).is_some_and(|t| t == "dumb");
     io::stderr().is_terminal() && !ci && !dumb
 }
 

@@ -28,7 +28,14 @@ pub struct Options {
 }
 
 impl Options {
-    pub fn resolve(global: &crate::cli::GlobalArgs) -> Result<Self, CliError> {
+    /// Resolves the options a command takes (`takes`); the environment variables behind the
+    /// others are not read, so a stray value cannot break a command that never uses it.
+    pub fn resolve(
+        global: &crate::cli::GlobalArgs,
+        takes: &[crate::cli::Global],
+    ) -> Result<Self, CliError> {
+        use crate::cli::Global;
+        let reads = |g: Global| takes.contains(&g);
         let organization_source = if global.organization_id.is_some() {
             "--organization-id"
         } else {
@@ -36,6 +43,7 @@ impl Options {
         };
         let organization_id = match &global.organization_id {
             Some(id) => Some(id.clone()),
+            None if !reads(Global::OrganizationId) => None,
             None => env_vars::get(env_vars::ORGANIZATION_ID)
                 .map(|raw| {
                     crate::cli::id_value(&raw).map_err(|why| {
@@ -44,13 +52,16 @@ impl Options {
                 })
                 .transpose()?,
         };
-        let no_input = global.no_input || env_vars::flag(env_vars::NO_INPUT)?.unwrap_or(false);
+        let no_input = global.no_input
+            || (reads(Global::NoInput) && env_vars::flag(env_vars::NO_INPUT)?.unwrap_or(false));
         let timeout = match global.timeout {
             Some(secs) => secs,
+            None if !reads(Global::Http) => DEFAULT_TIMEOUT_SECS,
             None => env_vars::number(env_vars::HTTP_TIMEOUT, 1..=3600, "seconds")?
                 .unwrap_or(DEFAULT_TIMEOUT_SECS),
         };
-        let verbose = global.verbose || env_vars::flag(env_vars::DEBUG)?.unwrap_or(false);
+        let verbose = global.verbose
+            || (reads(Global::Http) && env_vars::flag(env_vars::DEBUG)?.unwrap_or(false));
         Ok(Self {
             organization_id,
             organization_source,
@@ -129,7 +140,8 @@ pub fn api_url(inputs: &Inputs, domain: Option<&str>) -> Result<Url, CliError> {
                 Ok(parsed)
             } else {
                 let mut expected = parsed.clone();
-                expected.set_path("/v1");
+                let path = format!("{}/v1", parsed.path().trim_end_matches('/'));
+                expected.set_path(&path);
                 expected.set_query(None);
                 Err(CliError::usage(format!(
                     "{} `{}` is not a v1 API base: its path must end in /v1",
@@ -153,6 +165,22 @@ pub fn api_url(inputs: &Inputs, domain: Option<&str>) -> Result<Url, CliError> {
 }
 
 pub fn resolve(inputs: &Inputs) -> Result<Session, CliError> {
+    let session = resolve_unchecked(inputs)?;
+    let expired =
+        Claims::parse(session.token.expose()).is_ok_and(|c| c.is_expired(inputs.now_unix));
+    if expired {
+        return Err(expired_token());
+    }
+    Ok(session)
+}
+
+pub fn expired_token() -> CliError {
+    CliError::auth("the API token has expired")
+        .with_hint("run `astro login`, or set ASTRO_API_TOKEN to a current API token")
+}
+
+/// [`resolve`] without refusing an expired token (for `auth status`, which reports it).
+pub fn resolve_unchecked(inputs: &Inputs) -> Result<Session, CliError> {
     let context = inputs.config.current(inputs.env_domain.as_deref());
     let api_url = api_url(inputs, context.as_ref().map(|(domain, _)| domain.as_str()))?;
 
@@ -172,10 +200,6 @@ pub fn resolve(inputs: &Inputs) -> Result<Session, CliError> {
         CliError::auth(e.to_string())
             .with_hint("check ASTRO_API_TOKEN, or log in again to get a fresh token")
     })?;
-    if claims.is_expired(inputs.now_unix) {
-        return Err(CliError::auth("the API token has expired")
-            .with_hint("run `astro login`, or set ASTRO_API_TOKEN to a current API token"));
-    }
 
     let from_context = || {
         context

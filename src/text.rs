@@ -68,6 +68,17 @@ const MIN_COLUMN: usize = 6;
 /// then, while the total is wider than `max_width`, the widest column loses a column at a time
 /// (down to a few characters, so every column stays recognisable).
 pub fn column_widths(rows: &[Vec<String>], gap: usize, max_width: Option<usize>) -> Vec<usize> {
+    column_widths_cutting(rows, gap, max_width, &[])
+}
+
+/// Like [`column_widths`], but the columns marked in `cut_first` (names, emails, messages) are
+/// cut before any other, so IDs, roles and dates stay whole while they can.
+pub fn column_widths_cutting(
+    rows: &[Vec<String>],
+    gap: usize,
+    max_width: Option<usize>,
+    cut_first: &[bool],
+) -> Vec<usize> {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; columns];
     for row in rows {
@@ -79,14 +90,22 @@ pub fn column_widths(rows: &[Vec<String>], gap: usize, max_width: Option<usize>)
         return widths;
     };
     let total = |widths: &[usize]| widths.iter().sum::<usize>() + gap * columns.saturating_sub(1);
-    while total(&widths) > max_width {
-        let Some((widest, &w)) = widths.iter().enumerate().max_by_key(|&(i, w)| (*w, i)) else {
-            break;
-        };
-        if w <= MIN_COLUMN {
-            break;
+    let preferred = |i: usize| cut_first.get(i).copied().unwrap_or(false);
+    for only_preferred in [true, false] {
+        while total(&widths) > max_width {
+            let Some((widest, &w)) = widths
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !only_preferred || preferred(*i))
+                .max_by_key(|&(i, w)| (*w, i))
+            else {
+                break;
+            };
+            if w <= MIN_COLUMN {
+                break;
+            }
+            widths[widest] -= 1;
         }
-        widths[widest] -= 1;
     }
     widths
 }
@@ -94,7 +113,17 @@ pub fn column_widths(rows: &[Vec<String>], gap: usize, max_width: Option<usize>)
 /// Rows of cells as aligned lines (no trailing spaces), each cell cut to its column's width.
 /// The cells must already be [`cell`]s.
 pub fn align(rows: &[Vec<String>], gap: usize, max_width: Option<usize>) -> Vec<String> {
-    let widths = column_widths(rows, gap, max_width);
+    align_cutting(rows, gap, max_width, &[])
+}
+
+/// [`align`] with the columns marked in `cut_first` cut before the others.
+pub fn align_cutting(
+    rows: &[Vec<String>],
+    gap: usize,
+    max_width: Option<usize>,
+    cut_first: &[bool],
+) -> Vec<String> {
+    let widths = column_widths_cutting(rows, gap, max_width, cut_first);
     rows.iter()
         .map(|row| {
             let mut line = String::new();
@@ -174,6 +203,30 @@ mod tests {
         assert!(lines.iter().all(|l| width(l) <= 60), "{lines:#?}");
         assert!(lines[1].contains('…') && lines[1].ends_with("ORGANIZATION_OWNER"));
         assert!(lines[1].contains("Katherine Johnson"));
+    }
+
+    #[test]
+    fn ids_and_roles_stay_whole_while_names_can_be_cut() {
+        let table = rows(&[
+            &["FULLNAME", "EMAIL", "ID", "ROLE"],
+            &[
+                "Katherine Johnson",
+                "Katherine.Johnson@Example.com",
+                "clrevhxc0000004lesscb91l2",
+                "ORGANIZATION_OBSERVE_ADMIN",
+            ],
+            &[
+                "Edsger Dijkstra",
+                "edsger@example.com",
+                "clrexn340000005lezt8u5l88",
+                "ORGANIZATION_OBSERVE_MEMBER",
+            ],
+        ]);
+        let lines = align_cutting(&table, 3, Some(90), &[true, true, false, false]);
+        assert!(lines.iter().all(|l| width(l) <= 90), "{lines:#?}");
+        assert!(lines[1].contains("clrevhxc0000004lesscb91l2   ORGANIZATION_OBSERVE_ADMIN"));
+        assert!(lines[2].ends_with("ORGANIZATION_OBSERVE_MEMBER"));
+        assert!(lines[1].contains('…'));
     }
 
     #[test]

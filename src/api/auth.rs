@@ -10,7 +10,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, Url};
 use serde::Deserialize;
 
-use super::{ApiError, bearer, decode, http_client};
+use super::{ApiError, Tracer, bearer, execute, http_client};
 use crate::secret::Token;
 
 /// Where the auth configuration lives, under the API's host.
@@ -78,6 +78,7 @@ fn random_token() -> Result<String, ApiError> {
 pub struct AuthClient {
     http: reqwest::Client,
     timeout: Duration,
+    tracer: Option<Tracer>,
 }
 
 impl AuthClient {
@@ -86,7 +87,24 @@ impl AuthClient {
         Ok(Self {
             http: http_client(HeaderMap::new(), api_base, timeout)?,
             timeout,
+            tracer: None,
         })
+    }
+
+    /// Reports every request to `tracer` (`--verbose`).
+    pub fn with_tracer(mut self, tracer: Option<Tracer>) -> Self {
+        self.tracer = tracer;
+        self
+    }
+
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, ApiError> {
+        let request = request
+            .build()
+            .map_err(|e| ApiError::from_transport(e, self.timeout))?;
+        execute(&self.http, request, self.timeout, self.tracer.as_ref()).await
     }
 
     /// `GET <api host>/private/v1alpha1/cli/auth-config`, the host taken from the API base URL.
@@ -96,13 +114,7 @@ impl AuthClient {
             // The API base ends in its version (`/v1`); the auth configuration sits beside it.
             path.pop_if_empty().pop().extend(AUTH_CONFIG_PATH);
         }
-        let response = self
-            .http
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| ApiError::from_transport(e, self.timeout))?;
-        let mut config: AuthConfig = decode(response, self.timeout).await?;
+        let mut config: AuthConfig = self.send(self.http.get(url)).await?;
         if !config.domain_url.ends_with('/') {
             config.domain_url.push('/');
         }
@@ -161,18 +173,16 @@ impl AuthClient {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form)
             .finish();
-        let response = self
-            .http
-            .request(Method::POST, Self::idp_url(config, "oauth/token")?)
-            .header(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded"),
-            )
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| ApiError::from_transport(e, self.timeout))?;
-        decode(response, self.timeout).await
+        self.send(
+            self.http
+                .request(Method::POST, Self::idp_url(config, "oauth/token")?)
+                .header(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                )
+                .body(body),
+        )
+        .await
     }
 
     pub async fn exchange_code(
@@ -216,14 +226,12 @@ impl AuthClient {
         config: &AuthConfig,
         access_token: &Token,
     ) -> Result<UserInfo, ApiError> {
-        let response = self
-            .http
-            .get(Self::idp_url(config, "userinfo")?)
-            .header(AUTHORIZATION, bearer(access_token)?)
-            .send()
-            .await
-            .map_err(|e| ApiError::from_transport(e, self.timeout))?;
-        decode(response, self.timeout).await
+        self.send(
+            self.http
+                .get(Self::idp_url(config, "userinfo")?)
+                .header(AUTHORIZATION, bearer(access_token)?),
+        )
+        .await
     }
 }
 

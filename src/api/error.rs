@@ -21,6 +21,9 @@ pub enum ApiError {
     Connect { place: String, cause: String },
     #[error("the connection to the Astro API failed: {0}")]
     Transport(String),
+    /// The server's certificate or the TLS handshake was refused: trying again cannot help.
+    #[error("a secure connection to the Astro API at {place} could not be made: {cause}")]
+    Tls { place: String, cause: String },
     #[error("the Astro API sent a response that could not be read (HTTP {status}): {detail}")]
     Decode { status: u16, detail: String },
     #[error("{0}")]
@@ -81,6 +84,14 @@ impl ApiError {
     pub fn from_transport(err: reqwest::Error, timeout: Duration) -> Self {
         if err.is_timeout() {
             ApiError::Timeout(timeout)
+        } else if let Some(cause) = tls_cause(&err) {
+            ApiError::Tls {
+                place: err
+                    .url()
+                    .map(|u| u.origin().ascii_serialization())
+                    .unwrap_or_default(),
+                cause,
+            }
         } else if err.is_connect() {
             let place = err
                 .url()
@@ -141,6 +152,24 @@ impl ApiError {
             _ => None,
         }
     }
+}
+
+/// The TLS failure behind a transport error, if that is what it is.
+fn tls_cause(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(err);
+    while let Some(cause) = next {
+        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        // An I/O error's `source()` skips the error it wraps (rustls's sits inside two).
+        next = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
+    }
+    None
 }
 
 fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
@@ -237,6 +266,11 @@ mod retry_tests {
             "{err}"
         );
         assert!(!ApiError::Timeout(Duration::from_secs(1)).is_transient());
+        let tls = ApiError::Tls {
+            place: "https://x".into(),
+            cause: "invalid peer certificate: UnknownIssuer".into(),
+        };
+        assert!(!tls.is_transient() && !tls.was_not_processed());
         assert!(ApiError::from_status(429, b"", None, None).was_not_processed());
         assert!(!ApiError::from_status(503, b"", None, None).was_not_processed());
     }

@@ -149,62 +149,8 @@ impl Client {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let started = std::time::Instant::now();
-        let (request, sent_url) = match request.build() {
-            Ok(request) => {
-                let sent_url = request.url().clone();
-                (request, sent_url)
-            }
-            Err(e) => return Err(self.transport(e)),
-        };
-        let response = match self.http.execute(request).await {
-            Ok(response) => response,
-            Err(e) => {
-                let error = self.transport(e);
-                self.trace(TraceEvent::Failed {
-                    method: &method,
-                    url: &sent_url,
-                    elapsed: started.elapsed(),
-                    error: &error,
-                });
-                return Err(error);
-            }
-        };
-        let status = response.status().as_u16();
-        let request_id = response
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let result = decode(response, self.timeout).await;
-        match &result {
-            Err(
-                error @ (ApiError::Decode { .. } | ApiError::Transport(_) | ApiError::Timeout(_)),
-            ) => self.trace(TraceEvent::Failed {
-                method: &method,
-                url: &sent_url,
-                elapsed: started.elapsed(),
-                error,
-            }),
-            Err(ApiError::Status {
-                request_id: Some(id),
-                ..
-            }) => self.trace(TraceEvent::Response {
-                method: &method,
-                url: &sent_url,
-                status,
-                elapsed: started.elapsed(),
-                request_id: Some(id),
-            }),
-            _ => self.trace(TraceEvent::Response {
-                method: &method,
-                url: &sent_url,
-                status,
-                elapsed: started.elapsed(),
-                request_id: request_id.as_deref(),
-            }),
-        }
-        result
+        let request = request.build().map_err(|e| self.transport(e))?;
+        execute(&self.http, request, self.timeout, self.tracer.as_ref()).await
     }
 
     fn transport(&self, err: reqwest::Error) -> ApiError {
@@ -485,6 +431,73 @@ fn httpdate_to_unix(value: &str) -> Option<i64> {
     ];
     let month = months.iter().position(|m| m == month)? + 1;
     crate::time::parse_rfc3339(&format!("{year}-{month:02}-{day:0>2}T{time}Z"))
+}
+
+/// Sends `request` and reads its response, telling `tracer` how it went (method, URL, status,
+/// time, request ID; never a header or body).
+pub(crate) async fn execute<T: DeserializeOwned>(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    timeout: Duration,
+    tracer: Option<&Tracer>,
+) -> Result<T, ApiError> {
+    let method = request.method().clone();
+    let url = request.url().clone();
+    let started = std::time::Instant::now();
+    let trace = |event: TraceEvent<'_>| {
+        if let Some(tracer) = tracer {
+            tracer(&event);
+        }
+    };
+    let response = match http.execute(request).await {
+        Ok(response) => response,
+        Err(e) => {
+            let error = ApiError::from_transport(e, timeout);
+            trace(TraceEvent::Failed {
+                method: &method,
+                url: &url,
+                elapsed: started.elapsed(),
+                error: &error,
+            });
+            return Err(error);
+        }
+    };
+    let status = response.status().as_u16();
+    let header_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let result = decode(response, timeout).await;
+    let elapsed = started.elapsed();
+    match &result {
+        Err(error @ (ApiError::Decode { .. } | ApiError::Transport(_) | ApiError::Timeout(_))) => {
+            trace(TraceEvent::Failed {
+                method: &method,
+                url: &url,
+                elapsed,
+                error,
+            })
+        }
+        Err(ApiError::Status {
+            request_id: Some(id),
+            ..
+        }) => trace(TraceEvent::Response {
+            method: &method,
+            url: &url,
+            status,
+            elapsed,
+            request_id: Some(id),
+        }),
+        _ => trace(TraceEvent::Response {
+            method: &method,
+            url: &url,
+            status,
+            elapsed,
+            request_id: header_id.as_deref(),
+        }),
+    }
+    result
 }
 
 /// Reads a response: the decoded body on success, the server's error otherwise.

@@ -191,8 +191,13 @@ pub struct Report<T> {
     order: VecDeque<usize>,
     waiting: BTreeMap<usize, RowResult<T>>,
     rows: Vec<RowResult<T>>,
-    /// stdout was closed (`| head`): keep applying nothing new, but account for every row.
+    /// Each reported line's result.
+    results: HashMap<usize, Status>,
+    /// stdout was closed (`| head`) or a row could not be printed (a `--jq` error): start no
+    /// more rows, but account for every row.
     output_closed: bool,
+    /// Why a row could not be printed, reported when the run ends.
+    output_error: Option<CliError>,
 }
 
 impl<T: Outcome> Report<T> {
@@ -202,11 +207,14 @@ impl<T: Outcome> Report<T> {
             order: lines.iter().copied().collect(),
             waiting: BTreeMap::new(),
             rows: Vec::new(),
+            results: HashMap::new(),
             output_closed: false,
+            output_error: None,
         }
     }
 
     pub fn push(&mut self, ctx: &Ctx, row: RowResult<T>) -> Result<(), CliError> {
+        self.results.insert(row.line, row.result);
         self.waiting.insert(row.line, row);
         while let Some(line) = self.order.front().copied() {
             let Some(row) = self.waiting.remove(&line) else {
@@ -227,23 +235,39 @@ impl<T: Outcome> Report<T> {
         Ok(())
     }
 
+    /// The result reported for `line`, once it has been.
+    pub fn status_of(&self, line: usize) -> Option<Status> {
+        self.results.get(&line).copied()
+    }
+
     pub fn output_closed(&self) -> bool {
         self.output_closed
     }
 
-    /// A closed stdout (reported as a quiet success by the output module) stops the run from
-    /// starting rows instead of ending it with rows in flight.
+    /// A closed stdout (reported as a quiet success by the output module), or a row that could
+    /// not be printed, stops the run from starting rows instead of ending it with rows in
+    /// flight; every row is still accounted for in the summary.
     fn note_output(&mut self, result: Result<(), CliError>) -> Result<(), CliError> {
         match result {
+            Ok(()) => {}
             Err(e) if e.exit == Exit::Success => {
                 if !self.output_closed {
                     output::note("standard output was closed: starting no more rows");
                 }
                 self.output_closed = true;
-                Ok(())
             }
-            other => other,
+            Err(e) => {
+                if self.output_error.is_none() {
+                    output::note(&format!(
+                        "a result could not be printed ({}): starting no more rows",
+                        e.message
+                    ));
+                    self.output_error = Some(e);
+                }
+                self.output_closed = true;
+            }
         }
+        Ok(())
     }
 
     /// Prints the table (without `--json`) and the summary, and turns the run into an outcome.
@@ -270,6 +294,7 @@ impl<T: Outcome> Report<T> {
                 .collect();
             let printed = ctx.print_table(
                 &["LINE", "EMAIL", "RESULT", "FROM", "TO", "MESSAGE"],
+                &["EMAIL", "MESSAGE"],
                 table,
                 ("row", "rows"),
             );
@@ -303,6 +328,9 @@ impl<T: Outcome> Report<T> {
                 Exit::Interrupted,
                 "interrupted: rows not started are reported as skipped",
             ));
+        }
+        if let Some(err) = self.output_error {
+            return Err(err);
         }
         if problems > 0 {
             return Err(CliError::failure(format!(
@@ -350,7 +378,10 @@ where
             Some(row) = in_flight.next() => {
                 report.push(ctx, row)?;
                 done += 1;
-                spinner.set_message(format!("Applied {done} of {total} rows…"));
+                spinner.set_message(format!(
+                    "Applied {done} of {}…",
+                    text::count(total, "row", "rows")
+                ));
             }
             () = ctx.interrupt.soft(), if !stopping => {
                 stopping = true;

@@ -85,56 +85,109 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
     }
 
     // Demoting yourself or the last Organization Owner is asked about once, for the whole run.
-    if !args.force && !changes.is_empty() {
-        let planned: Vec<(&User, &str)> = changes
-            .iter()
-            .map(|(u, r)| (*u, r.outcome.role.as_deref().unwrap_or_default()))
-            .collect();
-        let me = if planned.iter().any(|(_, r)| *r != "ORGANIZATION_OWNER") {
-            guard::current_user_id(ctx).await?
-        } else {
-            None
-        };
-        let risks = guard::risks(&users, &planned, me.as_deref());
-        guard::confirm(ctx, &risks, args.force)?;
-    }
+    let planned: Vec<(&User, &str)> = changes
+        .iter()
+        .map(|(u, r)| (*u, r.outcome.role.as_deref().unwrap_or_default()))
+        .collect();
+    let any_owner_leaves = planned.iter().any(|(u, r)| guard::may_need_guard(u, r));
+    let me = if any_owner_leaves && !args.force {
+        guard::current_user_id(ctx).await?
+    } else {
+        None
+    };
+    let risks = guard::risks(&users, &planned, me.as_deref());
+    guard::confirm(ctx, &risks, args.force, args.bulk.dry_run)?;
+    // Unless the user accepted the risk, demotions of Owners wait for this run's promotions to
+    // Owner, and are held back if those failed and no ACTIVE Owner would be left.
+    let recheck = !args.force && risks.is_empty() && any_owner_leaves;
     let (client, org) = ctx.resolved_api()?;
     for row in settled {
         report.push(ctx, row)?;
     }
-    let changes: Vec<RowResult<UpdateOutcome>> = changes.into_iter().map(|(_, r)| r).collect();
     if args.bulk.dry_run {
-        for row in changes {
+        for (_, row) in changes {
             report.push(ctx, row)?;
         }
         return report.finish(ctx, false);
     }
-
-    let interrupted = batch::execute(
-        ctx,
-        &mut report,
-        changes,
-        usize::from(args.bulk.concurrency),
-        |mut row| async move {
-            let id = row.outcome.id.clone().unwrap_or_default();
-            let role = row.outcome.role.clone().unwrap_or_default();
-            match client.update_organization_role(org, &id, &role).await {
-                Ok(roles) => {
-                    row.result = Status::Changed;
-                    row.outcome.changed = true;
-                    if let Some(applied) = roles.organization_role {
-                        row.outcome.role = Some(applied);
-                    }
-                }
-                Err(e) => {
-                    row.result = Status::Failed;
-                    row.message = Some(e.to_string());
+    let (promotions, others): (Vec<_>, Vec<_>) = changes
+        .into_iter()
+        .partition(|(_, r)| guard::is_owner_role(r.outcome.role.as_deref().unwrap_or_default()));
+    let apply = |mut row: RowResult<UpdateOutcome>| async move {
+        let id = row.outcome.id.clone().unwrap_or_default();
+        let role = row.outcome.role.clone().unwrap_or_default();
+        match client.update_organization_role(org, &id, &role).await {
+            Ok(roles) => {
+                row.result = Status::Changed;
+                row.outcome.changed = true;
+                if let Some(applied) = roles.organization_role {
+                    row.outcome.role = Some(applied);
                 }
             }
-            row
-        },
-    )
-    .await?;
+            Err(e) => {
+                row.result = Status::Failed;
+                row.message = Some(e.to_string());
+            }
+        }
+        row
+    };
+    let concurrency = usize::from(args.bulk.concurrency);
+    let promoted: Vec<(usize, String)> = promotions
+        .iter()
+        .map(|(u, r)| (r.line, u.id.clone()))
+        .collect();
+    let promotions: Vec<RowResult<UpdateOutcome>> =
+        promotions.into_iter().map(|(_, r)| r).collect();
+    if promotions.is_empty() || !recheck {
+        let all = promotions
+            .into_iter()
+            .chain(others.into_iter().map(|(_, r)| r))
+            .collect();
+        let interrupted = batch::execute(ctx, &mut report, all, concurrency, apply).await?;
+        return report.finish(ctx, interrupted);
+    }
+    let interrupted = batch::execute(ctx, &mut report, promotions, concurrency, apply).await?;
+    if interrupted {
+        for (_, mut row) in others {
+            row.result = Status::Skipped;
+            report.push(ctx, row)?;
+        }
+        return report.finish(ctx, true);
+    }
+    // The members as they are now: only the promotions that succeeded happened.
+    let now: Vec<User> = users
+        .iter()
+        .map(|u| {
+            let mut u = u.clone();
+            if promoted
+                .iter()
+                .any(|(line, id)| *id == u.id && report.status_of(*line) == Some(Status::Changed))
+            {
+                u.organization_role = Some("ORGANIZATION_OWNER".to_owned());
+            }
+            u
+        })
+        .collect();
+    let remaining: Vec<(&User, &str)> = others
+        .iter()
+        .map(|(u, r)| (*u, r.outcome.role.as_deref().unwrap_or_default()))
+        .collect();
+    let held_back = !guard::risks(&now, &remaining, None).is_empty();
+    let mut to_send = Vec::new();
+    for (user, mut row) in others {
+        let role = row.outcome.role.as_deref().unwrap_or_default();
+        if held_back && guard::may_need_guard(user, role) {
+            row.result = Status::Failed;
+            row.message = Some(
+                "not sent: a promotion to ORGANIZATION_OWNER in this file failed, and this change would leave no ACTIVE owner"
+                    .into(),
+            );
+            report.push(ctx, row)?;
+        } else {
+            to_send.push(row);
+        }
+    }
+    let interrupted = batch::execute(ctx, &mut report, to_send, concurrency, apply).await?;
     report.finish(ctx, interrupted)
 }
 

@@ -22,21 +22,24 @@ pub async fn current_user_id(ctx: &mut Ctx) -> Result<Option<String>, CliError> 
 }
 
 /// Whether a change could need the guard at all (so the lookups it needs are only made then):
-/// a user leaving the owner role, or a login token changing anyone.
+/// an Owner leaving the role.
 pub fn may_need_guard(user: &User, role: &str) -> bool {
     user.organization_role.as_deref() == Some(OWNER) && role != OWNER
+}
+
+/// Whether `role` is the Owner role (promotions to it are applied first in a bulk run).
+pub fn is_owner_role(role: &str) -> bool {
+    role == OWNER
 }
 
 /// What is risky about applying `changes` (user, new role) to `members`, as sentences.
 pub fn risks(members: &[User], changes: &[(&User, &str)], me: Option<&str>) -> Vec<String> {
     let mut risks = Vec::new();
     for (user, role) in changes {
-        let current = user.organization_role.as_deref();
-        if me == Some(user.id.as_str()) && current != Some(role) && *role != OWNER {
+        if me == Some(user.id.as_str()) && may_need_guard(user, role) {
             risks.push(format!(
-                "this demotes you ({}) from {} to {role}",
-                user.username,
-                current.unwrap_or("no role")
+                "this demotes you ({}) from {OWNER} to {role}",
+                user.username
             ));
         }
     }
@@ -58,9 +61,23 @@ pub fn risks(members: &[User], changes: &[(&User, &str)], me: Option<&str>) -> V
     risks
 }
 
-/// Goes ahead only if there is nothing risky, `--force` was given, or the user says yes.
-pub fn confirm(ctx: &mut Ctx, risks: &[String], force: bool) -> Result<(), CliError> {
+/// Goes ahead only if there is nothing risky, `--force` was given, or the user says yes. A dry
+/// run only warns: it sends nothing either way.
+pub fn confirm(
+    ctx: &mut Ctx,
+    risks: &[String],
+    force: bool,
+    dry_run: bool,
+) -> Result<(), CliError> {
     if risks.is_empty() || force {
+        return Ok(());
+    }
+    if dry_run {
+        for risk in risks {
+            output::note(&format!(
+                "warning: {risk}; the real run asks first (or needs --force)"
+            ));
+        }
         return Ok(());
     }
     match ctx.prompter.as_mut() {
@@ -121,12 +138,20 @@ mod tests {
     }
 
     #[test]
-    fn demoting_yourself_is_risky_promoting_is_not() {
+    fn demoting_yourself_is_risky_other_changes_are_not() {
         let members = vec![user("a", OWNER, "ACTIVE"), user("b", OWNER, "ACTIVE")];
         let risks = risks(&members, &[(&members[0], "ORGANIZATION_MEMBER")], Some("a"));
         assert_eq!(risks.len(), 1);
         assert!(risks[0].contains("demotes you (a@x.io)"));
         let member = user("c", "ORGANIZATION_MEMBER", "ACTIVE");
         assert!(super::risks(&members, &[(&member, OWNER)], Some("c")).is_empty());
+        assert!(
+            super::risks(
+                &members,
+                &[(&member, "ORGANIZATION_BILLING_ADMIN")],
+                Some("c")
+            )
+            .is_empty()
+        );
     }
 }

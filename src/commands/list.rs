@@ -46,6 +46,7 @@ pub async fn run(args: ListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
                 "CREATE DATE",
                 "STATUS",
             ],
+            &["FULLNAME", "EMAIL"],
             users.iter().map(table_row).collect(),
             ("member", "members"),
         )

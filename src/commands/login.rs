@@ -84,7 +84,7 @@ pub async fn run(args: LoginArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     };
 
     let claims = Claims::parse(token.expose()).unwrap_or_default();
-    let client = Client::new(api_url.clone(), &token, ctx.timeout())?;
+    let client = ctx.client_for(api_url.clone(), &token)?;
     let wanted = ctx
         .inputs()?
         .organization_flag
@@ -211,7 +211,7 @@ async fn browser_login(
     print_link: bool,
     ctx: &Ctx,
 ) -> Result<BrowserLogin, CliError> {
-    let auth = AuthClient::new(api_url, ctx.timeout())?;
+    let auth = AuthClient::new(api_url, ctx.timeout())?.with_tracer(ctx.tracer());
     let config = auth.auth_config(api_url).await.map_err(|e| {
         CliError::from(e).with_hint("check the domain, or log in with --token-login TOKEN")
     })?;

@@ -50,7 +50,7 @@ impl Ctx {
                 ),
             );
         }
-        let options = Options::resolve(&global)?;
+        let options = Options::resolve(&global, cli::globals_of(command))?;
         let prompter: Option<Box<dyn Prompter>> = prompt::interactive(options.no_input)
             .then(|| Box::new(TerminalPrompter::new()) as Box<dyn Prompter>);
         let jq = global.jq.as_deref().map(JqFilter::compile).transpose()?;
@@ -100,17 +100,19 @@ impl Ctx {
         }
     }
 
-    /// Prints a table on stdout (see [`output::Table`]): `noun` counts the rows (`308
-    /// members`) in the footer and says what is missing when there are none (`no members
-    /// match`).
+    /// Prints a table on stdout (see [`output::Table`]): `cut_first` names the columns to cut
+    /// first on a narrow terminal; `noun` counts the rows (`308 members`) in the footer and says
+    /// what is missing when there are none (`no members match`).
     pub fn print_table(
         &self,
         header: &[&str],
+        cut_first: &[&str],
         rows: Vec<Vec<String>>,
         noun: (&str, &str),
     ) -> Result<(), CliError> {
         output::Table {
             header,
+            cut_first,
             rows,
             noun,
             headers: !self.no_headers,
@@ -223,7 +225,7 @@ impl Ctx {
     async fn ensure_api(&mut self) -> Result<&(Client, Session), CliError> {
         if self.api.is_none() {
             let mut inputs = self.inputs()?;
-            if credentials::refresh_if_needed(&inputs, self.timeout()).await? {
+            if credentials::refresh_if_needed(&inputs, self.timeout(), self.tracer()).await? {
                 inputs = self.inputs()?;
             }
             let session = settings::resolve(&inputs)?;

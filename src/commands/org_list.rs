@@ -47,6 +47,7 @@ pub async fn run(args: OrgListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         .collect();
     ctx.print_table(
         &["NAME", "ID", "CURRENT"],
+        &["NAME"],
         table,
         ("Organization", "Organizations"),
     )

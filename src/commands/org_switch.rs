@@ -22,7 +22,16 @@ struct SwitchOutcome {
     changed: bool,
 }
 
-pub async fn run(args: SwitchArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+pub async fn run(mut args: SwitchArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    if let Some(arg) = &args.organization {
+        let trimmed = arg.trim();
+        if trimmed.is_empty() {
+            return Err(CliError::usage(
+                "the Organization's name or ID is empty (an unset shell variable?)",
+            ));
+        }
+        args.organization = Some(trimmed.to_owned());
+    }
     if args.organization.is_none() && ctx.prompter.is_none() {
         return Err(CliError::missing(
             "the Organization",
@@ -49,7 +58,7 @@ pub async fn run(args: SwitchArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             .await
             .map_err(|e| match e.status() {
                 Some(404 | 403) => CliError::not_found(format!(
-                    "no Workspace `{}` in Organization {} ({})",
+                    "no Workspace `{}` in Organization `{}` (`{}`)",
                     echo(ws),
                     target.name,
                     target.id

@@ -122,7 +122,15 @@ pub(crate) async fn execute(args: &UpdateArgs, ctx: &mut Ctx) -> Result<UpdateOu
     if outcome.previous_role.as_deref() == Some(role.as_str()) {
         return Ok(outcome);
     }
-    check_lockout(ctx, &user, role.as_str(), members, args.force).await?;
+    check_lockout(
+        ctx,
+        &user,
+        role.as_str(),
+        members,
+        args.force,
+        args.bulk.dry_run,
+    )
+    .await?;
     if args.bulk.dry_run {
         return Ok(outcome);
     }
@@ -147,28 +155,21 @@ async fn check_lockout(
     role: &str,
     members: Option<Vec<User>>,
     force: bool,
+    dry_run: bool,
 ) -> Result<(), CliError> {
-    if force {
+    if force || !guard::may_need_guard(user, role) {
         return Ok(());
     }
-    let me = if role == "ORGANIZATION_OWNER" {
-        None
-    } else {
-        guard::current_user_id(ctx).await?
-    };
-    let members = if guard::may_need_guard(user, role) {
-        match members {
-            Some(members) => members,
-            None => {
-                let (client, org) = ctx.api().await?;
-                client.list_all_users(org).await?
-            }
+    let me = guard::current_user_id(ctx).await?;
+    let members = match members {
+        Some(members) => members,
+        None => {
+            let (client, org) = ctx.api().await?;
+            client.list_all_users(org).await?
         }
-    } else {
-        Vec::new()
     };
     let risks = guard::risks(&members, &[(user, role)], me.as_deref());
-    guard::confirm(ctx, &risks, force)
+    guard::confirm(ctx, &risks, force, dry_run)
 }
 
 /// The user named by `arg` (an ID, or an email found by listing the Organization), or picked

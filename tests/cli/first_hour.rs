@@ -72,7 +72,7 @@ fn a_bad_environment_value_names_the_variable_not_a_flag() {
         let out = env
             .astro()
             .env(var, value)
-            .args(["org", "user", "list"])
+            .args(["org", "user", "update", "grace@example.com", "-r", "owner"])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{var}={value}");
@@ -711,7 +711,9 @@ fn auth_status_with_an_api_token_from_the_environment() {
             "organizationName": "Example Org",
             "workspaceId": null,
             "expiresAt": null,
+            "expired": false,
             "apiUrl": env.emu.base_url(),
+            "warnings": [],
         })
     );
     assert!(!stdout(&out).contains(&env.emu.token()));
@@ -805,13 +807,14 @@ fn short_role_names_and_suggestions_whatever_the_case() {
             "user",
             "list",
             "--role",
-            "billing_admin",
+            "observe_member",
             "--jq",
             ".users[].email",
         ])
         .output()
         .unwrap();
-    assert_eq!(stdout(&out), "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "edsger@example.com\n");
     let out = env
         .astro()
         .args([
@@ -827,4 +830,283 @@ fn short_role_names_and_suggestions_whatever_the_case() {
         .unwrap();
     assert_eq!(stdout(&out), "ada@example.com\n");
     assert_eq!(env.mutations().len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Found in review
+
+#[test]
+fn demotions_wait_for_promotions_and_are_held_back_when_they_fail() {
+    let env = TestEnv::new();
+    let grace = env.user_id("grace@example.com");
+    env.emu.inject(
+        Fault::new(FaultKind::Status {
+            status: 400,
+            retry_after: None,
+        })
+        .method("POST")
+        .path(format!("/v1/organizations/*/users/{grace}/roles")),
+    );
+    let file = env.write_file(
+        "swap.csv",
+        "email,role\nada@example.com,member\ngrace@example.com,owner\nalan@example.com,observe_admin\n",
+    );
+    let out = env.run(&["org", "user", "update", "--from-file", &file, "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let rows = json_lines(&stdout(&out));
+    let results: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["email"].as_str().unwrap(), r["result"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("ada@example.com", "failed"),
+            ("grace@example.com", "failed"),
+            ("alan@example.com", "changed"),
+        ]
+    );
+    assert!(
+        rows[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("not sent:")
+    );
+    // Ada is still the Owner; the promotion went first, the demotion was never sent.
+    assert_eq!(
+        env.role_of("ada@example.com").as_deref(),
+        Some("ORGANIZATION_OWNER")
+    );
+    let ada = env.user_id("ada@example.com");
+    let posts: Vec<String> = env.mutations().into_iter().map(|r| r.path).collect();
+    assert!(posts[0].contains(&grace), "{posts:?}");
+    assert!(!posts.iter().any(|p| p.contains(&ada)), "{posts:?}");
+}
+
+#[test]
+fn a_jq_failure_in_a_bulk_run_stops_starting_rows_and_accounts_for_all() {
+    let emu = Emulator::builder()
+        .users(10)
+        .latency(std::time::Duration::from_millis(50))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    let mut csv = String::from("email,role\n");
+    for i in 1..=6 {
+        csv.push_str(&format!("user{i:06}@example.com,owner\n"));
+    }
+    let file = env.write_file("rows.csv", &csv);
+    let out = env.run(&[
+        "org",
+        "user",
+        "update",
+        "--from-file",
+        &file,
+        "--concurrency",
+        "2",
+        "--jq",
+        ".id | tonumber",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("a result could not be printed"), "{err}");
+    assert!(
+        err.contains("(6 rows)"),
+        "every row is accounted for: {err}"
+    );
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .starts_with("error: --jq expression failed"),
+        "{err}"
+    );
+    assert!(!err.contains("user00000"), "no data in the error: {err}");
+    let sent = env.mutations().len();
+    assert!(sent < 6, "rows kept being started: {sent}");
+}
+
+#[test]
+fn environment_values_a_command_does_not_use_are_not_read() {
+    let env = TestEnv::new();
+    for (var, args) in [
+        ("ASTRO_HTTP_TIMEOUT", &["version"][..]),
+        ("ASTRO_DEBUG", &["completion", "bash"][..]),
+        ("ASTRO_ORGANIZATION_ID", &["logout"][..]),
+    ] {
+        let out = env
+            .bare()
+            .env(var, "not valid")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{var} broke {args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn verbose_traces_login_too() {
+    let env = TestEnv::new();
+    let out = env
+        .bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["login", "--token-login", &env.emu.token(), "--verbose"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("> GET ") && l.contains("/organizations/")),
+        "{err}"
+    );
+    assert!(!err.contains(&env.emu.token()));
+}
+
+#[test]
+fn auth_status_reports_an_expired_token_and_a_refused_organization() {
+    let env = TestEnv::new();
+    let expired = env.emu.mint_token(astro_emulator::TokenOptions {
+        expires_at: Some(1_000),
+        ..Default::default()
+    });
+    let out = env
+        .astro()
+        .env("ASTRO_API_TOKEN", &expired)
+        .args(["auth", "status", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["expired"], json!(true));
+    assert_eq!(json["expiresAt"], "1970-01-01T00:16:40Z");
+    assert!(
+        stderr(&out).starts_with("error: the API token has expired"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env.emu.requests().is_empty());
+
+    let out = env.run(&["auth", "status", "--json", "--organization-id", "cnotmine"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["organizationId"], "cnotmine");
+    assert_eq!(json["organizationName"], Value::Null);
+    assert!(
+        json["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot read the Organization"),
+        "{json}"
+    );
+}
+
+#[test]
+fn jq_env_never_shows_the_token() {
+    let env = TestEnv::new();
+    let out = env.run(&[
+        "version",
+        "--jq",
+        "[$ENV.ASTRO_API_TOKEN, env.ASTRO_API_TOKEN]",
+        "--compact",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "[null,null]\n");
+}
+
+#[test]
+fn a_dry_run_of_a_risky_change_warns_and_sends_nothing() {
+    let env = TestEnv::new();
+    let out = env.run(&[
+        "org",
+        "user",
+        "update",
+        "ada@example.com",
+        "-r",
+        "member",
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Would update ada@example.com (Ada Lovelace): ORGANIZATION_OWNER -> ORGANIZATION_MEMBER (dry run: nothing sent)\n"
+    );
+    assert!(
+        stderr(&out).starts_with("warning: this leaves the Organization with no ACTIVE"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env.mutations().is_empty());
+}
+
+#[test]
+fn the_api_url_hint_keeps_the_path() {
+    let env = TestEnv::new();
+    let gateway = format!("{}/astro", env.emu.base_url().trim_end_matches("/v1"));
+    let out = env
+        .astro()
+        .env("ASTRO_API_URL", &gateway)
+        .args(["org", "user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).ends_with(&format!("such as {gateway}/v1\n")),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_empty_organization_argument_to_switch_is_refused_before_any_request() {
+    let env = TestEnv::new();
+    let out = env.run(&["org", "switch", " "]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is empty (an unset shell variable?)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env.emu.requests().is_empty());
+}
+
+#[test]
+fn a_tls_failure_gives_its_cause_and_is_not_retried() {
+    use std::io::{Read, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buf = [0u8; 1024];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    let env = TestEnv::new();
+    let out = env
+        .astro()
+        .env("ASTRO_API_URL", format!("https://127.0.0.1:{port}/v1"))
+        .args(["org", "user", "list", "--timeout", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!("error: a secure connection to the Astro API at https://127.0.0.1:{port} could not be made: ")),
+        "{err}"
+    );
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "{err}"
+    );
 }
