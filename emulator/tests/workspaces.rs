@@ -107,7 +107,23 @@ async fn seeded_workspaces_and_deployments() {
             .await,
         404,
     );
-    // Deterministic: a second emulator has the same Workspace and Deployment IDs.
+    // Deterministic, as emulator/README.md lists them (the Workspaces' IDs predate the
+    // Deployments); a second emulator has the same.
+    let ids: Vec<&str> = ws.iter().map(|w| w.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["clrg4iao0000001c6z943nxrv", "clrg6ngg0000002c60gj2k1hl"]
+    );
+    let ids: Vec<&str> = deps.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "clrg4v5mo000001cuzllrbrmi",
+            "clrg580lc000002cuoizodml6",
+            "clrg70beo000003cug1mqs4lw",
+            "clrg7d6dc000004cuaihgx7j0"
+        ]
+    );
     let c2 = Ctx::new().await;
     assert_eq!(c2.emu.workspaces(), ws);
     assert_eq!(c2.emu.deployments(), deps);
@@ -1380,4 +1396,87 @@ async fn list_teams_unknown_filters_are_404() {
     assert!(msg.contains("Deployment"), "{msg}");
     assert_field_error(&c.get(&c.org("/teams?workspaceId=")).await, "workspaceId");
     assert_field_error(&c.get(&c.org("/teams?deploymentId=")).await, "deploymentId");
+}
+
+#[tokio::test]
+async fn seed_files_with_deployments_and_roles() {
+    let dir = std::env::temp_dir().join(format!("astro-emulator-ws-seed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("seed.yaml");
+    std::fs::write(
+        &path,
+        "organization: {name: Acme}\n\
+         users:\n\
+         \x20 - {email: boss@acme.test, fullName: Boss, role: ORGANIZATION_OWNER}\n\
+         \x20 - email: dev@acme.test\n\
+         \x20   fullName: Dev\n\
+         \x20   role: ORGANIZATION_MEMBER\n\
+         \x20   deploymentRoles:\n\
+         \x20     - {deployment: Ops Prod, role: DEPLOYMENT_ADMIN}\n\
+         \x20     - {deploymentId: celsewhere, role: DEPLOYMENT_ADMIN}\n\
+         \x20   dagRoles:\n\
+         \x20     - {deployment: Ops Dev, dagTag: nightly, role: DAG_VIEWER}\n\
+         workspaces:\n\
+         \x20 - name: Ops\n\
+         \x20   deployments:\n\
+         \x20     - {name: Ops Prod, description: Production}\n\
+         \x20     - {name: Ops Dev, id: cdevdeployment00000000000}\n\
+         \x20 - name: Empty\n",
+    )
+    .unwrap();
+    let c = Ctx::with(Emulator::builder().seed_file(&path).unwrap()).await;
+    let deps = c.emu.deployments();
+    assert_eq!(deps.len(), 2);
+    assert_eq!(deps[1].id, "cdevdeployment00000000000");
+    assert_eq!(deps[0].workspace_name, "Ops");
+    let dev = c.emu.user("dev@acme.test").unwrap();
+    assert_eq!(dev.deployment_roles[0].deployment_id, deps[0].id);
+    assert_eq!(
+        dev.deployment_roles[0].deployment_name.as_deref(),
+        Some("Ops Prod")
+    );
+    assert_eq!(dev.deployment_roles[1].deployment_id, "celsewhere");
+    assert_eq!(dev.deployment_roles[1].deployment_name, None);
+    assert_eq!(dev.dag_roles[0].deployment_id, "cdevdeployment00000000000");
+    let r = c.get(&c.org(&format!("/deployments/{}", deps[0].id))).await;
+    assert_eq!(r.json["description"], "Production");
+    // The Workspace without Deployments can be deleted.
+    let empty = c.emu.workspace("Empty").unwrap().id;
+    assert_eq!(
+        c.delete(&c.org(&format!("/workspaces/{empty}")))
+            .await
+            .status,
+        204
+    );
+    // Bad references are clear errors naming the place.
+    for (yaml, expected) in [
+        (
+            "  - {email: b@a.test, fullName: B, role: ORGANIZATION_OWNER, deploymentRoles: [{deployment: Nope, role: R}]}\n",
+            "users[0].deploymentRoles[0].deployment: no Deployment named \"Nope\"",
+        ),
+        (
+            "  - {email: b@a.test, fullName: B, role: ORGANIZATION_OWNER, deploymentRoles: [{deployment: P, deploymentId: c1, role: R}]}\n",
+            "users[0].deploymentRoles[0]: give exactly one of",
+        ),
+        (
+            "  - {email: b@a.test, fullName: B, role: ORGANIZATION_OWNER, dagRoles: [{deployment: P, role: R}]}\n",
+            "users[0].dagRoles[0]: dagId or dagTag is needed",
+        ),
+        (
+            "  - {email: b@a.test, fullName: B, role: ORGANIZATION_OWNER, dagRoles: [{deployment: Twice, dagId: d, role: R}]}\n",
+            "2 Deployments are named \"Twice\"",
+        ),
+    ] {
+        let bad = dir.join("bad.yaml");
+        std::fs::write(
+            &bad,
+            format!(
+                "organization: {{name: A}}\nworkspaces:\n  - {{name: W, deployments: [{{name: P}}, {{name: Twice}}]}}\n  - {{name: V, deployments: [{{name: Twice}}]}}\nusers:\n{yaml}"
+            ),
+        )
+        .unwrap();
+        let err = Emulator::builder().seed_file(&bad).unwrap_err().to_string();
+        assert!(err.contains(expected), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
