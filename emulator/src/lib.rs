@@ -164,7 +164,8 @@ pub struct TeamSnapshot {
 }
 
 impl EmulatorBuilder {
-    /// Appends `n` generated members after the seed's users.
+    /// Appends `n` generated members after the first Organization's seed users, each with a
+    /// role in one or two of its seed Workspaces (see emulator/README.md, "The default seed").
     pub fn users(mut self, n: usize) -> Self {
         self.users = n;
         self
