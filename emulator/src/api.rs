@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, delete, get, post};
+use axum::routing::{MethodFilter, MethodRouter, delete, get, on, post};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -19,8 +19,9 @@ use crate::auth::{Claims, TokenOptions, TokenStore};
 use crate::faults::{FaultQueue, FaultSpec};
 use crate::idp::IdpState;
 use crate::model::{
-    DagRole, Data, DeploymentRole, ORGANIZATION_ROLES, Page, Sort, WORKSPACE_ROLES, WorkspaceRole,
-    World, is_email, known,
+    CLOUD_PROVIDERS, DagRole, Data, DeleteWorkspaceError, DeploymentRole, ORGANIZATION_ROLES, Page,
+    Sort, WORKSPACE_ROLES, WorkspaceDefaults, WorkspaceFields, WorkspaceRole, World, is_email,
+    known,
 };
 use crate::recorder::Recorder;
 use crate::util::{SplitMix64, cuid, now_unix, parse_query};
@@ -136,7 +137,7 @@ pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
     pub field_errors: Vec<FieldError>,
-    pub allow: Option<&'static str>,
+    pub allow: Option<String>,
 }
 
 impl ApiError {
@@ -187,9 +188,12 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut r = self.status.into_response();
-        if let Some(allow) = self.allow {
-            r.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static(allow));
+        if let Some(allow) = self
+            .allow
+            .as_deref()
+            .and_then(|a| HeaderValue::from_str(a).ok())
+        {
+            r.headers_mut().insert(header::ALLOW, allow);
         }
         r.extensions_mut().insert(self);
         r
@@ -285,15 +289,39 @@ impl Query {
             .map(|(_, v)| v.as_str())
     }
 
-    /// All values of a repeated key (comma-separated values are split too).
+    /// All values of an array parameter. The document's arrays are `form`-style with
+    /// `explode`, i.e. repeated keys (`names=a&names=b`); a value is never split on commas
+    /// (a name may contain one).
     fn all(&self, key: &str) -> Vec<String> {
         self.0
             .iter()
-            .filter(|(k, _)| k == key || *k == format!("{key}[]"))
-            .flat_map(|(_, v)| v.split(','))
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
             .collect()
+    }
+
+    /// An array filter: like [`Self::all`], but an empty value is a 400 (it can match
+    /// nothing and is always a caller's mistake).
+    fn filter_values(&self, key: &str, errs: &mut Vec<FieldError>) -> Vec<String> {
+        let values = self.all(key);
+        if values.iter().any(|v| v.is_empty()) {
+            errs.push(fe(
+                "required",
+                key,
+                format!("{key} must not contain an empty value"),
+            ));
+        }
+        values
+    }
+
+    /// A single-valued filter (the first if repeated); present but empty is a 400.
+    fn filter_value(&self, key: &str, errs: &mut Vec<FieldError>) -> Option<String> {
+        let v = self.first(key)?;
+        if v.is_empty() {
+            errs.push(fe("required", key, format!("{key} must not be empty")));
+            return None;
+        }
+        Some(v.to_string())
     }
 
     fn int(&self, key: &str, default: i64, max: Option<i64>, errs: &mut Vec<FieldError>) -> i64 {
@@ -326,7 +354,17 @@ impl Query {
     }
 
     fn page(&self, sort_fields: &[&str], errs: &mut Vec<FieldError>) -> Page {
-        let limit = self.int("limit", 20, Some(1000), errs) as usize;
+        self.page_up_to(sort_fields, Some(1000), errs)
+    }
+
+    /// Paging with the given maximum `limit` (ListDeployments documents none).
+    fn page_up_to(
+        &self,
+        sort_fields: &[&str],
+        max_limit: Option<i64>,
+        errs: &mut Vec<FieldError>,
+    ) -> Page {
+        let limit = self.int("limit", 20, max_limit, errs) as usize;
         let offset = self.int("offset", 0, None, errs) as usize;
         let mut sorts = vec![];
         for s in self.all("sorts") {
@@ -404,6 +442,27 @@ fn paginated(key: &str, items: Vec<Value>, total: usize, page: &Page) -> ApiResu
 // ---------------------------------------------------------------------------------------
 // Request bodies
 
+/// The JSON object body of an operation whose document gives only an `application/json`
+/// request body: another (or no) `Content-Type` is a 400 with a field error on `body`.
+fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Map<String, Value>, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let media_type = content_type
+        .as_deref()
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    if media_type.as_deref() != Some("application/json") {
+        let got = content_type.map_or_else(|| "none".to_string(), |c| format!("{c:?}"));
+        return Err(ApiError::validation(vec![fe(
+            "contentType",
+            "body",
+            format!("the request body must be application/json (Content-Type: {got})"),
+        )]));
+    }
+    json_object(body)
+}
+
 fn json_object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
     let v: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::validation(vec![fe(
@@ -472,6 +531,7 @@ const USER_SORTS: &[&str] = &["id", "username", "fullName", "createdAt", "update
 const ORG_SORTS: &[&str] = &["name", "createdAt", "updatedAt"];
 const WORKSPACE_SORTS: &[&str] = &["name", "createdAt", "updatedAt"];
 const TEAM_SORTS: &[&str] = &["name", "description", "createdAt", "updatedAt"];
+const DEPLOYMENT_SORTS: &[&str] = &["name", "createdAt", "updatedAt"];
 
 async fn list_organizations(State(sh): S, headers: HeaderMap, RawQuery(q): RawQuery) -> ApiResult {
     let claims = authorize(&sh, &headers, None)?;
@@ -523,9 +583,12 @@ async fn list_users(
     let q = Query::new(q);
     let mut errs = vec![];
     let page = q.page(USER_SORTS, &mut errs);
+    let workspace_id = q.filter_value("workspaceId", &mut errs);
+    let deployment_id = q.filter_value("deploymentId", &mut errs);
+    let dag_id = q.filter_value("dagId", &mut errs);
+    let dag_tags = q.filter_values("dagTags", &mut errs);
     check(errs)?;
-    let dag_id = q.first("dagId");
-    let dag_tags = q.all("dagTags");
+    let (workspace_id, deployment_id) = (workspace_id.as_deref(), deployment_id.as_deref());
     let world = lock(&sh.data);
     let data = org_data(&world, &org)?;
     let (total, users) = if dag_id.is_some() || !dag_tags.is_empty() {
@@ -535,12 +598,12 @@ async fn list_users(
             offset: 0,
             sorts: page.sorts.clone(),
         };
-        let (_, all) = data.list_users(q.first("workspaceId"), q.first("deploymentId"), &unpaged);
+        let (_, all) = data.list_users(workspace_id, deployment_id, &unpaged);
         let kept: Vec<_> = all
             .into_iter()
             .filter(|u| {
                 u.dag_roles.iter().any(|r| {
-                    dag_id.is_some_and(|d| r.dag_id.as_deref() == Some(d))
+                    (dag_id.is_some() && r.dag_id == dag_id)
                         || r.dag_tag.as_ref().is_some_and(|t| dag_tags.contains(t))
                 })
             })
@@ -554,7 +617,7 @@ async fn list_users(
                 .collect(),
         )
     } else {
-        data.list_users(q.first("workspaceId"), q.first("deploymentId"), &page)
+        data.list_users(workspace_id, deployment_id, &page)
     };
     drop(world);
     let mut m = Map::new();
@@ -582,16 +645,37 @@ async fn get_user(
     ok(user)
 }
 
-async fn update_user_roles(
-    State(sh): S,
-    headers: HeaderMap,
-    Path((org, user_id)): Path<(String, String)>,
-    body: Bytes,
-) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
-    let body = json_object(&body)?;
-    let mut errs = vec![];
-    let org_role = match member(&body, "organizationRole") {
+/// A field error when `key` was seen before in this list; `what` names the thing.
+fn unique(
+    seen: &mut std::collections::HashSet<String>,
+    key: String,
+    field: &str,
+    what: &str,
+    errs: &mut Vec<FieldError>,
+) {
+    if !seen.insert(key) {
+        errs.push(fe(
+            "unique",
+            field,
+            format!("{field}: {what} appears more than once in the list"),
+        ));
+    }
+}
+
+/// Validates an UpdateUserRoles body against the Organization's Workspaces and
+/// Deployments. Every problem becomes a field error.
+#[allow(clippy::type_complexity)]
+fn parse_roles_body(
+    body: &Map<String, Value>,
+    data: &Data,
+    errs: &mut Vec<FieldError>,
+) -> (
+    Option<&'static str>,
+    Option<Vec<WorkspaceRole>>,
+    Option<Vec<DeploymentRole>>,
+    Option<Vec<DagRole>>,
+) {
+    let org_role = match member(body, "organizationRole") {
         None => None,
         Some(Value::String(r)) if known(&ORGANIZATION_ROLES, r).is_some() => {
             known(&ORGANIZATION_ROLES, r)
@@ -608,50 +692,83 @@ async fn update_user_roles(
             None
         }
     };
-    let world = lock(&sh.data);
-    let data = org_data(&world, &org)?;
-    let workspace_roles = member(&body, "workspaceRoles").and_then(|v| {
-        let items = array_field(v, "workspaceRoles", &mut errs)?;
+    let deployment_exists = |id: &Option<String>, at: &str, errs: &mut Vec<FieldError>| {
+        if let Some(d) = id
+            && data.deployment(d).is_none()
+        {
+            errs.push(fe(
+                "exists",
+                &format!("{at}.deploymentId"),
+                format!("{at}.deploymentId: no Deployment {d} in this Organization"),
+            ));
+        }
+    };
+    let workspace_roles = member(body, "workspaceRoles").and_then(|v| {
+        let items = array_field(v, "workspaceRoles", errs)?;
         let mut out = vec![];
+        let mut seen = std::collections::HashSet::new();
         for (i, item) in items.iter().enumerate() {
             let at = format!("workspaceRoles[{i}]");
-            let ws = string_field(item, "workspaceId", &at, &mut errs);
-            let role = string_field(item, "role", &at, &mut errs);
-            if let Some(ws) = &ws
-                && data.workspace(ws).is_none()
-            {
-                errs.push(fe(
-                    "exists",
+            let ws = string_field(item, "workspaceId", &at, errs);
+            let role = string_field(item, "role", &at, errs);
+            let workspace = ws.as_deref().and_then(|w| data.workspace(w));
+            if let Some(w) = &ws {
+                if workspace.is_none() {
+                    errs.push(fe(
+                        "exists",
+                        &format!("{at}.workspaceId"),
+                        format!("{at}.workspaceId: no Workspace {w} in this Organization"),
+                    ));
+                }
+                unique(
+                    &mut seen,
+                    w.clone(),
                     &format!("{at}.workspaceId"),
-                    format!("{at}.workspaceId: no Workspace {ws} in this Organization"),
-                ));
+                    &format!("Workspace {w}"),
+                    errs,
+                );
             }
-            if let Some(r) = &role
-                && !WORKSPACE_ROLES.contains(&r.as_str())
-            {
-                errs.push(fe(
-                    "oneof",
-                    &format!("{at}.role"),
-                    format!(
-                        "{at}.role {r:?} must be one of {}",
-                        WORKSPACE_ROLES.join(", ")
-                    ),
-                ));
-            }
-            if let (Some(workspace_id), Some(role)) = (ws, role) {
-                out.push(WorkspaceRole { workspace_id, role });
+            let role = role.and_then(|r| {
+                let k = known(&WORKSPACE_ROLES, &r);
+                if k.is_none() {
+                    errs.push(fe(
+                        "oneof",
+                        &format!("{at}.role"),
+                        format!(
+                            "{at}.role {r:?} must be one of {}",
+                            WORKSPACE_ROLES.join(", ")
+                        ),
+                    ));
+                }
+                k
+            });
+            if let (Some(w), Some(role)) = (workspace, role) {
+                out.push(WorkspaceRole {
+                    workspace_id: w.id.clone(),
+                    role,
+                });
             }
         }
         Some(out)
     });
-    drop(world);
-    let deployment_roles = member(&body, "deploymentRoles").and_then(|v| {
-        let items = array_field(v, "deploymentRoles", &mut errs)?;
+    let deployment_roles = member(body, "deploymentRoles").and_then(|v| {
+        let items = array_field(v, "deploymentRoles", errs)?;
         let mut out = vec![];
+        let mut seen = std::collections::HashSet::new();
         for (i, item) in items.iter().enumerate() {
             let at = format!("deploymentRoles[{i}]");
-            let d = string_field(item, "deploymentId", &at, &mut errs);
-            let r = string_field(item, "role", &at, &mut errs);
+            let d = string_field(item, "deploymentId", &at, errs);
+            let r = string_field(item, "role", &at, errs);
+            deployment_exists(&d, &at, errs);
+            if let Some(d) = &d {
+                unique(
+                    &mut seen,
+                    d.clone(),
+                    &format!("{at}.deploymentId"),
+                    &format!("Deployment {d}"),
+                    errs,
+                );
+            }
             if let (Some(deployment_id), Some(role)) = (d, r) {
                 out.push(DeploymentRole {
                     deployment_id,
@@ -661,27 +778,44 @@ async fn update_user_roles(
         }
         Some(out)
     });
-    let dag_roles = member(&body, "dagRoles").and_then(|v| {
-        let items = array_field(v, "dagRoles", &mut errs)?;
+    let dag_roles = member(body, "dagRoles").and_then(|v| {
+        let items = array_field(v, "dagRoles", errs)?;
         let mut out = vec![];
+        let mut seen = std::collections::HashSet::new();
         for (i, item) in items.iter().enumerate() {
             let at = format!("dagRoles[{i}]");
-            let d = string_field(item, "deploymentId", &at, &mut errs);
-            let r = string_field(item, "role", &at, &mut errs);
-            let dag_id = item
-                .get("dagId")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            let dag_tag = item
-                .get("dagTag")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            let d = string_field(item, "deploymentId", &at, errs);
+            let r = string_field(item, "role", &at, errs);
+            deployment_exists(&d, &at, errs);
+            let mut optional = |key: &str| match item.get(key) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+                Some(_) => {
+                    errs.push(fe(
+                        "type",
+                        &format!("{at}.{key}"),
+                        format!("{at}.{key} must be a non-empty string"),
+                    ));
+                    None
+                }
+            };
+            let dag_id = optional("dagId");
+            let dag_tag = optional("dagTag");
             if dag_id.is_none() && dag_tag.is_none() {
                 errs.push(fe(
                     "required",
                     &format!("{at}.dagId"),
                     format!("{at}: dagId or dagTag is required"),
                 ));
+            }
+            if let Some(d) = &d {
+                unique(
+                    &mut seen,
+                    format!("{d}\u{0}{dag_id:?}\u{0}{dag_tag:?}"),
+                    &format!("{at}.deploymentId"),
+                    "this DAG role's Deployment, DAG and tag",
+                    errs,
+                );
             }
             if let (Some(deployment_id), Some(role)) = (d, r) {
                 out.push(DagRole {
@@ -694,28 +828,69 @@ async fn update_user_roles(
         }
         Some(out)
     });
-    let needs_org_role =
-        member(&body, "workspaceRoles").is_some() || member(&body, "deploymentRoles").is_some();
-    if needs_org_role && member(&body, "organizationRole").is_none() {
+    let lists: Vec<&str> = ["workspaceRoles", "deploymentRoles", "dagRoles"]
+        .into_iter()
+        .filter(|k| member(body, k).is_some())
+        .collect();
+    if !lists.is_empty() && member(body, "organizationRole").is_none() {
         errs.push(fe(
             "required",
             "organizationRole",
-            "organizationRole is required when workspaceRoles or deploymentRoles are given",
+            format!(
+                "organizationRole is required when {} {} given",
+                lists.join(" and "),
+                if lists.len() == 1 { "is" } else { "are" }
+            ),
         ));
     }
+    (org_role, workspace_roles, deployment_roles, dag_roles)
+}
+
+async fn update_user_roles(
+    State(sh): S,
+    headers: HeaderMap,
+    Path((org, user_id)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    authorize(&sh, &headers, Some(&org))?;
+    let body = json_body(&headers, &body)?;
+    let mut errs = vec![];
+    let mut world = lock(&sh.data);
+    let data = org_data_mut(&mut world, &org)?;
+    let (org_role, workspace_roles, deployment_roles, dag_roles) =
+        parse_roles_body(&body, data, &mut errs);
     check(errs)?;
-    let now = now_unix();
-    let roles = org_data_mut(&mut lock(&sh.data), &org)?
+    let roles = data
         .update_roles(
             &user_id,
             org_role,
             workspace_roles,
             deployment_roles,
             dag_roles,
-            now,
+            now_unix(),
         )
         .ok_or_else(|| ApiError::not_found("User"))?;
     ok(&roles)
+}
+
+async fn list_user_teams(
+    State(sh): S,
+    headers: HeaderMap,
+    Path((org, user)): Path<(String, String)>,
+    RawQuery(q): RawQuery,
+) -> ApiResult {
+    authorize(&sh, &headers, Some(&org))?;
+    let q = Query::new(q);
+    let mut errs = vec![];
+    let page = q.page(TEAM_SORTS, &mut errs);
+    check(errs)?;
+    let world = lock(&sh.data);
+    let data = org_data(&world, &org)?;
+    let (total, teams) = data
+        .list_user_teams(&user, &page)
+        .ok_or_else(|| ApiError::not_found("User"))?;
+    let items = teams.iter().map(|t| data.user_team_json(t)).collect();
+    paginated("teams", items, total, &page)
 }
 
 async fn create_user_invite(
@@ -725,7 +900,7 @@ async fn create_user_invite(
     body: Bytes,
 ) -> ApiResult {
     let claims = authorize(&sh, &headers, Some(&org))?;
-    let body = json_object(&body)?;
+    let body = json_body(&headers, &body)?;
     let mut errs = vec![];
     let email = match member(&body, "inviteeEmail") {
         None => {
@@ -805,10 +980,12 @@ async fn list_workspaces(
     let q = Query::new(q);
     let mut errs = vec![];
     let page = q.page(WORKSPACE_SORTS, &mut errs);
+    let ids = q.filter_values("workspaceIds", &mut errs);
+    let names = q.filter_values("names", &mut errs);
     check(errs)?;
     let world = lock(&sh.data);
     let data = org_data(&world, &org)?;
-    let (total, items) = data.list_workspaces(&q.all("workspaceIds"), &q.all("names"), &page);
+    let (total, items) = data.list_workspaces(&ids, &names, &page);
     let items = items.iter().map(|w| data.workspace_json(w)).collect();
     paginated("workspaces", items, total, &page)
 }
@@ -827,6 +1004,223 @@ async fn get_workspace(
     ok(&data.workspace_json(w))
 }
 
+/// The longest Workspace name (`maxLength` of both request schemas), in characters.
+const WORKSPACE_NAME_MAX: usize = 50;
+
+/// Validates a CreateWorkspaceRequest (`update: false`) or an UpdateWorkspaceRequest
+/// (`update: true`, where `description` and `cicdEnforcedDefault` are required too).
+fn parse_workspace_body(
+    body: &Map<String, Value>,
+    update: bool,
+    errs: &mut Vec<FieldError>,
+) -> Option<WorkspaceFields> {
+    let required = |key: &str, errs: &mut Vec<FieldError>| {
+        errs.push(fe("required", key, format!("{key} is required")));
+    };
+    let string = |key: &str, errs: &mut Vec<FieldError>| -> Option<Option<String>> {
+        match member(body, key) {
+            None => Some(None),
+            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(_) => {
+                errs.push(fe("type", key, format!("{key} must be a string")));
+                None
+            }
+        }
+    };
+    let name = match string("name", errs) {
+        Some(Some(n)) if n.trim().is_empty() => {
+            required("name", errs);
+            None
+        }
+        Some(Some(n)) if n.chars().count() > WORKSPACE_NAME_MAX => {
+            errs.push(fe(
+                "max",
+                "name",
+                format!("name must be at most {WORKSPACE_NAME_MAX} characters long"),
+            ));
+            None
+        }
+        Some(Some(n)) => Some(n),
+        Some(None) => {
+            required("name", errs);
+            None
+        }
+        None => None,
+    };
+    let description = string("description", errs);
+    if update && matches!(description, Some(None)) {
+        required("description", errs);
+    }
+    let cicd = match member(body, "cicdEnforcedDefault") {
+        None if update => {
+            required("cicdEnforcedDefault", errs);
+            None
+        }
+        None => Some(false),
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => {
+            errs.push(fe(
+                "type",
+                "cicdEnforcedDefault",
+                "cicdEnforcedDefault must be true or false",
+            ));
+            None
+        }
+    };
+    let provider = match member(body, "defaultCloudProvider") {
+        None => Some(None),
+        Some(Value::String(p)) if known(&CLOUD_PROVIDERS, p).is_some() => {
+            Some(known(&CLOUD_PROVIDERS, p))
+        }
+        Some(other) => {
+            errs.push(fe(
+                "oneof",
+                "defaultCloudProvider",
+                format!(
+                    "defaultCloudProvider {other} must be one of {}",
+                    CLOUD_PROVIDERS.join(", ")
+                ),
+            ));
+            None
+        }
+    };
+    let region = string("defaultRegion", errs);
+    let cluster = string("defaultClusterId", errs);
+    let defaults = match (provider, region, cluster) {
+        (Some(None), Some(None), Some(None)) => Some(None),
+        (Some(None), Some(None), Some(Some(c))) if !c.is_empty() => {
+            Some(Some(WorkspaceDefaults::Cluster(c)))
+        }
+        (Some(Some(provider)), Some(Some(region)), Some(None)) if !region.is_empty() => {
+            Some(Some(WorkspaceDefaults::Cloud { provider, region }))
+        }
+        (Some(p), Some(r), Some(c)) => {
+            let (field, message) = if c.is_some() && (p.is_some() || r.is_some()) {
+                (
+                    "defaultClusterId",
+                    "defaultClusterId cannot be given with defaultCloudProvider or defaultRegion",
+                )
+            } else if c.is_some() {
+                ("defaultClusterId", "defaultClusterId must not be empty")
+            } else if p.is_none() {
+                (
+                    "defaultCloudProvider",
+                    "defaultCloudProvider is required with defaultRegion",
+                )
+            } else {
+                (
+                    "defaultRegion",
+                    "defaultRegion is required (and not empty) with defaultCloudProvider",
+                )
+            };
+            errs.push(fe("invalid", field, message));
+            None
+        }
+        _ => None,
+    };
+    Some(WorkspaceFields {
+        name: name?,
+        description: description?,
+        cicd_enforced_default: cicd?,
+        defaults: defaults?,
+    })
+}
+
+async fn create_workspace(
+    State(sh): S,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let claims = authorize(&sh, &headers, Some(&org))?;
+    let body = json_body(&headers, &body)?;
+    let mut errs = vec![];
+    let fields = parse_workspace_body(&body, false, &mut errs);
+    check(errs)?;
+    let fields = fields.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "Invalid request"))?;
+    let mut world = lock(&sh.data);
+    let data = org_data_mut(&mut world, &org)?;
+    let w = data.create_workspace(fields, &claims.sub, now_unix());
+    ok(&data.workspace_json(&w))
+}
+
+async fn update_workspace(
+    State(sh): S,
+    headers: HeaderMap,
+    Path((org, id)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    let claims = authorize(&sh, &headers, Some(&org))?;
+    let body = json_body(&headers, &body)?;
+    let mut errs = vec![];
+    let fields = parse_workspace_body(&body, true, &mut errs);
+    check(errs)?;
+    let fields = fields.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "Invalid request"))?;
+    let mut world = lock(&sh.data);
+    let data = org_data_mut(&mut world, &org)?;
+    let w = data
+        .update_workspace(&id, fields, &claims.sub, now_unix())
+        .ok_or_else(|| ApiError::not_found("Workspace"))?;
+    ok(&data.workspace_json(&w))
+}
+
+async fn delete_workspace(
+    State(sh): S,
+    headers: HeaderMap,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult {
+    authorize(&sh, &headers, Some(&org))?;
+    let mut world = lock(&sh.data);
+    match org_data_mut(&mut world, &org)?.delete_workspace(&id) {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(DeleteWorkspaceError::NotFound) => Err(ApiError::not_found("Workspace")),
+        Err(DeleteWorkspaceError::HasDeployments(n)) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "Workspace {id} still has {n} Deployment{}; delete {} before the Workspace",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it" } else { "them" },
+            ),
+        )),
+    }
+}
+
+async fn list_deployments(
+    State(sh): S,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult {
+    authorize(&sh, &headers, Some(&org))?;
+    let q = Query::new(q);
+    let mut errs = vec![];
+    // The document gives ListDeployments' limit no maximum.
+    let page = q.page_up_to(DEPLOYMENT_SORTS, None, &mut errs);
+    let ids = q.filter_values("deploymentIds", &mut errs);
+    let names = q.filter_values("names", &mut errs);
+    let workspace_ids = q.filter_values("workspaceIds", &mut errs);
+    check(errs)?;
+    let world = lock(&sh.data);
+    let data = org_data(&world, &org)?;
+    let (total, items) = data.list_deployments(&ids, &names, &workspace_ids, &page);
+    let items = items.iter().map(|d| data.deployment_json(d)).collect();
+    paginated("deployments", items, total, &page)
+}
+
+async fn get_deployment(
+    State(sh): S,
+    headers: HeaderMap,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult {
+    authorize(&sh, &headers, Some(&org))?;
+    let world = lock(&sh.data);
+    let data = org_data(&world, &org)?;
+    let d = data
+        .deployment(&id)
+        .ok_or_else(|| ApiError::not_found("Deployment"))?;
+    ok(&data.deployment_json(d))
+}
+
 async fn list_teams(
     State(sh): S,
     headers: HeaderMap,
@@ -837,13 +1231,27 @@ async fn list_teams(
     let q = Query::new(q);
     let mut errs = vec![];
     let page = q.page(TEAM_SORTS, &mut errs);
+    let names = q.filter_values("names", &mut errs);
+    let workspace_id = q.filter_value("workspaceId", &mut errs);
+    let deployment_id = q.filter_value("deploymentId", &mut errs);
     check(errs)?;
     let world = lock(&sh.data);
     let data = org_data(&world, &org)?;
+    // The document gives ListTeams a 404: a filter naming no Workspace or Deployment.
+    if let Some(w) = &workspace_id
+        && data.workspace(w).is_none()
+    {
+        return Err(ApiError::not_found("Workspace"));
+    }
+    if let Some(d) = &deployment_id
+        && data.deployment(d).is_none()
+    {
+        return Err(ApiError::not_found("Deployment"));
+    }
     let (total, items) = data.list_teams(
-        &q.all("names"),
-        q.first("workspaceId"),
-        q.first("deploymentId"),
+        &names,
+        workspace_id.as_deref(),
+        deployment_id.as_deref(),
         &page,
     );
     let items = items.iter().map(|t| data.team_json(t)).collect();
@@ -968,96 +1376,126 @@ pub async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "no such path in the Astro v1 API")
 }
 
-pub fn not_allowed(allow: &'static str) -> ApiError {
+pub fn not_allowed(allow: impl Into<String>) -> ApiError {
+    let allow = allow.into();
     ApiError {
+        message: format!("method not allowed on this path (allowed: {allow})"),
         allow: Some(allow),
-        ..ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("method not allowed on this path (allowed: {allow})"),
-        )
+        ..ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "")
     }
 }
 
-fn not_emulated(operation: &'static str) -> MethodRouter<Arc<Shared>> {
-    post(move || async move {
-        ApiError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            format!("{operation} exists in the Astro API but is not emulated"),
-        )
-    })
-}
-
-async fn not_emulated_delete(operation: &'static str) -> ApiError {
+/// The answer to a documented operation the emulator does not serve.
+pub fn not_emulated(operation: &str) -> ApiError {
     ApiError::new(
         StatusCode::NOT_IMPLEMENTED,
         format!("{operation} exists in the Astro API but is not emulated"),
     )
 }
 
-/// The whole router: the v1 operations, 405/501 for other methods, 404 elsewhere.
+/// The handler of each documented operation the emulator serves, by operation ID.
+fn served(operation_id: &str) -> Option<MethodRouter<Arc<Shared>>> {
+    Some(match operation_id {
+        "ListOrganizations" => get(list_organizations),
+        "GetOrganization" => get(get_organization),
+        "ListUsers" => get(list_users),
+        "GetUser" => get(get_user),
+        "UpdateUserRoles" => post(update_user_roles),
+        "ListUserTeams" => get(list_user_teams),
+        "CreateUserInvite" => post(create_user_invite),
+        "DeleteUserInvite" => delete(delete_user_invite),
+        "ListWorkspaces" => get(list_workspaces),
+        "GetWorkspace" => get(get_workspace),
+        "CreateWorkspace" => post(create_workspace),
+        "UpdateWorkspace" => post(update_workspace),
+        "DeleteWorkspace" => delete(delete_workspace),
+        "ListDeployments" => get(list_deployments),
+        "GetDeployment" => get(get_deployment),
+        "ListTeams" => get(list_teams),
+        "GetTeam" => get(get_team),
+        "GetSelfUser" => get(get_self_user),
+        _ => return None,
+    })
+}
+
+/// The operation IDs [`served`] knows.
+#[cfg(test)]
+const SERVED: [&str; 18] = [
+    "ListOrganizations",
+    "GetOrganization",
+    "ListUsers",
+    "GetUser",
+    "UpdateUserRoles",
+    "ListUserTeams",
+    "CreateUserInvite",
+    "DeleteUserInvite",
+    "ListWorkspaces",
+    "GetWorkspace",
+    "CreateWorkspace",
+    "UpdateWorkspace",
+    "DeleteWorkspace",
+    "ListDeployments",
+    "GetDeployment",
+    "ListTeams",
+    "GetTeam",
+    "GetSelfUser",
+];
+
+/// Methods in the order `Allow` lists them.
+const METHOD_ORDER: [&str; 8] = [
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
+];
+
+/// The `/v1` routes, one per documented path: each documented method is served or answers
+/// 501 naming its operation; any other method is a 405 with `Allow`.
+fn v1_routes() -> Router<Arc<Shared>> {
+    let mut paths: Vec<(String, Vec<&'static crate::spec::Operation>)> = vec![];
+    for op in crate::spec::operations() {
+        let template = format!("/v1{}", crate::spec::route_template(op.path));
+        match paths.iter_mut().find(|(t, _)| *t == template) {
+            Some((_, ops)) => ops.push(op),
+            None => paths.push((template, vec![op])),
+        }
+    }
+    let mut router = Router::new();
+    for (template, mut ops) in paths {
+        ops.sort_by_key(|o| METHOD_ORDER.iter().position(|m| *m == o.method));
+        let allow = ops
+            .iter()
+            .map(|o| o.method.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut methods: MethodRouter<Arc<Shared>> = MethodRouter::new();
+        for op in ops {
+            let handler = served(op.operation_id).unwrap_or_else(|| {
+                let id = op.operation_id;
+                let filter = match op.method.as_str() {
+                    "GET" => MethodFilter::GET,
+                    "POST" => MethodFilter::POST,
+                    "PUT" => MethodFilter::PUT,
+                    "PATCH" => MethodFilter::PATCH,
+                    "DELETE" => MethodFilter::DELETE,
+                    "HEAD" => MethodFilter::HEAD,
+                    "OPTIONS" => MethodFilter::OPTIONS,
+                    _ => MethodFilter::TRACE,
+                };
+                on(filter, move || async move { not_emulated(id) })
+            });
+            methods = methods.merge(handler);
+        }
+        let methods = methods.fallback(move || {
+            let allow = allow.clone();
+            async move { not_allowed(allow) }
+        });
+        router = router.route(&template, methods);
+    }
+    router
+}
+
+/// The whole router: the documented v1 paths (served, 501 or 405), the control paths and
+/// the identity provider, 404 elsewhere.
 pub fn router(shared: Arc<Shared>) -> Router {
-    let org = "/v1/organizations/{org}";
-    Router::new()
-        .route(
-            "/v1/organizations",
-            get(list_organizations).fallback(|| async { not_allowed("GET") }),
-        )
-        .route(
-            org,
-            get(get_organization)
-                .merge(not_emulated("UpdateOrganization"))
-                .fallback(|| async { not_allowed("GET, POST") }),
-        )
-        .route(
-            &format!("{org}/users"),
-            get(list_users).fallback(|| async { not_allowed("GET") }),
-        )
-        .route(
-            &format!("{org}/users/{{user}}"),
-            get(get_user).fallback(|| async { not_allowed("GET") }),
-        )
-        .route(
-            &format!("{org}/users/{{user}}/roles"),
-            post(update_user_roles).fallback(|| async { not_allowed("POST") }),
-        )
-        .route(
-            &format!("{org}/invites"),
-            post(create_user_invite).fallback(|| async { not_allowed("POST") }),
-        )
-        .route(
-            &format!("{org}/invites/{{invite}}"),
-            delete(delete_user_invite).fallback(|| async { not_allowed("DELETE") }),
-        )
-        .route(
-            &format!("{org}/workspaces"),
-            get(list_workspaces)
-                .merge(not_emulated("CreateWorkspace"))
-                .fallback(|| async { not_allowed("GET, POST") }),
-        )
-        .route(
-            &format!("{org}/workspaces/{{workspace}}"),
-            get(get_workspace)
-                .merge(not_emulated("UpdateWorkspace"))
-                .delete(|| not_emulated_delete("DeleteWorkspace"))
-                .fallback(|| async { not_allowed("GET, POST, DELETE") }),
-        )
-        .route(
-            &format!("{org}/teams"),
-            get(list_teams)
-                .merge(not_emulated("CreateTeam"))
-                .fallback(|| async { not_allowed("GET, POST") }),
-        )
-        .route(
-            &format!("{org}/teams/{{team}}"),
-            get(get_team)
-                .merge(not_emulated("UpdateTeam"))
-                .delete(|| not_emulated_delete("DeleteTeam"))
-                .fallback(|| async { not_allowed("GET, POST, DELETE") }),
-        )
-        .route(
-            "/v1/users/self",
-            get(get_self_user).fallback(|| async { not_allowed("GET") }),
-        )
+    v1_routes()
         .route(
             "/_emulator/requests",
             get(control_requests)
@@ -1081,4 +1519,24 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .merge(crate::idp::routes())
         .fallback(not_found)
         .with_state(shared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every served operation is in the document, and nothing else is served.
+    #[test]
+    fn served_operations_are_documented() {
+        let documented: Vec<&str> = crate::spec::operations()
+            .iter()
+            .map(|o| o.operation_id)
+            .collect();
+        for id in SERVED {
+            assert!(served(id).is_some(), "{id} has no handler");
+            assert!(documented.contains(&id), "{id} is not in the document");
+        }
+        let served_count = documented.iter().filter(|id| served(id).is_some()).count();
+        assert_eq!(served_count, SERVED.len());
+    }
 }

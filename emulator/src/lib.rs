@@ -9,6 +9,7 @@ mod model;
 mod recorder;
 mod seed;
 mod server;
+mod spec;
 mod util;
 
 use std::net::SocketAddr;
@@ -22,8 +23,8 @@ pub use auth::TokenOptions;
 pub use faults::{Fault, FaultKind};
 pub use recorder::RecordedRequest;
 pub use seed::{
-    Seed, SeedDeploymentRole, SeedOrganization, SeedTeam, SeedUser, SeedWorkspace,
-    SeedWorkspaceRole,
+    Seed, SeedDagRole, SeedDeployment, SeedDeploymentRole, SeedOrganization, SeedTeam, SeedUser,
+    SeedWorkspace, SeedWorkspaceRole,
 };
 
 use api::{Shared, lock};
@@ -90,7 +91,7 @@ pub struct OrganizationSnapshot {
     pub name: String,
 }
 
-/// A live view of one user (from [`EmulatorHandle::user`]).
+/// A live view of one user (from [`EmulatorHandle::user`]), roles included.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserSnapshot {
     pub id: String,
@@ -98,10 +99,73 @@ pub struct UserSnapshot {
     pub full_name: String,
     pub organization_role: Option<String>,
     pub status: String,
+    /// In the order the API lists them.
+    pub workspace_roles: Vec<WorkspaceRoleSnapshot>,
+    pub deployment_roles: Vec<DeploymentRoleSnapshot>,
+    pub dag_roles: Vec<DagRoleSnapshot>,
+}
+
+/// A Workspace role of a user or Team, with the Workspace's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceRoleSnapshot {
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub role: String,
+}
+
+/// A Deployment role of a user, with the Deployment's name (`None` for an ID that names no
+/// Deployment, which only a seed's `deploymentId` can give).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentRoleSnapshot {
+    pub deployment_id: String,
+    pub deployment_name: Option<String>,
+    pub role: String,
+}
+
+/// A DAG role of a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DagRoleSnapshot {
+    pub deployment_id: String,
+    pub deployment_name: Option<String>,
+    pub dag_id: Option<String>,
+    pub dag_tag: Option<String>,
+    pub role: String,
+}
+
+/// A live view of one Workspace (from [`EmulatorHandle::workspace`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceSnapshot {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub cicd_enforced_default: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A live view of one Deployment (from [`EmulatorHandle::deployments`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentSnapshot {
+    pub id: String,
+    pub name: String,
+    pub workspace_id: String,
+    pub workspace_name: String,
+}
+
+/// A live view of one Team (from [`EmulatorHandle::team`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamSnapshot {
+    pub id: String,
+    pub name: String,
+    pub organization_role: String,
+    /// Members' emails, in the order they were added.
+    pub members: Vec<String>,
+    pub workspace_roles: Vec<WorkspaceRoleSnapshot>,
 }
 
 impl EmulatorBuilder {
-    /// Appends `n` generated members after the seed's users.
+    /// Appends `n` generated members after the first Organization's seed users, each with a
+    /// role in one or two of its seed Workspaces (see emulator/README.md, "The default seed").
     pub fn users(mut self, n: usize) -> Self {
         self.users = n;
         self
@@ -252,6 +316,34 @@ impl EmulatorBuilder {
     }
 }
 
+fn workspace_snapshot(w: &model::Workspace) -> WorkspaceSnapshot {
+    WorkspaceSnapshot {
+        id: w.id.to_string(),
+        name: w.name.clone(),
+        description: w.description.clone(),
+        cicd_enforced_default: w.cicd_enforced_default,
+        created_at: util::rfc3339(w.created),
+        updated_at: util::rfc3339(w.updated),
+    }
+}
+
+fn workspace_role_snapshots(
+    data: &model::Data,
+    roles: &[model::WorkspaceRole],
+) -> Vec<WorkspaceRoleSnapshot> {
+    roles
+        .iter()
+        .map(|r| WorkspaceRoleSnapshot {
+            workspace_id: r.workspace_id.to_string(),
+            workspace_name: data
+                .workspace(&r.workspace_id)
+                .map(|w| w.name.clone())
+                .unwrap_or_default(),
+            role: r.role.to_string(),
+        })
+        .collect()
+}
+
 fn local_addr(l: &std::net::TcpListener) -> Result<SocketAddr, EmulatorError> {
     l.local_addr()
         .map_err(|source| EmulatorError::Bind { port: 0, source })
@@ -356,18 +448,131 @@ impl EmulatorHandle {
         lock(&self.shared.faults).clear();
     }
 
-    /// The live state of a user of the first Organization, by email (case-insensitive).
+    /// The live state of a user of the first Organization, by email (case-insensitive),
+    /// with their Workspace, Deployment and DAG roles.
     pub fn user(&self, email: &str) -> Option<UserSnapshot> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        let u = data.user_by_email(email)?;
+        let deployment_name = |id: &str| data.deployment(id).map(|d| d.name.clone());
+        Some(UserSnapshot {
+            id: u.id.clone(),
+            email: u.username.clone(),
+            full_name: u.full_name.clone(),
+            organization_role: u.organization_role.map(str::to_string),
+            status: u.status.to_string(),
+            workspace_roles: workspace_role_snapshots(data, &u.workspace_roles),
+            deployment_roles: u
+                .deployment_roles
+                .iter()
+                .map(|r| DeploymentRoleSnapshot {
+                    deployment_id: r.deployment_id.clone(),
+                    deployment_name: deployment_name(&r.deployment_id),
+                    role: r.role.clone(),
+                })
+                .collect(),
+            dag_roles: u
+                .dag_roles
+                .iter()
+                .map(|r| DagRoleSnapshot {
+                    deployment_id: r.deployment_id.clone(),
+                    deployment_name: deployment_name(&r.deployment_id),
+                    dag_id: r.dag_id.clone(),
+                    dag_tag: r.dag_tag.clone(),
+                    role: r.role.clone(),
+                })
+                .collect(),
+        })
+    }
+
+    /// A user's role in a Workspace of the first Organization, both by name (the email
+    /// case-insensitively, the Workspace exactly; the first Workspace of that name).
+    pub fn workspace_role(&self, email: &str, workspace_name: &str) -> Option<String> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        let w = data.workspaces.iter().find(|w| w.name == workspace_name)?;
+        data.user_by_email(email)?
+            .workspace_roles
+            .iter()
+            .find(|r| r.workspace_id == w.id)
+            .map(|r| r.role.to_string())
+    }
+
+    /// A Workspace of the first Organization by name (exact; the first of that name).
+    pub fn workspace(&self, name: &str) -> Option<WorkspaceSnapshot> {
+        let world = lock(&self.shared.data);
+        let w = world.first().workspaces.iter().find(|w| w.name == name)?;
+        Some(workspace_snapshot(w))
+    }
+
+    /// Every Workspace of the first Organization, in creation order.
+    pub fn workspaces(&self) -> Vec<WorkspaceSnapshot> {
         lock(&self.shared.data)
             .first()
-            .user_by_email(email)
-            .map(|u| UserSnapshot {
-                id: u.id.clone(),
-                email: u.username.clone(),
-                full_name: u.full_name.clone(),
-                organization_role: u.organization_role.map(str::to_string),
-                status: u.status.to_string(),
+            .workspaces
+            .iter()
+            .map(workspace_snapshot)
+            .collect()
+    }
+
+    /// The members of a first-Organization Workspace (by name): every user with a role in
+    /// it, as (email, role), in user creation order. PENDING invitees included.
+    pub fn workspace_members(&self, workspace_name: &str) -> Option<Vec<(String, String)>> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        let w = data.workspaces.iter().find(|w| w.name == workspace_name)?;
+        Some(
+            data.users
+                .iter()
+                .filter_map(|u| {
+                    u.workspace_roles
+                        .iter()
+                        .find(|r| r.workspace_id == w.id)
+                        .map(|r| (u.username.clone(), r.role.to_string()))
+                })
+                .collect(),
+        )
+    }
+
+    /// Every Deployment of the first Organization, in creation order.
+    pub fn deployments(&self) -> Vec<DeploymentSnapshot> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        data.deployments
+            .iter()
+            .map(|d| DeploymentSnapshot {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                workspace_id: d.workspace_id.to_string(),
+                workspace_name: data
+                    .workspace(&d.workspace_id)
+                    .map(|w| w.name.clone())
+                    .unwrap_or_default(),
             })
+            .collect()
+    }
+
+    /// A Deployment of the first Organization by name (exact; the first of that name).
+    pub fn deployment(&self, name: &str) -> Option<DeploymentSnapshot> {
+        self.deployments().into_iter().find(|d| d.name == name)
+    }
+
+    /// A Team of the first Organization by name (exact), with its members and roles.
+    pub fn team(&self, name: &str) -> Option<TeamSnapshot> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        let t = data.teams.iter().find(|t| t.name == name)?;
+        Some(TeamSnapshot {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            organization_role: t.organization_role.clone(),
+            members: t
+                .member_ids
+                .iter()
+                .filter_map(|id| data.user(id).map(|u| u.username.clone()))
+                .collect(),
+            workspace_roles: workspace_role_snapshots(data, &t.workspace_roles),
+        })
     }
 
     /// The emails of a first-Organization Team's members, by Team name (no served operation

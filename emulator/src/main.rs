@@ -14,7 +14,8 @@ struct Cli {
     /// Port to listen on (127.0.0.1); 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Generated members to add after the seed's users.
+    /// Generated members to add after the seed's users (each with a role in one or two of
+    /// the first Organization's Workspaces).
     #[arg(long, default_value_t = 0)]
     users: usize,
     /// Fixed delay per API request, in milliseconds.

@@ -3,6 +3,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -44,12 +45,21 @@ pub fn is_email(s: &str) -> bool {
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// A Workspace role as the API shows it.
+/// The three default cloud providers of a Workspace.
+pub const CLOUD_PROVIDERS: [&str; 3] = ["AWS", "AZURE", "GCP"];
+
+/// A Workspace role as the API shows it. Compact, as 100,000 generated users hold one or
+/// two: the Workspace ID is shared with the Workspace, the role is one of the enum's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceRole {
-    pub workspace_id: String,
-    pub role: String,
+    #[serde(serialize_with = "serialize_arc_str")]
+    pub workspace_id: Arc<str>,
+    pub role: &'static str,
+}
+
+fn serialize_arc_str<S: serde::Serializer>(s: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(s)
 }
 
 /// A Deployment role as the API shows it.
@@ -166,14 +176,59 @@ pub struct Organization {
     pub updated_at: String,
 }
 
+/// Where a Workspace's new Deployments go by default: a cluster, or a cloud provider and
+/// region (the document makes the two mutually exclusive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkspaceDefaults {
+    Cluster(String),
+    Cloud {
+        provider: &'static str,
+        region: String,
+    },
+}
+
 /// A Workspace.
 #[derive(Debug, Clone)]
 pub struct Workspace {
+    pub id: Arc<str>,
+    pub name: String,
+    pub description: Option<String>,
+    pub cicd_enforced_default: bool,
+    pub defaults: Option<WorkspaceDefaults>,
+    pub created: i64,
+    pub updated: i64,
+    /// The subject (user or API token) IDs that created and last updated it.
+    pub created_by: String,
+    pub updated_by: String,
+}
+
+/// The fields CreateWorkspace and UpdateWorkspace set (validated).
+#[derive(Debug, Clone)]
+pub struct WorkspaceFields {
+    pub name: String,
+    pub description: Option<String>,
+    pub cicd_enforced_default: bool,
+    /// `None`: left as it is (UpdateWorkspace) or none (CreateWorkspace).
+    pub defaults: Option<WorkspaceDefaults>,
+}
+
+/// A Deployment: just enough to be listed, fetched and hold roles.
+#[derive(Debug, Clone)]
+pub struct Deployment {
     pub id: String,
     pub name: String,
     pub description: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub workspace_id: Arc<str>,
+    pub created: i64,
+    pub updated: i64,
+}
+
+/// Why DeleteWorkspace refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeleteWorkspaceError {
+    NotFound,
+    /// It still has this many Deployments.
+    HasDeployments(usize),
 }
 
 /// A Team.
@@ -242,6 +297,20 @@ fn page_of<T: Clone>(items: &[&T], page: &Page) -> Vec<T> {
     items[start..end].iter().map(|t| (*t).clone()).collect()
 }
 
+fn sorted_teams(mut items: Vec<&Team>, page: &Page) -> (usize, Vec<Team>) {
+    apply_sorts(&mut items, &page.sorts, |a, field, b| match field {
+        "name" => cmp_ci(&a.name, &b.name),
+        "description" => cmp_ci(
+            a.description.as_deref().unwrap_or(""),
+            b.description.as_deref().unwrap_or(""),
+        ),
+        "createdAt" => a.created_at.cmp(&b.created_at),
+        "updatedAt" => a.updated_at.cmp(&b.updated_at),
+        _ => Ordering::Equal,
+    });
+    (items.len(), page_of(&items, page))
+}
+
 /// The whole emulated state of one Organization.
 #[derive(Debug)]
 pub struct Data {
@@ -250,10 +319,13 @@ pub struct Data {
     by_id: HashMap<String, usize>,
     by_email: HashMap<String, usize>,
     pub workspaces: Vec<Workspace>,
+    pub deployments: Vec<Deployment>,
     pub teams: Vec<Team>,
     pub invites: Vec<Invite>,
     user_counter: u64,
     invite_counter: u64,
+    workspace_counter: u64,
+    deployment_counter: u64,
     /// The first seed user: the Organization's creator and the default token's subject.
     pub owner_id: String,
     /// The kind suffix that keeps this Organization's generated IDs apart from the others'.
@@ -322,9 +394,34 @@ impl World {
     }
 }
 
+/// The Workspace roles of the `i`th generated user (from 1) over the seed's `workspaces`:
+/// WORKSPACE_MEMBER in Workspace `(i - 1) % n`, and every third user (`i % 3 == 0`) also
+/// WORKSPACE_AUTHOR in Workspace `i % n` (when there are two or more). With the default
+/// seed's two Workspaces, 100,000 users put about 66,700 in each.
+pub fn generated_workspace_roles(i: usize, workspaces: &[Arc<str>]) -> Vec<WorkspaceRole> {
+    let n = workspaces.len();
+    if n == 0 {
+        return vec![];
+    }
+    let second = n > 1 && i.is_multiple_of(3);
+    let mut roles = Vec::with_capacity(if second { 2 } else { 1 });
+    roles.push(WorkspaceRole {
+        workspace_id: workspaces[(i - 1) % n].clone(),
+        role: "WORKSPACE_MEMBER",
+    });
+    if second {
+        roles.push(WorkspaceRole {
+            workspace_id: workspaces[i % n].clone(),
+            role: "WORKSPACE_AUTHOR",
+        });
+    }
+    roles
+}
+
 impl Data {
     /// Builds the state of the `index`th seed Organization plus `extra` generated members
-    /// (`user{i:06}@example.com`, "Generated User {i}", ORGANIZATION_MEMBER, ACTIVE).
+    /// (`user{i:06}@example.com`, "Generated User {i}", ORGANIZATION_MEMBER, ACTIVE), spread
+    /// over the seed's Workspaces (see [`generated_workspace_roles`]).
     /// Organization `index` has the first one's timeline shifted by `index` weeks.
     pub fn from_org(
         seed: &SeedOrganization,
@@ -349,40 +446,80 @@ impl Data {
             created_at: rfc3339(org_time),
             updated_at: rfc3339(org_time),
         };
-        let mut workspaces = Vec::with_capacity(seed.workspaces.len());
-        for (i, w) in seed.workspaces.iter().enumerate() {
-            let t = epoch + 86_400 + 3600 * i as i64;
-            workspaces.push(Workspace {
-                id: w
-                    .id
-                    .clone()
-                    .unwrap_or_else(|| cuid(&kind("workspace"), i as u64 + 1, t)),
-                name: w.name.clone(),
-                description: w.description.clone(),
-                created_at: rfc3339(t),
-                updated_at: rfc3339(t),
-            });
-        }
-        let ws_id = |name: &str| -> String {
-            workspaces
-                .iter()
-                .find(|w| w.name == name)
-                .map(|w| w.id.clone())
-                .unwrap_or_default()
-        };
         let total = seed.users.len() + extra;
         let mut data = Data {
             org,
             users: Vec::with_capacity(total),
             by_id: HashMap::with_capacity(total),
             by_email: HashMap::with_capacity(total),
-            workspaces: Vec::new(),
+            workspaces: Vec::with_capacity(seed.workspaces.len()),
+            deployments: Vec::new(),
             teams: Vec::new(),
             invites: Vec::new(),
             user_counter: 0,
             invite_counter: 0,
+            workspace_counter: 0,
+            deployment_counter: 0,
             owner_id: String::new(),
             kind_suffix: kind_suffix.clone(),
+        };
+        // Workspaces one hour apart from a day after the first user; each one's Deployments
+        // ten minutes apart after it.
+        for (i, w) in seed.workspaces.iter().enumerate() {
+            let t = epoch + 86_400 + 3600 * i as i64;
+            data.workspace_counter += 1;
+            let id: Arc<str> =
+                w.id.clone()
+                    .unwrap_or_else(|| cuid(&kind("workspace"), data.workspace_counter, t))
+                    .into();
+            for (j, d) in w.deployments.iter().enumerate() {
+                let dt = t + 600 * (j as i64 + 1);
+                data.deployment_counter += 1;
+                data.deployments.push(Deployment {
+                    id: d
+                        .id
+                        .clone()
+                        .unwrap_or_else(|| cuid(&kind("deployment"), data.deployment_counter, dt)),
+                    name: d.name.clone(),
+                    description: d.description.clone(),
+                    workspace_id: id.clone(),
+                    created: dt,
+                    updated: dt,
+                });
+            }
+            data.workspaces.push(Workspace {
+                id,
+                name: w.name.clone(),
+                description: w.description.clone(),
+                cicd_enforced_default: false,
+                defaults: None,
+                created: t,
+                updated: t,
+                // The creator (the first user) is filled in below.
+                created_by: String::new(),
+                updated_by: String::new(),
+            });
+        }
+        let workspace_role = |data: &Data, r: &crate::seed::SeedWorkspaceRole| WorkspaceRole {
+            workspace_id: data
+                .workspaces
+                .iter()
+                .find(|w| w.name == r.workspace)
+                .map(|w| w.id.clone())
+                .unwrap_or_else(|| Arc::from("")),
+            role: known(&WORKSPACE_ROLES, &r.role).unwrap_or("WORKSPACE_MEMBER"),
+        };
+        let deployment_id = |data: &Data, name: &Option<String>, id: &Option<String>| -> String {
+            match (name, id) {
+                (_, Some(id)) => id.clone(),
+                (Some(name), None) => data
+                    .deployments
+                    .iter()
+                    .find(|d| &d.name == name)
+                    .map(|d| d.id.clone())
+                    .unwrap_or_default(),
+                (None, None) => String::new(),
+            }
         };
         for (i, u) in seed.users.iter().enumerate() {
             let t = epoch + 3600 * i as i64;
@@ -402,24 +539,34 @@ impl Data {
                 workspace_roles: u
                     .workspace_roles
                     .iter()
-                    .map(|r| WorkspaceRole {
-                        workspace_id: ws_id(&r.workspace),
-                        role: r.role.clone(),
-                    })
+                    .map(|r| workspace_role(&data, r))
                     .collect(),
                 deployment_roles: u
                     .deployment_roles
                     .iter()
                     .map(|r| DeploymentRole {
-                        deployment_id: r.deployment_id.clone(),
+                        deployment_id: deployment_id(&data, &r.deployment, &r.deployment_id),
                         role: r.role.clone(),
                     })
                     .collect(),
-                dag_roles: vec![],
+                dag_roles: u
+                    .dag_roles
+                    .iter()
+                    .map(|r| DagRole {
+                        dag_id: r.dag_id.clone(),
+                        dag_tag: r.dag_tag.clone(),
+                        deployment_id: deployment_id(&data, &r.deployment, &r.deployment_id),
+                        role: r.role.clone(),
+                    })
+                    .collect(),
             };
             data.push_user(user);
         }
         data.owner_id = data.users[0].id.clone();
+        for w in &mut data.workspaces {
+            w.created_by = data.owner_id.clone();
+            w.updated_by = data.owner_id.clone();
+        }
         // Each seed user who is PENDING has an open invite from the owner.
         for i in 0..data.users.len() {
             if data.users[i].status == "PENDING" {
@@ -433,6 +580,7 @@ impl Data {
                 });
             }
         }
+        let workspace_ids: Vec<Arc<str>> = data.workspaces.iter().map(|w| w.id.clone()).collect();
         let gen_base = epoch + 17 * 86_400 - 9 * 3600; // 2024-02-01T00:00:00Z for the first
         for i in 1..=extra {
             let t = gen_base + 60 * i as i64;
@@ -445,14 +593,14 @@ impl Data {
                 created: t,
                 updated: t,
                 organization_role: Some("ORGANIZATION_MEMBER"),
-                workspace_roles: vec![],
+                workspace_roles: generated_workspace_roles(i, &workspace_ids),
                 deployment_roles: vec![],
                 dag_roles: vec![],
             });
         }
         for (i, t) in seed.teams.iter().enumerate() {
             let time = epoch + 2 * 86_400 + 3600 * i as i64;
-            data.teams.push(Team {
+            let team = Team {
                 id: t
                     .id
                     .clone()
@@ -468,16 +616,13 @@ impl Data {
                 workspace_roles: t
                     .workspace_roles
                     .iter()
-                    .map(|r| WorkspaceRole {
-                        workspace_id: ws_id(&r.workspace),
-                        role: r.role.clone(),
-                    })
+                    .map(|r| workspace_role(&data, r))
                     .collect(),
                 created_at: rfc3339(time),
                 updated_at: rfc3339(time),
-            });
+            };
+            data.teams.push(team);
         }
-        data.workspaces = workspaces;
         data
     }
 
@@ -518,7 +663,11 @@ impl Data {
     }
 
     pub fn workspace(&self, id: &str) -> Option<&Workspace> {
-        self.workspaces.iter().find(|w| w.id == id)
+        self.workspaces.iter().find(|w| &*w.id == id)
+    }
+
+    pub fn deployment(&self, id: &str) -> Option<&Deployment> {
+        self.deployments.iter().find(|d| d.id == id)
     }
 
     pub fn team(&self, id: &str) -> Option<&Team> {
@@ -526,7 +675,9 @@ impl Data {
     }
 
     /// ListUsers: filters, then sorts (stable, creation order otherwise), then the page.
-    /// Without filters or sorts this touches only the page's users.
+    /// Without filters or sorts this touches only the page's users. `workspace_id` keeps the
+    /// users with a role in that Workspace; `deployment_id` those with a Deployment role or a
+    /// DAG role in that Deployment.
     pub fn list_users(
         &self,
         workspace_id: Option<&str>,
@@ -542,7 +693,7 @@ impl Data {
             .users
             .iter()
             .filter(|u| {
-                workspace_id.is_none_or(|w| u.workspace_roles.iter().any(|r| r.workspace_id == w))
+                workspace_id.is_none_or(|w| u.workspace_roles.iter().any(|r| &*r.workspace_id == w))
                     && deployment_id.is_none_or(|d| {
                         u.deployment_roles.iter().any(|r| r.deployment_id == d)
                             || u.dag_roles.iter().any(|r| r.deployment_id == d)
@@ -560,7 +711,8 @@ impl Data {
         (items.len(), page_of(&items, page))
     }
 
-    /// ListWorkspaces with its `workspaceIds` and `names` filters.
+    /// ListWorkspaces with its `workspaceIds` and `names` filters (exact values; an empty
+    /// list does not filter).
     pub fn list_workspaces(
         &self,
         ids: &[String],
@@ -570,19 +722,116 @@ impl Data {
         let mut items: Vec<&Workspace> = self
             .workspaces
             .iter()
-            .filter(|w| ids.is_empty() || ids.contains(&w.id))
+            .filter(|w| ids.is_empty() || ids.iter().any(|id| **id == *w.id))
             .filter(|w| names.is_empty() || names.contains(&w.name))
             .collect();
         apply_sorts(&mut items, &page.sorts, |a, field, b| match field {
             "name" => cmp_ci(&a.name, &b.name),
-            "createdAt" => a.created_at.cmp(&b.created_at),
-            "updatedAt" => a.updated_at.cmp(&b.updated_at),
+            "createdAt" => a.created.cmp(&b.created),
+            "updatedAt" => a.updated.cmp(&b.updated),
             _ => Ordering::Equal,
         });
         (items.len(), page_of(&items, page))
     }
 
-    /// ListTeams with its `names`, `workspaceId` and `deploymentId` filters.
+    /// CreateWorkspace on validated input, by subject `by`, at `now`.
+    pub fn create_workspace(&mut self, fields: WorkspaceFields, by: &str, now: i64) -> Workspace {
+        self.workspace_counter += 1;
+        let w = Workspace {
+            id: cuid(
+                &format!("workspace{}", self.kind_suffix),
+                self.workspace_counter,
+                now,
+            )
+            .into(),
+            name: fields.name,
+            description: fields.description,
+            cicd_enforced_default: fields.cicd_enforced_default,
+            defaults: fields.defaults,
+            created: now,
+            updated: now,
+            created_by: by.to_string(),
+            updated_by: by.to_string(),
+        };
+        self.workspaces.push(w.clone());
+        w
+    }
+
+    /// UpdateWorkspace on validated input: name, description and CI/CD enforcement replaced;
+    /// the defaults replaced when given, else kept. `None` when there is no such Workspace.
+    pub fn update_workspace(
+        &mut self,
+        id: &str,
+        fields: WorkspaceFields,
+        by: &str,
+        now: i64,
+    ) -> Option<Workspace> {
+        let w = self.workspaces.iter_mut().find(|w| &*w.id == id)?;
+        w.name = fields.name;
+        w.description = fields.description;
+        w.cicd_enforced_default = fields.cicd_enforced_default;
+        if fields.defaults.is_some() {
+            w.defaults = fields.defaults;
+        }
+        w.updated = now;
+        w.updated_by = by.to_string();
+        Some(w.clone())
+    }
+
+    /// DeleteWorkspace: refused while the Workspace has Deployments; otherwise it goes, and
+    /// so does every user's and every Team's role in it.
+    pub fn delete_workspace(&mut self, id: &str) -> Result<(), DeleteWorkspaceError> {
+        let pos = self
+            .workspaces
+            .iter()
+            .position(|w| &*w.id == id)
+            .ok_or(DeleteWorkspaceError::NotFound)?;
+        let deployments = self
+            .deployments
+            .iter()
+            .filter(|d| &*d.workspace_id == id)
+            .count();
+        if deployments > 0 {
+            return Err(DeleteWorkspaceError::HasDeployments(deployments));
+        }
+        self.workspaces.remove(pos);
+        for u in &mut self.users {
+            u.workspace_roles.retain(|r| &*r.workspace_id != id);
+        }
+        for t in &mut self.teams {
+            t.workspace_roles.retain(|r| &*r.workspace_id != id);
+        }
+        Ok(())
+    }
+
+    /// ListDeployments with its `deploymentIds`, `names` and `workspaceIds` filters.
+    pub fn list_deployments(
+        &self,
+        ids: &[String],
+        names: &[String],
+        workspace_ids: &[String],
+        page: &Page,
+    ) -> (usize, Vec<Deployment>) {
+        let mut items: Vec<&Deployment> = self
+            .deployments
+            .iter()
+            .filter(|d| ids.is_empty() || ids.contains(&d.id))
+            .filter(|d| names.is_empty() || names.contains(&d.name))
+            .filter(|d| {
+                workspace_ids.is_empty() || workspace_ids.iter().any(|w| **w == *d.workspace_id)
+            })
+            .collect();
+        apply_sorts(&mut items, &page.sorts, |a, field, b| match field {
+            "name" => cmp_ci(&a.name, &b.name),
+            "createdAt" => a.created.cmp(&b.created),
+            "updatedAt" => a.updated.cmp(&b.updated),
+            _ => Ordering::Equal,
+        });
+        (items.len(), page_of(&items, page))
+    }
+
+    /// ListTeams with its `names`, `workspaceId` and `deploymentId` filters (the IDs
+    /// already checked to exist).
     pub fn list_teams(
         &self,
         names: &[String],
@@ -590,27 +839,28 @@ impl Data {
         deployment_id: Option<&str>,
         page: &Page,
     ) -> (usize, Vec<Team>) {
-        let mut items: Vec<&Team> = self
+        let items: Vec<&Team> = self
             .teams
             .iter()
             .filter(|t| names.is_empty() || names.contains(&t.name))
             .filter(|t| {
-                workspace_id.is_none_or(|w| t.workspace_roles.iter().any(|r| r.workspace_id == w))
+                workspace_id.is_none_or(|w| t.workspace_roles.iter().any(|r| &*r.workspace_id == w))
             })
             // Teams carry no Deployment roles in the emulator.
             .filter(|_| deployment_id.is_none())
             .collect();
-        apply_sorts(&mut items, &page.sorts, |a, field, b| match field {
-            "name" => cmp_ci(&a.name, &b.name),
-            "description" => cmp_ci(
-                a.description.as_deref().unwrap_or(""),
-                b.description.as_deref().unwrap_or(""),
-            ),
-            "createdAt" => a.created_at.cmp(&b.created_at),
-            "updatedAt" => a.updated_at.cmp(&b.updated_at),
-            _ => Ordering::Equal,
-        });
-        (items.len(), page_of(&items, page))
+        sorted_teams(items, page)
+    }
+
+    /// ListUserTeams: the Teams the user is a member of. `None` when there is no such user.
+    pub fn list_user_teams(&self, user_id: &str, page: &Page) -> Option<(usize, Vec<Team>)> {
+        self.user(user_id)?;
+        let items: Vec<&Team> = self
+            .teams
+            .iter()
+            .filter(|t| t.member_ids.iter().any(|m| m == user_id))
+            .collect();
+        Some(sorted_teams(items, page))
     }
 
     /// UpdateUserRoles on validated input: each `Some` replaces that set.
@@ -757,41 +1007,108 @@ impl Data {
         })
     }
 
+    /// The spec's `BasicSubjectProfile` for a subject ID: the user's profile, or an API
+    /// token's (`SERVICEKEY`) when the ID is no user of this Organization.
+    pub fn subject_profile(&self, id: &str) -> Value {
+        self.user(id)
+            .map(User::profile)
+            .unwrap_or_else(|| json!({"id": id, "subjectType": "SERVICEKEY"}))
+    }
+
     /// The spec's `Workspace`.
     pub fn workspace_json(&self, w: &Workspace) -> Value {
         let mut v = json!({
-            "id": w.id,
+            "id": &*w.id,
             "name": w.name,
             "organizationId": self.org.id,
             "organizationName": self.org.name,
-            "cicdEnforcedDefault": false,
-            "createdAt": w.created_at,
-            "updatedAt": w.updated_at,
-            "createdBy": self.owner_profile(),
-            "updatedBy": self.owner_profile(),
+            "cicdEnforcedDefault": w.cicd_enforced_default,
+            "createdAt": rfc3339(w.created),
+            "updatedAt": rfc3339(w.updated),
+            "createdBy": self.subject_profile(&w.created_by),
+            "updatedBy": self.subject_profile(&w.updated_by),
         });
         if let Some(d) = &w.description {
             v["description"] = json!(d);
+        }
+        match &w.defaults {
+            Some(WorkspaceDefaults::Cluster(id)) => v["defaultClusterId"] = json!(id),
+            Some(WorkspaceDefaults::Cloud { provider, region }) => {
+                v["defaultCloudProvider"] = json!(provider);
+                v["defaultRegion"] = json!(region);
+            }
+            None => {}
+        }
+        v
+    }
+
+    /// The spec's `Deployment`: every required field, with made-up but plausible values
+    /// derived from the IDs (the emulator runs no Airflow).
+    pub fn deployment_json(&self, d: &Deployment) -> Value {
+        // A short, stable host part, like Astro's `d8fe2wmv`.
+        let short = &d.id[d.id.len().saturating_sub(8)..];
+        let host = format!("{}.astronomer.run/d{short}", self.org.id);
+        let mut v = json!({
+            "id": d.id,
+            "name": d.name,
+            "organizationId": self.org.id,
+            "workspaceId": &*d.workspace_id,
+            "airflowVersion": "2.10.5",
+            "astroRuntimeVersion": "12.8.0",
+            "runtimeVersion": "12.8.0",
+            "apiUrl": format!("https://{host}/api/v1"),
+            "webServerAirflowApiUrl": format!("{host}/api/v1"),
+            "webServerIngressHostname": host,
+            "webServerUrl": format!("{host}?orgId={}", self.org.id),
+            "uiUrl": format!("https://{host}?orgId={}", self.org.id),
+            "imageRepository": format!("images.astronomer.cloud/{}/{}", self.org.id, d.id),
+            "imageTag": "deploy-1",
+            "namespace": format!("emulated-{short}"),
+            "isCicdEnforced": false,
+            "isDagDeployEnabled": true,
+            "schedulerCpu": "1",
+            "schedulerMemory": "2Gi",
+            "schedulerReplicas": 1,
+            "webServerCpu": "0.5",
+            "webServerMemory": "1Gi",
+            "status": "HEALTHY",
+            "createdAt": rfc3339(d.created),
+            "updatedAt": rfc3339(d.updated),
+            "createdBy": self.owner_profile(),
+            "updatedBy": self.owner_profile(),
+        });
+        if let Some(w) = self.workspace(&d.workspace_id) {
+            v["workspaceName"] = json!(w.name);
+        }
+        if let Some(desc) = &d.description {
+            v["description"] = json!(desc);
         }
         v
     }
 
     /// The spec's `Team`.
     pub fn team_json(&self, t: &Team) -> Value {
+        let mut v = self.user_team_json(t);
+        let m = v.as_object_mut().expect("an object");
+        m.insert("organizationId".into(), json!(self.org.id));
+        m.insert("createdAt".into(), json!(t.created_at));
+        m.insert("updatedAt".into(), json!(t.updated_at));
+        m.insert("createdBy".into(), self.owner_profile());
+        m.insert("updatedBy".into(), self.owner_profile());
+        v
+    }
+
+    /// The spec's `UserTeamMembership` (an item of ListUserTeams).
+    pub fn user_team_json(&self, t: &Team) -> Value {
         let mut v = json!({
             "id": t.id,
             "name": t.name,
-            "organizationId": self.org.id,
             "organizationRole": t.organization_role,
             "isIdpManaged": false,
             "rolesCount": 1 + t.workspace_roles.len(),
             "workspaceRoles": t.workspace_roles,
             "deploymentRoles": [],
             "dagRoles": [],
-            "createdAt": t.created_at,
-            "updatedAt": t.updated_at,
-            "createdBy": self.owner_profile(),
-            "updatedBy": self.owner_profile(),
         });
         if let Some(d) = &t.description {
             v["description"] = json!(d);
@@ -809,7 +1126,7 @@ impl Data {
         }
         for w in &u.workspace_roles {
             roles.push(
-                json!({"role": w.role, "scope": {"type": "WORKSPACE", "entityId": w.workspace_id}}),
+                json!({"role": w.role, "scope": {"type": "WORKSPACE", "entityId": &*w.workspace_id}}),
             );
         }
         for d in &u.deployment_roles {

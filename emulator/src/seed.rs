@@ -80,9 +80,13 @@ pub struct SeedUser {
     /// Workspace roles, the Workspace named by its seed `name`.
     #[serde(default)]
     pub workspace_roles: Vec<SeedWorkspaceRole>,
-    /// Deployment roles (Deployments are not emulated; any ID is kept as given).
+    /// Deployment roles, the Deployment named by its seed `deployment` name or by an ID
+    /// (`deploymentId`, kept as given).
     #[serde(default)]
     pub deployment_roles: Vec<SeedDeploymentRole>,
+    /// DAG roles, the Deployment named as in `deployment_roles`.
+    #[serde(default)]
+    pub dag_roles: Vec<SeedDagRole>,
 }
 
 fn active() -> String {
@@ -98,11 +102,31 @@ pub struct SeedWorkspaceRole {
     pub role: String,
 }
 
-/// A Deployment role of a seed user.
+/// A Deployment role of a seed user: exactly one of `deployment` (a seed Deployment's name,
+/// unique in the Organization) and `deployment_id` (kept as given).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedDeploymentRole {
-    pub deployment_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+    pub role: String,
+}
+
+/// A DAG role of a seed user: the Deployment as in [`SeedDeploymentRole`], and at least one
+/// of `dag_id` and `dag_tag`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedDagRole {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dag_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dag_tag: Option<String>,
     pub role: String,
 }
 
@@ -115,6 +139,43 @@ pub struct SeedWorkspace {
     pub description: Option<String>,
     #[serde(default)]
     pub id: Option<String>,
+    /// Its Deployments, in creation order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deployments: Vec<SeedDeployment>,
+}
+
+impl SeedWorkspace {
+    /// A Workspace with a name and nothing else yet.
+    pub fn named(name: impl Into<String>) -> SeedWorkspace {
+        SeedWorkspace {
+            name: name.into(),
+            description: None,
+            id: None,
+            deployments: vec![],
+        }
+    }
+}
+
+/// One seed Deployment (inside its Workspace).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedDeployment {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+impl SeedDeployment {
+    /// A Deployment with a name and a description.
+    pub fn new(name: impl Into<String>, description: impl Into<String>) -> SeedDeployment {
+        SeedDeployment {
+            name: name.into(),
+            description: Some(description.into()),
+            id: None,
+        }
+    }
 }
 
 /// One seed Team.
@@ -141,8 +202,8 @@ fn member_role() -> String {
 
 impl Default for Seed {
     /// The default seed the CLI's tests rely on: "Example Org" with six users, two
-    /// Workspaces and one Team; then "Second Org" (ada the owner, margaret a member, one
-    /// Workspace).
+    /// Workspaces of two Deployments each, and one Team; then "Second Org" (ada the owner,
+    /// margaret a member, one Workspace of two Deployments).
     fn default() -> Self {
         let user = |email: &str, name: &str, role: &str, status: &str| SeedUser {
             email: email.into(),
@@ -152,27 +213,70 @@ impl Default for Seed {
             id: None,
             workspace_roles: vec![],
             deployment_roles: vec![],
+            dag_roles: vec![],
         };
+        let ws_role = |workspace: &str, role: &str| SeedWorkspaceRole {
+            workspace: workspace.into(),
+            role: role.into(),
+        };
+        let dag_role =
+            |deployment: &str, dag_id: Option<&str>, dag_tag: Option<&str>, role: &str| {
+                SeedDagRole {
+                    deployment: Some(deployment.into()),
+                    deployment_id: None,
+                    dag_id: dag_id.map(Into::into),
+                    dag_tag: dag_tag.map(Into::into),
+                    role: role.into(),
+                }
+            };
         let mut grace = user(
             "grace@example.com",
             "Grace Hopper",
             "ORGANIZATION_MEMBER",
             "ACTIVE",
         );
-        grace.workspace_roles.push(SeedWorkspaceRole {
-            workspace: "Data Platform".into(),
-            role: "WORKSPACE_OWNER".into(),
+        grace
+            .workspace_roles
+            .push(ws_role("Data Platform", "WORKSPACE_OWNER"));
+        grace.deployment_roles.push(SeedDeploymentRole {
+            deployment: Some("Ingestion".into()),
+            deployment_id: None,
+            role: "DEPLOYMENT_ADMIN".into(),
         });
+        grace.dag_roles.push(dag_role(
+            "Warehouse Loads",
+            Some("load_orders"),
+            None,
+            "DAG_AUTHOR",
+        ));
+        let mut alan = user(
+            "alan@example.com",
+            "Alan Turing",
+            "ORGANIZATION_BILLING_ADMIN",
+            "ACTIVE",
+        );
+        alan.workspace_roles
+            .push(ws_role("Analytics", "WORKSPACE_MEMBER"));
+        alan.dag_roles
+            .push(dag_role("Reporting", None, Some("finance"), "DAG_VIEWER"));
+        let mut katherine = user(
+            "Katherine.Johnson@Example.com",
+            "Katherine Johnson",
+            "ORGANIZATION_OBSERVE_ADMIN",
+            "ACTIVE",
+        );
+        katherine
+            .workspace_roles
+            .push(ws_role("Analytics", "WORKSPACE_OPERATOR"));
         let mut ada_second = user(
             "ada@example.com",
             "Ada Lovelace",
             "ORGANIZATION_OWNER",
             "ACTIVE",
         );
-        ada_second.workspace_roles.push(SeedWorkspaceRole {
-            workspace: "Engines".into(),
-            role: "WORKSPACE_OWNER".into(),
-        });
+        ada_second
+            .workspace_roles
+            .push(ws_role("Engines", "WORKSPACE_OWNER"));
         let second = SeedOrganization {
             users: vec![
                 ada_second,
@@ -184,9 +288,12 @@ impl Default for Seed {
                 ),
             ],
             workspaces: vec![SeedWorkspace {
-                name: "Engines".into(),
                 description: Some("Analytical engine experiments".into()),
-                id: None,
+                deployments: vec![
+                    SeedDeployment::new("Difference Engine", "Tables of polynomials"),
+                    SeedDeployment::new("Analytical Engine", "Bernoulli numbers"),
+                ],
+                ..SeedWorkspace::named("Engines")
             }],
             ..SeedOrganization::named("Second Org")
         };
@@ -201,18 +308,8 @@ impl Default for Seed {
                     "ACTIVE",
                 ),
                 grace,
-                user(
-                    "alan@example.com",
-                    "Alan Turing",
-                    "ORGANIZATION_BILLING_ADMIN",
-                    "ACTIVE",
-                ),
-                user(
-                    "Katherine.Johnson@Example.com",
-                    "Katherine Johnson",
-                    "ORGANIZATION_OBSERVE_ADMIN",
-                    "ACTIVE",
-                ),
+                alan,
+                katherine,
                 user(
                     "edsger@example.com",
                     "Edsger Dijkstra",
@@ -228,14 +325,20 @@ impl Default for Seed {
             ],
             workspaces: vec![
                 SeedWorkspace {
-                    name: "Data Platform".into(),
                     description: Some("Pipelines that feed the warehouse".into()),
-                    id: None,
+                    deployments: vec![
+                        SeedDeployment::new("Ingestion", "Pulls sources into the lake"),
+                        SeedDeployment::new("Warehouse Loads", "Loads the warehouse nightly"),
+                    ],
+                    ..SeedWorkspace::named("Data Platform")
                 },
                 SeedWorkspace {
-                    name: "Analytics".into(),
                     description: Some("Reporting and dashboards".into()),
-                    id: None,
+                    deployments: vec![
+                        SeedDeployment::new("Reporting", "Scheduled reports"),
+                        SeedDeployment::new("Dashboards", "Refreshes the dashboards"),
+                    ],
+                    ..SeedWorkspace::named("Analytics")
                 },
             ],
             teams: vec![SeedTeam {
@@ -243,10 +346,7 @@ impl Default for Seed {
                 description: Some("Keeps the platform running".into()),
                 organization_role: "ORGANIZATION_MEMBER".into(),
                 members: vec!["grace@example.com".into()],
-                workspace_roles: vec![SeedWorkspaceRole {
-                    workspace: "Data Platform".into(),
-                    role: "WORKSPACE_AUTHOR".into(),
-                }],
+                workspace_roles: vec![ws_role("Data Platform", "WORKSPACE_AUTHOR")],
                 id: None,
             }],
         }
@@ -402,6 +502,45 @@ fn validate_organization(org: &SeedOrganization, at: &str) -> Result<(), Emulato
         for wr in &u.workspace_roles {
             check_workspace_role(org, wr, &format!("{at}users[{i}]"))?;
         }
+        for (j, dr) in u.deployment_roles.iter().enumerate() {
+            let place = format!("{at}users[{i}].deploymentRoles[{j}]");
+            check_deployment_ref(
+                org,
+                dr.deployment.as_deref(),
+                dr.deployment_id.as_deref(),
+                &place,
+            )?;
+            if dr.role.trim().is_empty() {
+                return bad(format!("{place}.role is empty"));
+            }
+        }
+        for (j, dr) in u.dag_roles.iter().enumerate() {
+            let place = format!("{at}users[{i}].dagRoles[{j}]");
+            check_deployment_ref(
+                org,
+                dr.deployment.as_deref(),
+                dr.deployment_id.as_deref(),
+                &place,
+            )?;
+            if dr.dag_id.is_none() && dr.dag_tag.is_none() {
+                return bad(format!("{place}: dagId or dagTag is needed"));
+            }
+            if dr.role.trim().is_empty() {
+                return bad(format!("{place}.role is empty"));
+            }
+        }
+    }
+    for (i, w) in org.workspaces.iter().enumerate() {
+        if w.name.trim().is_empty() {
+            return bad(format!("{at}workspaces[{i}].name is empty"));
+        }
+        for (j, d) in w.deployments.iter().enumerate() {
+            if d.name.trim().is_empty() {
+                return bad(format!(
+                    "{at}workspaces[{i}].deployments[{j}].name is empty"
+                ));
+            }
+        }
     }
     for (i, t) in org.teams.iter().enumerate() {
         if !crate::model::ORGANIZATION_ROLES.contains(&t.organization_role.as_str()) {
@@ -420,6 +559,39 @@ fn validate_organization(org: &SeedOrganization, at: &str) -> Result<(), Emulato
         }
     }
     Ok(())
+}
+
+/// A seed Deployment reference: exactly one of a name (of exactly one of the Organization's
+/// seed Deployments) and an ID.
+fn check_deployment_ref(
+    org: &SeedOrganization,
+    name: Option<&str>,
+    id: Option<&str>,
+    at: &str,
+) -> Result<(), EmulatorError> {
+    let bad = |m: String| Err(EmulatorError::Seed(m));
+    match (name, id) {
+        (Some(_), Some(_)) | (None, None) => bad(format!(
+            "{at}: give exactly one of deployment (a name) and deploymentId"
+        )),
+        (None, Some(id)) if id.trim().is_empty() => bad(format!("{at}.deploymentId is empty")),
+        (None, Some(_)) => Ok(()),
+        (Some(name), None) => {
+            let n = org
+                .workspaces
+                .iter()
+                .flat_map(|w| &w.deployments)
+                .filter(|d| d.name == name)
+                .count();
+            match n {
+                1 => Ok(()),
+                0 => bad(format!("{at}.deployment: no Deployment named {name:?}")),
+                _ => bad(format!(
+                    "{at}.deployment: {n} Deployments are named {name:?}; use deploymentId"
+                )),
+            }
+        }
+    }
 }
 
 fn check_workspace_role(

@@ -148,6 +148,9 @@ const WORKSPACE: &str = "/organizations/{organizationId}/workspaces/{workspaceId
 const TEAMS: &str = "/organizations/{organizationId}/teams";
 const TEAM: &str = "/organizations/{organizationId}/teams/{teamId}";
 const SELF: &str = "/users/self";
+const USER_TEAMS: &str = "/organizations/{organizationId}/users/{userId}/teams";
+const DEPLOYMENTS: &str = "/organizations/{organizationId}/deployments";
+const DEPLOYMENT: &str = "/organizations/{organizationId}/deployments/{deploymentId}";
 
 #[tokio::test]
 async fn every_operation_matches_the_spec() {
@@ -236,9 +239,11 @@ async fn every_operation_matches_the_spec() {
         .await;
     assert_eq!(r.status, 200);
     assert_conforms(&r, ROLES, "post");
-    let r = c
-        .post(&roles, r#"{"organizationRole":"ORGANIZATION_MEMBER","workspaceRoles":[],"deploymentRoles":[{"deploymentId":"cdep","role":"DEPLOYMENT_ADMIN"}],"dagRoles":[{"deploymentId":"cdep","dagTag":"team-a","role":"DAG_VIEWER"}]}"#)
-        .await;
+    let dep = c.emu.deployment("Ingestion").unwrap().id;
+    let body = json!({"organizationRole": "ORGANIZATION_MEMBER", "workspaceRoles": [],
+        "deploymentRoles": [{"deploymentId": dep, "role": "DEPLOYMENT_ADMIN"}],
+        "dagRoles": [{"deploymentId": dep, "dagTag": "team-a", "role": "DAG_VIEWER"}]});
+    let r = c.post(&roles, &body.to_string()).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_conforms(&r, ROLES, "post");
     assert_conforms(
@@ -359,18 +364,322 @@ async fn every_operation_matches_the_spec() {
     assert_conforms(&r, USERS, "get");
 }
 
+/// The Workspaces issue's operations: every success and error response.
 #[tokio::test]
-async fn error_bodies_of_405_and_404_use_the_error_schema() {
-    // The spec has no 404/405 for unknown paths and methods; their bodies still follow `Error`.
+async fn workspace_operations_match_the_spec() {
+    let c = Ctx::new().await;
+    let other_org = c.emu.mint_token(TokenOptions {
+        organization_id: Some("cotherorg0000000000000000".into()),
+        ..Default::default()
+    });
+    let get = |p: String| {
+        let c = &c;
+        async move { c.get(&p).await }
+    };
+    let expect = |r: &Reply, status: u16, path: &str, method: &str| {
+        assert_eq!(r.status.as_u16(), status, "{method} {path}: {}", r.text);
+        assert_conforms(r, path, method);
+    };
+    let dp = c.emu.workspace("Data Platform").unwrap().id;
+    let ingestion = c.emu.deployment("Ingestion").unwrap().id;
+    let grace = c.emu.user("grace@example.com").unwrap();
+    let ada = c.emu.user("ada@example.com").unwrap();
+
+    // ListWorkspaces with its filters.
+    for q in [
+        format!("?workspaceIds={dp}"),
+        "?names=Analytics&names=Data%20Platform&sorts=updatedAt:desc".into(),
+        "?names=Ops,%20EU".into(),
+    ] {
+        expect(
+            &get(c.org(&format!("/workspaces{q}"))).await,
+            200,
+            WORKSPACES,
+            "get",
+        );
+    }
+    expect(
+        &get(c.org("/workspaces?names=")).await,
+        400,
+        WORKSPACES,
+        "get",
+    );
+    // CreateWorkspace: minimal, every field, a cluster; then its errors.
+    let r = c.post(&c.org("/workspaces"), r#"{"name":"Ops"}"#).await;
+    expect(&r, 200, WORKSPACES, "post");
+    let ops = r.json["id"].as_str().unwrap().to_string();
+    let r = c
+        .post(
+            &c.org("/workspaces"),
+            r#"{"name":"Full","description":"d","cicdEnforcedDefault":true,"defaultCloudProvider":"GCP","defaultRegion":"us-central1"}"#,
+        )
+        .await;
+    expect(&r, 200, WORKSPACES, "post");
+    let r = c
+        .post(
+            &c.org("/workspaces"),
+            r#"{"name":"Clustered","defaultClusterId":"cc1"}"#,
+        )
+        .await;
+    expect(&r, 200, WORKSPACES, "post");
+    for bad in ["{}", r#"{"name":7,"cicdEnforcedDefault":"x"}"#, "[]"] {
+        expect(
+            &c.post(&c.org("/workspaces"), bad).await,
+            400,
+            WORKSPACES,
+            "post",
+        );
+    }
+    let r = c
+        .client
+        .post(c.url(&c.org("/workspaces")))
+        .bearer_auth(&c.token)
+        .header("Content-Type", "text/plain")
+        .body(r#"{"name":"X"}"#)
+        .send()
+        .await
+        .unwrap();
+    let text = r.text().await.unwrap();
+    let r400 = Reply {
+        status: reqwest::StatusCode::BAD_REQUEST,
+        headers: Default::default(),
+        json: serde_json::from_str(&text).unwrap(),
+        text,
+    };
+    expect(&r400, 400, WORKSPACES, "post");
+    expect(
+        &c.call_with(Method::POST, &c.org("/workspaces"), None, Some("{}"))
+            .await,
+        401,
+        WORKSPACES,
+        "post",
+    );
+    expect(
+        &c.call_with(
+            Method::POST,
+            &c.org("/workspaces"),
+            Some(&other_org),
+            Some("{}"),
+        )
+        .await,
+        403,
+        WORKSPACES,
+        "post",
+    );
+    // GetWorkspace of a created one.
+    expect(
+        &get(c.org(&format!("/workspaces/{ops}"))).await,
+        200,
+        WORKSPACE,
+        "get",
+    );
+    // UpdateWorkspace.
+    let path = c.org(&format!("/workspaces/{ops}"));
+    let r = c
+        .post(
+            &path,
+            r#"{"name":"Ops, EU","description":"","cicdEnforcedDefault":true,"defaultCloudProvider":"AWS","defaultRegion":"eu-west-1"}"#,
+        )
+        .await;
+    expect(&r, 200, WORKSPACE, "post");
+    expect(
+        &c.post(&path, r#"{"name":"Ops"}"#).await,
+        400,
+        WORKSPACE,
+        "post",
+    );
+    expect(
+        &c.post(
+            &c.org("/workspaces/cnope"),
+            r#"{"name":"A","description":"","cicdEnforcedDefault":false}"#,
+        )
+        .await,
+        404,
+        WORKSPACE,
+        "post",
+    );
+    // DeleteWorkspace: refused with Deployments, 204 with no body, then 404.
+    expect(
+        &c.delete(&c.org(&format!("/workspaces/{dp}"))).await,
+        400,
+        WORKSPACE,
+        "delete",
+    );
+    let r = c.delete(&path).await;
+    assert_eq!(r.status, 204);
+    assert!(r.text.is_empty());
+    assert!(
+        spec()["paths"][WORKSPACE]["delete"]["responses"]["204"]
+            .get("content")
+            .is_none()
+    );
+    expect(&c.delete(&path).await, 404, WORKSPACE, "delete");
+    // ListDeployments and GetDeployment.
+    for q in [
+        String::new(),
+        format!("?workspaceIds={dp}&sorts=name:desc"),
+        format!("?deploymentIds={ingestion}&names=Ingestion"),
+        "?limit=5000&offset=3".into(),
+    ] {
+        expect(
+            &get(c.org(&format!("/deployments{q}"))).await,
+            200,
+            DEPLOYMENTS,
+            "get",
+        );
+    }
+    for q in ["?sorts=status:asc", "?limit=-1", "?workspaceIds="] {
+        expect(
+            &get(c.org(&format!("/deployments{q}"))).await,
+            400,
+            DEPLOYMENTS,
+            "get",
+        );
+    }
+    expect(
+        &c.call_with(Method::GET, &c.org("/deployments"), None, None)
+            .await,
+        401,
+        DEPLOYMENTS,
+        "get",
+    );
+    expect(
+        &c.call_with(Method::GET, &c.org("/deployments"), Some(&other_org), None)
+            .await,
+        403,
+        DEPLOYMENTS,
+        "get",
+    );
+    for d in c.emu.deployments() {
+        expect(
+            &get(c.org(&format!("/deployments/{}", d.id))).await,
+            200,
+            DEPLOYMENT,
+            "get",
+        );
+    }
+    expect(
+        &get(c.org("/deployments/cnope")).await,
+        404,
+        DEPLOYMENT,
+        "get",
+    );
+    // ListUsers by Workspace and Deployment; GetUser with all three kinds of role.
+    for q in [
+        format!("?workspaceId={dp}"),
+        format!("?deploymentId={ingestion}"),
+    ] {
+        expect(&get(c.org(&format!("/users{q}"))).await, 200, USERS, "get");
+    }
+    expect(&get(c.org("/users?workspaceId=")).await, 400, USERS, "get");
+    expect(
+        &get(c.org(&format!("/users/{}", grace.id))).await,
+        200,
+        USER,
+        "get",
+    );
+    // UpdateUserRoles with every list, and its new refusals.
+    let roles = c.org(&format!("/users/{}/roles", grace.id));
+    let body = json!({"organizationRole": "ORGANIZATION_MEMBER",
+        "workspaceRoles": [{"workspaceId": dp, "role": "WORKSPACE_OWNER"}],
+        "deploymentRoles": [{"deploymentId": ingestion, "role": "DEPLOYMENT_ADMIN"}],
+        "dagRoles": [{"deploymentId": ingestion, "dagId": "a", "dagTag": "t", "role": "DAG_VIEWER"}]});
+    expect(&c.post(&roles, &body.to_string()).await, 200, ROLES, "post");
+    for bad in [
+        json!({"organizationRole": "ORGANIZATION_MEMBER", "workspaceRoles": [
+            {"workspaceId": dp, "role": "WORKSPACE_OWNER"}, {"workspaceId": dp, "role": "WORKSPACE_MEMBER"}]}),
+        json!({"organizationRole": "ORGANIZATION_MEMBER", "deploymentRoles": [
+            {"deploymentId": "cnope", "role": "DEPLOYMENT_ADMIN"}]}),
+        json!({"dagRoles": []}),
+    ] {
+        expect(&c.post(&roles, &bad.to_string()).await, 400, ROLES, "post");
+    }
+    // ListUserTeams.
+    for u in [&grace.id, &ada.id] {
+        expect(
+            &get(c.org(&format!("/users/{u}/teams?sorts=name:asc"))).await,
+            200,
+            USER_TEAMS,
+            "get",
+        );
+    }
+    expect(
+        &get(c.org(&format!("/users/{}/teams?sorts=nope:asc", grace.id))).await,
+        400,
+        USER_TEAMS,
+        "get",
+    );
+    expect(
+        &get(c.org("/users/cnosuchuser00000000000000/teams")).await,
+        404,
+        USER_TEAMS,
+        "get",
+    );
+    expect(
+        &c.call_with(
+            Method::GET,
+            &c.org(&format!("/users/{}/teams", grace.id)),
+            Some(&other_org),
+            None,
+        )
+        .await,
+        403,
+        USER_TEAMS,
+        "get",
+    );
+    // ListTeams' filters and their 404s.
+    expect(
+        &get(c.org(&format!("/teams?workspaceId={dp}&names=Platform%20Team"))).await,
+        200,
+        TEAMS,
+        "get",
+    );
+    expect(
+        &get(c.org(&format!("/teams?deploymentId={ingestion}"))).await,
+        200,
+        TEAMS,
+        "get",
+    );
+    expect(
+        &get(c.org("/teams?workspaceId=cnope")).await,
+        404,
+        TEAMS,
+        "get",
+    );
+    expect(
+        &get(c.org("/teams?deploymentId=cnope")).await,
+        404,
+        TEAMS,
+        "get",
+    );
+    expect(&get(c.org("/teams?workspaceId=")).await, 400, TEAMS, "get");
+    // The second Organization's, with a user token.
+    let user = c.emu.user_token();
+    let second = &c.emu.organizations()[1].id;
+    let r = c
+        .call_with(
+            Method::GET,
+            &format!("/organizations/{second}/deployments"),
+            Some(&user),
+            None,
+        )
+        .await;
+    expect(&r, 200, DEPLOYMENTS, "get");
+}
+
+#[tokio::test]
+async fn error_bodies_of_405_404_and_501_use_the_error_schema() {
+    // The spec has no 404/405 for unknown paths and methods, nor 501; their bodies still
+    // follow `Error`.
     let c = Ctx::new().await;
     let error_schema = json!({"$ref": "#/components/schemas/Error"});
-    let mut root = spec().clone();
+    let mut root = strict_spec().clone();
     root["$ref"] = error_schema["$ref"].clone();
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft4)
         .build(&root)
         .unwrap();
-    for r in [
+    for (r, status) in [
         c.call_with(
             Method::PATCH,
             &c.org("/users/x/roles"),
@@ -380,7 +689,21 @@ async fn error_bodies_of_405_and_404_use_the_error_schema() {
         .await,
         c.call_with(Method::GET, "/nowhere", Some(&c.token), None)
             .await,
-    ] {
+        // 501 for a documented operation that is not served (the document has no 501).
+        c.call_with(Method::GET, &c.org("/tokens"), Some(&c.token), None)
+            .await,
+        c.call_with(
+            Method::POST,
+            &c.org("/clusters"),
+            Some(&c.token),
+            Some("{}"),
+        )
+        .await,
+    ]
+    .into_iter()
+    .zip([405, 404, 501, 501])
+    {
+        assert_eq!(r.status.as_u16(), status, "{}", r.text);
         assert!(validator.is_valid(&r.json), "{}", r.text);
     }
 }

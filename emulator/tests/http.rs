@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant, SystemTime};
 
 use astro_emulator::{Emulator, Fault, FaultKind, TokenOptions};
-use common::{Ctx, assert_error, assert_field_error};
+use common::{Ctx, assert_error, assert_field_error, is_cuid, is_timestamp, now_unix, unix_of};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -18,51 +18,6 @@ const SEED_EMAILS: [&str; 6] = [
     "edsger@example.com",
     "barbara@example.com",
 ];
-
-fn is_cuid(s: &str) -> bool {
-    s.len() == 25
-        && s.starts_with('c')
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
-}
-
-fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    s.len() == 20
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b[10] == b'T'
-        && b[13] == b':'
-        && b[16] == b':'
-        && b[19] == b'Z'
-        && s.bytes()
-            .enumerate()
-            .all(|(i, c)| [4, 7, 10, 13, 16, 19].contains(&i) || c.is_ascii_digit())
-}
-
-fn unix_of(ts: &str) -> i64 {
-    // Days from civil (valid for the years used here).
-    let y: i64 = ts[0..4].parse().unwrap();
-    let m: i64 = ts[5..7].parse().unwrap();
-    let d: i64 = ts[8..10].parse().unwrap();
-    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let h: i64 = ts[11..13].parse().unwrap();
-    let mi: i64 = ts[14..16].parse().unwrap();
-    let s: i64 = ts[17..19].parse().unwrap();
-    days * 86_400 + h * 3600 + mi * 60 + s
-}
-
-fn now_unix() -> i64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
 
 // ----------------------------------------------------------------------------------------
 // Organizations, users, Workspaces, Teams, self
@@ -329,16 +284,25 @@ async fn sorts_and_filters() {
     assert_eq!(r.json["users"], json!([]));
     let r = c.get(&c.org("/users?workspaceId=cnosuchworkspace")).await;
     assert_eq!(r.json["totalCount"], 0);
-    // Deployment filter after giving alan a Deployment role.
+    // Deployment filter after giving alan a Deployment role (Dashboards has no one yet).
+    let dashboards = c.emu.deployment("Dashboards").unwrap().id;
+    let r = c
+        .get(&c.org(&format!("/users?deploymentId={dashboards}")))
+        .await;
+    assert_eq!(r.json["totalCount"], 0);
     let alan = c.emu.user("alan@example.com").unwrap();
+    let body = json!({"organizationRole": "ORGANIZATION_BILLING_ADMIN",
+        "deploymentRoles": [{"deploymentId": dashboards, "role": "DEPLOYMENT_ADMIN"}]});
     let r = c
         .post(
             &c.org(&format!("/users/{}/roles", alan.id)),
-            r#"{"organizationRole":"ORGANIZATION_BILLING_ADMIN","deploymentRoles":[{"deploymentId":"cdeploy1","role":"DEPLOYMENT_ADMIN"}]}"#,
+            &body.to_string(),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let r = c.get(&c.org("/users?deploymentId=cdeploy1")).await;
+    let r = c
+        .get(&c.org(&format!("/users?deploymentId={dashboards}")))
+        .await;
     assert_eq!(r.json["totalCount"], 1);
     assert_eq!(r.json["users"][0]["username"], "alan@example.com");
 }
@@ -388,15 +352,16 @@ async fn update_roles_replace_and_omit() {
         r.json["workspaceRoles"],
         json!([{"workspaceId": ws, "role": "WORKSPACE_ACCESSOR"}])
     );
-    // dagRoles alone (no organizationRole needed) replaces only dagRoles.
-    let r = c
-        .post(
-            &path,
-            r#"{"dagRoles":[{"deploymentId":"cdep","dagId":"etl","role":"DAG_VIEWER"}]}"#,
-        )
-        .await;
+    // dagRoles (with organizationRole) replaces only dagRoles.
+    let reporting = c.emu.deployment("Reporting").unwrap().id;
+    let body = json!({"organizationRole": "ORGANIZATION_MEMBER",
+        "dagRoles": [{"deploymentId": reporting, "dagId": "etl", "role": "DAG_VIEWER"}]});
+    let r = c.post(&path, &body.to_string()).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.json["dagRoles"][0]["dagId"], "etl");
+    assert_eq!(
+        r.json["dagRoles"],
+        json!([{"deploymentId": reporting, "dagId": "etl", "role": "DAG_VIEWER"}])
+    );
     assert_eq!(r.json["workspaceRoles"][0]["role"], "WORKSPACE_ACCESSOR");
     assert_eq!(r.json["organizationRole"], "ORGANIZATION_MEMBER");
     // [] clears.

@@ -744,6 +744,37 @@ mod tests {
         );
     }
 
+    /// Array query parameters (`sorts`) go as repeated keys, one value each, never joined
+    /// with commas: the API reads `sorts=a,b` as one (invalid) value.
+    #[tokio::test]
+    async fn sorts_are_repeated_keys_never_comma_joined() {
+        use astro_emulator::Emulator;
+        let emu = Emulator::builder().spawn().unwrap();
+        let client = Client::new(
+            Url::parse(&emu.base_url()).unwrap(),
+            &Token::new(&emu.token()).unwrap(),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        let users = client.list_all_users(&emu.organization_id()).await.unwrap();
+        assert_eq!(users.len(), emu.user_count());
+        let organizations = client.list_all_organizations().await.unwrap();
+        assert_eq!(organizations.len(), 1);
+        let requests = emu.requests();
+        assert_eq!(requests.len(), 2);
+        let expected: [&[&str]; 2] = [&["createdAt:asc", "id:asc"], &["name:asc", "createdAt:asc"]];
+        for (request, expected) in requests.iter().zip(expected) {
+            let query = request.query.as_deref().unwrap_or_default();
+            assert!(!query.contains(','), "{query}");
+            let sorts: Vec<String> = url::form_urlencoded::parse(query.as_bytes())
+                .filter(|(k, _)| k == "sorts")
+                .map(|(_, v)| v.into_owned())
+                .collect();
+            assert_eq!(sorts, expected, "{query}");
+            assert_eq!(request.status, 200);
+        }
+    }
+
     #[test]
     fn os_identifier_uses_go_names() {
         let id = os_identifier();

@@ -153,3 +153,48 @@ pub fn assert_field_error(r: &Reply, field: &str) {
         r.text
     );
 }
+
+pub fn is_cuid(s: &str) -> bool {
+    s.len() == 25
+        && s.starts_with('c')
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+}
+
+pub fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    s.len() == 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'Z'
+        && s.bytes()
+            .enumerate()
+            .all(|(i, c)| [4, 7, 10, 13, 16, 19].contains(&i) || c.is_ascii_digit())
+}
+
+pub fn unix_of(ts: &str) -> i64 {
+    // Days from civil (valid for the years used here).
+    let y: i64 = ts[0..4].parse().unwrap();
+    let m: i64 = ts[5..7].parse().unwrap();
+    let d: i64 = ts[8..10].parse().unwrap();
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let h: i64 = ts[11..13].parse().unwrap();
+    let mi: i64 = ts[14..16].parse().unwrap();
+    let s: i64 = ts[17..19].parse().unwrap();
+    days * 86_400 + h * 3600 + mi * 60 + s
+}
+
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
