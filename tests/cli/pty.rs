@@ -1,51 +1,319 @@
-//! The real dialoguer prompts, driven in a pseudo-terminal.
+//! The prompts and the spinner on a real terminal: the binary in a pseudo-terminal of a given
+//! size, its output run through a terminal emulator, and assertions on what a person would see
+//! (rows, scrollback, cursor), the exit code and what reached the emulator.
 
-use std::process::Command;
+mod screen;
 
-use rexpect::process::WaitStatus;
-use rexpect::session::{PtySession, spawn_command};
+use astro_emulator::{Emulator, Seed, SeedOrganization, SeedUser};
 
-use crate::common::{BIN, TestEnv};
+use crate::common::TestEnv;
+use screen::{CTRL_C, CTRL_U, DOWN, ENTER, ESC, Screen, UP, command};
 
-const UP: &str = "\x1b[A";
+const OWNER: &str = "ORGANIZATION_OWNER";
+const MEMBER: &str = "ORGANIZATION_MEMBER";
 
-fn spawn(env: &TestEnv, args: &[&str]) -> PtySession {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env("HOME", env.home.path())
+/// `astro ARGS` for a `cols`×`rows` terminal with the emulator's URL and token, no colour, and
+/// nothing else inherited that could change what it does.
+fn prepared(env: &TestEnv, cols: u16, rows: u16, args: &[&str]) -> std::process::Command {
+    let mut cmd = command(cols, rows, args);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("ASTRO_") || key == "GITHUB_ACTIONS" || key.ends_with("_proxy") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("HOME", env.home.path())
         .env("ASTRO_API_URL", env.emu.base_url())
         .env("ASTRO_API_TOKEN", env.emu.token())
         .env("TERM", "xterm")
         .env("NO_COLOR", "1")
-        .env_remove("ASTRO_NO_INPUT")
-        .env_remove("ASTRO_ORGANIZATION_ID")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("HTTP_PROXY")
+        .env_remove("ALL_PROXY")
         // CI runs these tests with CI=true, which (rightly) turns the spinner off.
         .env_remove("CI");
-    spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
+    cmd
 }
 
-fn exit_code(session: &mut PtySession) -> i32 {
-    match session.process().wait().expect("wait") {
-        WaitStatus::Exited(_, code) => code,
-        other => panic!("unexpected status {other:?}"),
+fn astro(env: &TestEnv, cols: u16, rows: u16, args: &[&str]) -> Screen {
+    Screen::spawn(prepared(env, cols, rows, args), cols, rows)
+}
+
+fn user(email: &str, name: &str, role: &str, status: &str) -> SeedUser {
+    SeedUser {
+        email: email.into(),
+        full_name: name.into(),
+        role: role.into(),
+        status: status.into(),
+        id: None,
+        workspace_roles: vec![],
+        deployment_roles: vec![],
+        dag_roles: vec![],
     }
+}
+
+/// 35 members with 40-odd-character emails: an owner, three rows for ranking (listed in the
+/// reverse of the order a filter of `kat` ranks them), thirty more (every third PENDING), and
+/// one whose name holds an escape sequence and a newline.
+fn long_seed() -> Seed {
+    let mut users = vec![
+        user(
+            "owner.of.this.organization.0@example.com",
+            "Olive Owner",
+            OWNER,
+            "ACTIVE",
+        ),
+        user(
+            "k.a.t.fuzzy.with.a.long.address@example.com",
+            "Fuzzy Match",
+            MEMBER,
+            "ACTIVE",
+        ),
+        user(
+            "mckat.substring.with.long.address@example.com",
+            "Substring Match",
+            MEMBER,
+            "ACTIVE",
+        ),
+        user(
+            "kathy.prefix.with.a.long.address@example.com",
+            "Kathy Prefix",
+            MEMBER,
+            "ACTIVE",
+        ),
+    ];
+    for i in 0..30 {
+        users.push(user(
+            &format!("member{i:02}.with.a.long.address@example.com"),
+            &format!("Member Number {i:02}"),
+            MEMBER,
+            if i % 3 == 0 { "PENDING" } else { "ACTIVE" },
+        ));
+    }
+    users.push(user(
+        "mallory.escapes.with.long.address@example.com",
+        "Mallory\u{1b}[31mRed\nSecond Line",
+        MEMBER,
+        "ACTIVE",
+    ));
+    Seed {
+        organization: Some(SeedOrganization::named("Long Org")),
+        users,
+        workspaces: vec![],
+        teams: vec![],
+        organizations: vec![],
+    }
+}
+
+fn long_env() -> TestEnv {
+    TestEnv::with_emulator(
+        Emulator::builder()
+            .seed(long_seed())
+            .unwrap()
+            .spawn()
+            .unwrap(),
+    )
+}
+
+/// A row of a list (marked with the cursor or indented), as opposed to prompts and counts.
+fn is_list_row(line: &str) -> bool {
+    line.starts_with("❯ ") || (line.starts_with("  ") && !line.trim().is_empty())
+}
+
+fn update_picker(cols: u16, rows: u16) {
+    let env = long_env();
+    let mut s = astro(&env, cols, rows, &["org", "user", "update"]);
+    s.wait_for("35 members");
+    let context = format!("at {cols}x{rows}:\n{}", s.dump());
+    let window = usize::from(rows - 3).min(15);
+    let shown: Vec<String> = s.rows().into_iter().filter(|r| is_list_row(r)).collect();
+    assert_eq!(shown.len(), window, "{context}");
+    assert!(shown[0].starts_with("❯ owner.of"), "{context}");
+    assert!(s.wrapped_rows().is_empty(), "{context}");
+    assert!(s.contents().contains("PENDING"), "{context}");
+    assert_eq!(s.rows()[0], "? User:", "{context}");
+    assert_eq!(s.cursor(), ((0, 8), true), "{context}");
+
+    s.type_into("? User: ", "kat");
+    s.wait_for("3 of 35 members");
+    let context = format!("at {cols}x{rows}:\n{}", s.dump());
+    let screen = s.rows();
+    // Prefix match, then substring, then fuzzy.
+    assert!(screen[1].starts_with("❯ kathy.pre"), "{context}");
+    assert!(screen[2].starts_with("  mckat.sub"), "{context}");
+    assert!(screen[3].starts_with("  k.a.t.fuz"), "{context}");
+    // One picker in the whole terminal, scrollback included: no stale copy of an earlier frame.
+    let history = s.history();
+    assert_eq!(
+        history.iter().filter(|l| l.starts_with("? User")).count(),
+        1,
+        "{context}"
+    );
+    assert_eq!(
+        history.iter().filter(|l| is_list_row(l)).count(),
+        3,
+        "{context}"
+    );
+    assert_eq!(
+        history.iter().filter(|l| l.contains(" members")).count(),
+        1,
+        "{context}"
+    );
+    assert!(s.wrapped_rows().is_empty(), "{context}");
+    assert_eq!(s.cursor(), ((0, 11), true), "{context}");
+
+    s.send(ENTER);
+    s.wait_for("? New Organization role for kathy.prefix");
+    let context = format!("at {cols}x{rows}:\n{}", s.dump());
+    assert!(
+        s.rows()[0].starts_with("✔ User · kathy.prefix"),
+        "{context}"
+    );
+    assert!(
+        s.rows()
+            .iter()
+            .any(|r| r == "❯ ORGANIZATION_MEMBER (current)"),
+        "{context}"
+    );
+    s.send(UP);
+    s.wait_for("❯ ORGANIZATION_BILLING_ADMIN");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(s.wrapped_rows().iter().all(|r| r.starts_with("Updated")));
+    assert!(s.contents().contains("· ORGANIZATION_BILLING_ADMIN"));
+    assert_eq!(env.mutations().len(), 1);
+    assert_eq!(
+        env.role_of("kathy.prefix.with.a.long.address@example.com")
+            .as_deref(),
+        Some("ORGANIZATION_BILLING_ADMIN")
+    );
+}
+
+#[test]
+fn the_update_picker_fits_80_columns_ranks_and_redraws_exactly() {
+    update_picker(80, 24);
+}
+
+#[test]
+fn the_update_picker_fits_60_columns_ranks_and_redraws_exactly() {
+    update_picker(60, 24);
+}
+
+#[test]
+fn the_update_picker_on_a_short_terminal_shows_rows_minus_three() {
+    update_picker(60, 12);
+}
+
+#[test]
+fn esc_in_the_picker_exits_130_and_no_matches_ignores_enter() {
+    let env = long_env();
+    let mut s = astro(&env, 60, 24, &["org", "user", "update"]);
+    s.wait_for("35 members");
+    // A filter longer than the terminal: its end and the cursor stay in view.
+    let long = format!("{}xyz", "q".repeat(70));
+    s.send(&long);
+    s.wait_until("the whole filter", |s| {
+        s.rows()[0].ends_with("qqqxyz") && s.contents().contains("0 of 35 members")
+    });
+    let context = s.dump();
+    let header = &s.rows()[0];
+    assert!(header.starts_with("? User: …"), "{context}");
+    assert_eq!(s.rows()[1], "  no matches", "{context}");
+    let ((row, column), shown) = s.cursor();
+    assert_eq!(row, 0);
+    assert_eq!(usize::from(column), header.chars().count(), "{context}");
+    assert!(column < 60 && shown, "{context}");
+    assert!(s.wrapped_rows().is_empty(), "{context}");
+    // Enter with nothing to choose does nothing: the next key still edits the filter.
+    s.send(ENTER);
+    s.send(CTRL_U);
+    s.wait_until("the cleared filter", |s| {
+        s.rows()[0] == "? User:" && s.rows().iter().any(|r| r.starts_with("35 members"))
+    });
+    assert!(!contains(s.raw(), b"\x1b[0m"), "colour under NO_COLOR");
+    s.send(ESC);
+    assert_eq!(s.finish(), 130, "{}", s.dump());
+    assert!(!s.contents().contains("? User"), "{}", s.dump());
+    assert!(!s.contents().contains("members"), "{}", s.dump());
+    assert!(s.cursor().1, "the cursor is shown again");
+    assert!(env.mutations().is_empty());
+}
+
+#[test]
+fn a_name_with_an_escape_sequence_and_a_newline_is_shown_cleaned() {
+    let env = long_env();
+    let mut s = astro(&env, 160, 24, &["org", "user", "update"]);
+    s.wait_for("35 members");
+    s.type_into("? User: ", "mallory");
+    s.wait_for("1 of 35 members");
+    let context = s.dump();
+    let row = &s.rows()[1];
+    assert!(row.starts_with("❯ mallory.escapes"), "{context}");
+    // The escape character became U+FFFD, which vt100 (unlike a real terminal) does not draw.
+    assert!(row.contains("Mallory[31mRed Second Line"), "{context}");
+    assert!(
+        contains(s.raw(), "Mallory\u{fffd}[31mRed Second Line".as_bytes()),
+        "the cleaned name was not drawn"
+    );
+    assert!(
+        !s.history().iter().any(|l| l.starts_with("Second Line")),
+        "{context}"
+    );
+    assert!(
+        !contains(s.raw(), b"\x1b[31m"),
+        "the escape sequence reached the terminal"
+    );
+    s.send(ESC);
+    assert_eq!(s.finish(), 130);
+    assert!(env.mutations().is_empty());
+}
+
+#[test]
+fn missing_email_is_picked_by_typing_to_filter() {
+    let env = TestEnv::new();
+    let mut s = astro(
+        &env,
+        160,
+        24,
+        &["org", "user", "update", "--role", "ORGANIZATION_OWNER"],
+    );
+    s.wait_for("6 members · type to filter");
+    s.type_into("? User: ", "alan");
+    s.wait_until("alan first", |s| {
+        s.rows()[1].starts_with("❯ alan@example.com ") && s.rows()[1].contains(" Alan Turing ")
+    });
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(screen.contains("✔ User · alan@example.com"), "{screen}");
+    assert!(
+        screen.contains(
+            "Updated alan@example.com (Alan Turing): ORGANIZATION_BILLING_ADMIN -> ORGANIZATION_OWNER"
+        ),
+        "{screen}"
+    );
+    assert_eq!(env.role_of("alan@example.com").as_deref(), Some(OWNER));
+    assert_eq!(env.mutations().len(), 1);
 }
 
 #[test]
 fn missing_role_is_chosen_from_a_list_marking_the_current_one() {
     let env = TestEnv::new();
-    let mut p = spawn(&env, &["org", "user", "update", "grace@example.com"]);
-    p.exp_string("New Organization role for grace@example.com (Grace Hopper)")
-        .unwrap();
-    p.exp_string("ORGANIZATION_MEMBER (current)").unwrap();
+    let mut s = astro(
+        &env,
+        80,
+        24,
+        &["org", "user", "update", "grace@example.com"],
+    );
+    s.wait_for("? New Organization role for grace@example.com (Grace Hopper)");
     // The cursor starts on the current role (last); one up is ORGANIZATION_BILLING_ADMIN.
-    p.send(UP).unwrap();
-    p.send("\r").unwrap();
-    p.flush().unwrap();
-    p.exp_string("Updated grace@example.com (Grace Hopper): ORGANIZATION_MEMBER -> ORGANIZATION_BILLING_ADMIN")
-        .unwrap();
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&mut p), 0);
+    s.wait_for("❯ ORGANIZATION_MEMBER (current)");
+    s.send(UP);
+    s.wait_for("❯ ORGANIZATION_BILLING_ADMIN");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(s.contents().contains(
+        "Updated grace@example.com (Grace Hopper): ORGANIZATION_MEMBER -> ORGANIZATION_BILLING_ADMIN"
+    ));
     assert_eq!(
         env.role_of("grace@example.com").as_deref(),
         Some("ORGANIZATION_BILLING_ADMIN")
@@ -54,116 +322,303 @@ fn missing_role_is_chosen_from_a_list_marking_the_current_one() {
 }
 
 #[test]
-fn missing_email_is_picked_by_typing_to_filter() {
+fn ctrl_c_at_a_role_list_exits_130_and_sends_nothing() {
     let env = TestEnv::new();
-    let mut p = spawn(
+    let mut s = astro(
         &env,
-        &["org", "user", "update", "--role", "ORGANIZATION_OWNER"],
+        80,
+        24,
+        &["org", "user", "update", "grace@example.com"],
     );
-    p.exp_string("User (type to filter)").unwrap();
-    p.send("alan").unwrap();
-    p.flush().unwrap();
-    p.exp_string("Alan Turing").unwrap();
-    p.send("\r").unwrap();
-    p.flush().unwrap();
-    p.exp_string(
-        "Updated alan@example.com (Alan Turing): ORGANIZATION_BILLING_ADMIN -> ORGANIZATION_OWNER",
-    )
-    .unwrap();
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&mut p), 0);
-    assert_eq!(
-        env.role_of("alan@example.com").as_deref(),
-        Some("ORGANIZATION_OWNER")
+    s.wait_for("❯ ORGANIZATION_MEMBER (current)");
+    s.send(DOWN);
+    s.send(CTRL_C);
+    assert_eq!(s.finish(), 130, "{}", s.dump());
+    assert!(
+        !s.contents().contains("ORGANIZATION_MEMBER"),
+        "{}",
+        s.dump()
     );
-}
-
-#[test]
-fn missing_invite_email_is_prompted_and_validated() {
-    let env = TestEnv::new();
-    let mut p = spawn(&env, &["org", "user", "invite"]);
-    p.exp_string("Email address to invite").unwrap();
-    p.send("Lin@Example.com\r").unwrap();
-    p.flush().unwrap();
-    p.exp_string("Invited lin@example.com as ORGANIZATION_MEMBER")
-        .unwrap();
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&mut p), 0);
-    assert_eq!(env.emu.user("lin@example.com").unwrap().status, "PENDING");
-}
-
-#[test]
-fn ctrl_c_at_a_prompt_exits_130_and_sends_nothing() {
-    let env = TestEnv::new();
-    let mut p = spawn(&env, &["org", "user", "update", "grace@example.com"]);
-    p.exp_string("ORGANIZATION_MEMBER (current)").unwrap();
-    p.send_control('c').unwrap();
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&mut p), 130);
+    assert!(s.cursor().1, "the cursor is shown again");
     assert!(env.mutations().is_empty());
 }
 
 #[test]
-fn a_slow_listing_shows_a_spinner_on_a_terminal() {
-    let emu = astro_emulator::Emulator::builder()
-        .latency(std::time::Duration::from_millis(900))
-        .spawn()
-        .unwrap();
-    let env = TestEnv::with_emulator(emu);
-    let mut p = spawn(&env, &["org", "user", "list"]);
-    p.exp_string("Listing the Organization's members").unwrap();
-    p.exp_string("grace@example.com").unwrap();
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&mut p), 0);
-}
-
-#[test]
-fn no_spinner_under_ci_even_on_a_terminal() {
-    let emu = astro_emulator::Emulator::builder()
-        .latency(std::time::Duration::from_millis(700))
-        .spawn()
-        .unwrap();
-    let env = TestEnv::with_emulator(emu);
-    let mut cmd = Command::new(BIN);
-    cmd.args(["org", "user", "list"])
-        .env("HOME", env.home.path())
-        .env("ASTRO_API_URL", env.emu.base_url())
-        .env("ASTRO_API_TOKEN", env.emu.token())
-        .env("TERM", "xterm")
-        .env("CI", "true");
-    let mut p = spawn_command(cmd, Some(20_000)).unwrap();
-    let before = p.exp_string("grace@example.com").unwrap();
-    assert!(!before.contains("Listing"), "{before}");
-    p.exp_eof().unwrap();
-}
-
-#[test]
-fn switch_without_an_argument_offers_the_organizations() {
+fn switch_without_an_argument_starts_on_the_current_organization() {
     let env = TestEnv::new();
     env.bare()
         .env("ASTRO_API_URL", env.emu.base_url())
         .args(["login", "--token-login", &env.emu.user_token()])
         .assert()
         .success();
-    let mut cmd = Command::new(BIN);
-    cmd.args(["org", "switch"])
-        .env("HOME", env.home.path())
+    env.bare()
         .env("ASTRO_API_URL", env.emu.base_url())
-        .env("TERM", "xterm")
-        .env_remove("ASTRO_API_TOKEN")
-        .env_remove("CI");
-    let mut p = spawn_command(cmd, Some(20_000)).unwrap();
-    p.exp_string("Second Org").unwrap();
-    p.send("\x1b[B").unwrap();
-    p.send("\r").unwrap();
-    p.flush().unwrap();
-    p.exp_string("Switched to Organization Second Org").unwrap();
-    p.exp_eof().unwrap();
-    assert_eq!(exit_code(&mut p), 0);
-    let second = env.emu.organizations()[1].id.clone();
+        .args(["org", "switch", "Second Org"])
+        .assert()
+        .success();
+    let organizations = env.emu.organizations();
+    let mut cmd = prepared(&env, 80, 24, &["org", "switch"]);
+    cmd.env_remove("ASTRO_API_TOKEN");
+    let mut s = Screen::spawn(cmd, 80, 24);
+    s.wait_for("2 Organizations");
+    let context = s.dump();
+    let selected = s.rows().into_iter().find(|r| r.starts_with("❯ ")).unwrap();
+    assert!(selected.starts_with("❯ Second Org"), "{context}");
+    assert!(selected.ends_with("(current)"), "{context}");
+    s.send(UP);
+    s.wait_for("❯ Example Org");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(screen.contains("✔ Organization · Example Org"), "{screen}");
+    assert!(
+        screen.contains("Switched to Organization Example Org"),
+        "{screen}"
+    );
     let config = std::fs::read_to_string(env.config_path()).unwrap();
     assert!(
-        config.contains(&format!("organization: {second}")),
+        config.contains(&format!("organization: {}", organizations[0].id)),
         "{config}"
+    );
+}
+
+#[test]
+fn missing_invite_email_is_prompted_and_validated() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 80, 24, &["org", "user", "invite", "-r", "member"]);
+    s.wait_for("? Email address to invite:");
+    s.type_into("? Email address to invite: ", "Lin@Example.com");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents()
+            .contains("Invited lin@example.com as ORGANIZATION_MEMBER")
+    );
+    assert_eq!(env.emu.user("lin@example.com").unwrap().status, "PENDING");
+    assert_eq!(env.mutations().len(), 1);
+}
+
+#[test]
+fn an_invalid_email_keeps_the_typed_text_for_correcting() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 80, 24, &["org", "user", "invite", "-r", "member"]);
+    s.wait_for("? Email address to invite:");
+    s.type_into("? Email address to invite: ", "lin@example");
+    s.send(ENTER);
+    s.wait_for("✘ `lin@example` is not a valid email address");
+    let context = s.dump();
+    assert_eq!(
+        s.rows()[0],
+        "? Email address to invite: lin@example",
+        "{context}"
+    );
+    assert_eq!(s.cursor(), ((0, 38), true), "{context}");
+    assert!(env.mutations().is_empty());
+    s.type_into("? Email address to invite: lin@example", ".com");
+    assert!(!s.contents().contains('✘'), "{}", s.dump());
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("✔ Email address to invite · lin@example.com"),
+        "{screen}"
+    );
+    assert!(screen.contains("Invited lin@example.com as ORGANIZATION_MEMBER"));
+    assert_eq!(env.mutations().len(), 1);
+    assert_eq!(env.emu.user("lin@example.com").unwrap().status, "PENDING");
+}
+
+#[test]
+fn ctrl_c_at_the_invite_email_prompt_exits_130_and_clears_it() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 80, 24, &["org", "user", "invite"]);
+    s.wait_for("? Email address to invite:");
+    s.type_into("? Email address to invite: ", "lin@");
+    s.send(CTRL_C);
+    assert_eq!(s.finish(), 130, "{}", s.dump());
+    let screen = s.contents();
+    assert!(!screen.contains("Email address"), "{screen}");
+    assert!(!screen.contains("lin@"), "{screen}");
+    assert!(s.cursor().1, "the cursor is shown again");
+    assert!(env.api_requests().is_empty());
+    assert!(env.emu.user("lin@example.com").is_none());
+}
+
+#[test]
+fn invite_on_a_terminal_asks_for_the_role_starting_on_member() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 80, 24, &["org", "user", "invite", "lin@example.com"]);
+    s.wait_for("? Organization role for lin@example.com");
+    let context = s.dump();
+    let selected = s.rows().into_iter().find(|r| r.starts_with("❯ ")).unwrap();
+    assert_eq!(selected, "❯ ORGANIZATION_MEMBER", "{context}");
+    assert!(env.mutations().is_empty());
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("✔ Organization role for lin@example.com · ORGANIZATION_MEMBER"),
+        "{screen}"
+    );
+    assert!(screen.contains("Invited lin@example.com as ORGANIZATION_MEMBER"));
+    let lin = env.emu.user("lin@example.com").unwrap();
+    assert_eq!(
+        (lin.status.as_str(), lin.organization_role.as_deref()),
+        ("PENDING", Some(MEMBER))
+    );
+    assert_eq!(env.mutations().len(), 1);
+}
+
+/// `astro org user update ada@example.com -r member`: ada is the only ACTIVE owner.
+fn demote_the_last_owner(answer: &str) -> (TestEnv, Screen, i32) {
+    let env = TestEnv::new();
+    let mut s = astro(
+        &env,
+        80,
+        24,
+        &["org", "user", "update", "ada@example.com", "-r", "member"],
+    );
+    s.wait_for("? Change the role anyway? [y/N]");
+    let context = s.dump();
+    assert!(
+        s.contents()
+            .contains("warning: this leaves the Organization with no ACTIVE ORGANIZATION_OWNER"),
+        "{context}"
+    );
+    assert!(env.mutations().is_empty());
+    s.send(answer);
+    let code = s.finish();
+    (env, s, code)
+}
+
+#[test]
+fn demoting_the_last_active_owner_answered_no_sends_nothing() {
+    let (env, s, code) = demote_the_last_owner("n");
+    assert_eq!(code, 1, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("✔ Change the role anyway? · no"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("error: not confirmed; nothing was sent"),
+        "{screen}"
+    );
+    assert!(env.mutations().is_empty());
+    assert_eq!(env.role_of("ada@example.com").as_deref(), Some(OWNER));
+}
+
+#[test]
+fn demoting_the_last_active_owner_answered_yes_sends_it() {
+    let (env, s, code) = demote_the_last_owner("y");
+    assert_eq!(code, 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("✔ Change the role anyway? · yes"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(
+            "Updated ada@example.com (Ada Lovelace): ORGANIZATION_OWNER -> ORGANIZATION_MEMBER"
+        ),
+        "{screen}"
+    );
+    assert_eq!(env.mutations().len(), 1);
+    assert_eq!(env.role_of("ada@example.com").as_deref(), Some(MEMBER));
+}
+
+#[test]
+fn esc_at_a_confirmation_exits_130_and_sends_nothing() {
+    let (env, s, code) = demote_the_last_owner(ESC);
+    assert_eq!(code, 130, "{}", s.dump());
+    assert!(
+        !s.contents().contains("Change the role anyway"),
+        "{}",
+        s.dump()
+    );
+    assert!(s.cursor().1, "the cursor is shown again");
+    assert!(env.mutations().is_empty());
+    assert_eq!(env.role_of("ada@example.com").as_deref(), Some(OWNER));
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn colour_on_a_terminal_does_not_change_what_fits() {
+    let env = long_env();
+    let mut cmd = prepared(&env, 60, 24, &["org", "user", "update"]);
+    cmd.env_remove("NO_COLOR");
+    let mut s = Screen::spawn(cmd, 60, 24);
+    s.wait_for("35 members");
+    s.type_into("? User: ", "member1");
+    s.wait_for("of 35 members");
+    let context = s.dump();
+    assert!(contains(s.raw(), b"\x1b[36m"), "no colour:\n{context}");
+    assert!(s.wrapped_rows().is_empty(), "{context}");
+    let history = s.history();
+    assert_eq!(
+        history.iter().filter(|l| l.starts_with("? User")).count(),
+        1,
+        "{context}"
+    );
+    assert_eq!(s.cursor(), ((0, 15), true), "{context}");
+    s.send(CTRL_C);
+    assert_eq!(s.finish(), 130, "{}", s.dump());
+    assert!(!s.contents().contains("? User"), "{}", s.dump());
+    assert!(env.mutations().is_empty());
+}
+
+fn slow_env(latency_ms: u64) -> TestEnv {
+    TestEnv::with_emulator(
+        Emulator::builder()
+            .latency(std::time::Duration::from_millis(latency_ms))
+            .spawn()
+            .unwrap(),
+    )
+}
+
+#[test]
+fn a_slow_listing_shows_a_spinner_on_a_terminal() {
+    let env = slow_env(900);
+    let mut s = astro(&env, 160, 24, &["org", "user", "list"]);
+    s.wait_for("Listing the Organization's members");
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(screen.contains("grace@example.com"), "{screen}");
+    assert!(!screen.contains("Listing"), "{screen}");
+}
+
+#[test]
+fn ctrl_c_during_a_slow_listing_leaves_no_spinner() {
+    let env = slow_env(5_000);
+    let mut s = astro(&env, 80, 24, &["org", "user", "list"]);
+    s.wait_for("Listing the Organization's members");
+    s.send(CTRL_C);
+    assert_eq!(s.finish(), 130, "{}", s.dump());
+    let screen = s.contents();
+    assert!(!screen.contains("Listing"), "{screen}");
+    assert!(!screen.contains("grace@example.com"), "{screen}");
+    assert!(env.mutations().is_empty());
+}
+
+#[test]
+fn no_spinner_under_ci_even_on_a_terminal() {
+    let env = slow_env(700);
+    let mut cmd = command(160, 24, &["org", "user", "list"]);
+    cmd.env("HOME", env.home.path())
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .env("ASTRO_API_TOKEN", env.emu.token())
+        .env_remove("ASTRO_NO_INPUT")
+        .env("TERM", "xterm")
+        .env("CI", "true");
+    let mut s = Screen::spawn(cmd, 160, 24);
+    assert_eq!(s.finish(), 0);
+    assert!(s.contents().contains("grace@example.com"));
+    assert!(
+        !String::from_utf8_lossy(s.raw()).contains("Listing"),
+        "{}",
+        s.dump()
     );
 }

@@ -1,15 +1,22 @@
 //! The one interface for asking the user something. Prompts happen only when stdin and stderr
 //! are terminals and input is not disabled; otherwise commands get no [`Prompter`] and fail at
 //! once naming the flag that answers the question.
+//!
+//! On a terminal the prompts are drawn on stderr by [`TerminalPrompter`]: every line cut to the
+//! terminal's width (so redraws are exact), server text cleaned, Esc or Ctrl-C cancelling any
+//! of them (exit 130), and one `✔ prompt · answer` line left behind after an answer. The pure
+//! parts (ranking, windows, frames, key handling) are in submodules with their own tests.
 
 use std::io::IsTerminal;
 
-use dialoguer::console::Term;
-use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Confirm, FuzzySelect, Input, Select};
-
 use crate::error::CliError;
-use crate::text;
+
+mod frame;
+mod rank;
+mod terminal;
+mod widgets;
+
+pub use terminal::TerminalPrompter;
 
 /// A list to pick one row from, narrowing it by typing.
 #[derive(Debug, Clone, Copy)]
@@ -42,93 +49,6 @@ pub trait Prompter {
 /// Whether prompting is possible and allowed.
 pub fn interactive(no_input: bool) -> bool {
     !no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-}
-
-/// Prompts on the terminal with dialoguer (drawn on stderr).
-pub struct TerminalPrompter {
-    theme: ColorfulTheme,
-}
-
-impl TerminalPrompter {
-    pub fn new() -> Self {
-        Self {
-            theme: ColorfulTheme::default(),
-        }
-    }
-}
-
-impl Default for TerminalPrompter {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-fn prompt_error(err: dialoguer::Error) -> CliError {
-    // A prompt interrupted with Ctrl-C leaves the cursor hidden.
-    let _ = Term::stderr().show_cursor();
-    let dialoguer::Error::IO(io) = err;
-    if io.kind() == std::io::ErrorKind::Interrupted {
-        CliError::interrupted()
-    } else {
-        CliError::failure(format!("cannot read from the terminal: {io}"))
-    }
-}
-
-impl Prompter for TerminalPrompter {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> Result<usize, CliError> {
-        Select::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .items(items)
-            .default(default)
-            .interact_on(&Term::stderr())
-            .map_err(prompt_error)
-    }
-
-    fn pick(&mut self, list: &PickList<'_>) -> Result<usize, CliError> {
-        let rows: Vec<Vec<String>> = list
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| text::cell(c)).collect())
-            .collect();
-        let items = text::align(&rows, 2, None);
-        FuzzySelect::with_theme(&self.theme)
-            .with_prompt(format!(
-                "{} ({})",
-                list.prompt,
-                text::count(rows.len(), list.noun.0, list.noun.1)
-            ))
-            .items(&items)
-            .default(list.default)
-            .max_length(15)
-            .interact_on(&Term::stderr())
-            .map_err(prompt_error)
-    }
-
-    fn input(
-        &mut self,
-        prompt: &str,
-        validate: &dyn Fn(&str) -> Result<(), String>,
-    ) -> Result<String, CliError> {
-        Input::<String>::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .validate_with(|text: &String| validate(text.trim()))
-            .interact_text_on(&Term::stderr())
-            .map(|s| s.trim().to_owned())
-            .map_err(prompt_error)
-    }
-
-    fn confirm(&mut self, prompt: &str) -> Result<bool, CliError> {
-        Confirm::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .default(false)
-            .interact_on(&Term::stderr())
-            .map_err(prompt_error)
-    }
 }
 
 /// Answers prompts from a script, for unit tests of the commands' prompting logic.
