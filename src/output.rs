@@ -102,6 +102,9 @@ pub struct Table<'a> {
     /// Columns (by header) that are cut first when a terminal is too narrow: names, emails,
     /// messages. The others (IDs, roles, dates) stay whole while they can.
     pub cut_first: &'a [&'a str],
+    /// Columns (by header) left out, first to last, rather than cut the others, on a terminal
+    /// too narrow for all (the count line says which).
+    pub drop_first: &'a [&'a str],
     pub rows: Vec<Vec<String>>,
     /// What one row is: singular and plural.
     pub noun: (&'a str, &'a str),
@@ -126,31 +129,54 @@ impl Table<'_> {
                 .iter()
                 .map(|row| row.iter().map(|c| crate::text::cell(c)).collect()),
         );
-        let lines = if terminal {
-            let cut: Vec<bool> = self
-                .header
-                .iter()
-                .map(|h| self.cut_first.contains(h))
-                .collect();
-            crate::text::align_cutting(&rows, 3, terminal_width(), &cut)
-        } else {
-            rows.iter().map(|row| row.join("\t")).collect()
+        let mut left_out = Vec::new();
+        let lines = match terminal_width().filter(|_| terminal) {
+            Some(width) => {
+                let cut: Vec<bool> = self
+                    .header
+                    .iter()
+                    .map(|h| self.cut_first.contains(h))
+                    .collect();
+                let drop: Vec<usize> = self
+                    .drop_first
+                    .iter()
+                    .filter_map(|d| self.header.iter().position(|h| h == d))
+                    .collect();
+                let how = crate::text::Fit {
+                    cut_first: &cut,
+                    drop_order: &drop,
+                };
+                let (lines, dropped) = crate::text::fit(&rows, 3, width, how);
+                left_out = dropped.iter().map(|&c| self.header[c]).collect();
+                lines
+            }
+            None if terminal => crate::text::align(&rows, 3, None),
+            None => rows.iter().map(|row| row.join("\t")).collect(),
         };
         let mut text = lines.join("\n");
         text.push('\n');
         write_stdout(&text)?;
         if terminal && io::stderr().is_terminal() {
-            note(&crate::text::count(count, self.noun.0, self.noun.1));
+            let count = crate::text::count(count, self.noun.0, self.noun.1);
+            if left_out.is_empty() {
+                note(&count);
+            } else {
+                note(&format!(
+                    "{count}; {} left out (--json shows all)",
+                    left_out.join(", ")
+                ));
+            }
         }
         Ok(())
     }
 }
 
-/// The width of the terminal stdout is on (`None` when it is not one).
+/// The width to fill on the terminal stdout is on (`None` when it is not one): one column less
+/// than it has, so no line ever reaches the last column (some terminals wrap there).
 fn terminal_width() -> Option<usize> {
     console::Term::stdout()
         .size_checked()
-        .map(|(_, columns)| usize::from(columns))
+        .map(|(_, columns)| usize::from(columns).saturating_sub(1))
         .filter(|&c| c > 0)
 }
 

@@ -146,6 +146,62 @@ pub fn align_cutting(
         .collect()
 }
 
+/// How a table is fitted to a width: which columns are cut first, and which are left out (in
+/// order) rather than cutting the others when even that does not fit.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fit<'a> {
+    pub cut_first: &'a [bool],
+    /// Column indices, the first to go first.
+    pub drop_order: &'a [usize],
+}
+
+/// The width below which a column cut first makes a column worth dropping instead.
+const USEFUL_COLUMN: usize = 12;
+
+/// Rows fitted to `max_width`: the natural widths when they fit; else the `cut_first` columns
+/// are cut (not below a useful width); else the `drop_order` columns are left out one by one
+/// and the fitting starts again; at last anything is cut. Returns the lines and the indices of
+/// the columns left out.
+pub fn fit(
+    rows: &[Vec<String>],
+    gap: usize,
+    max_width: usize,
+    fit: Fit<'_>,
+) -> (Vec<String>, Vec<usize>) {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut dropped: Vec<usize> = Vec::new();
+    loop {
+        let kept: Vec<usize> = (0..columns).filter(|c| !dropped.contains(c)).collect();
+        let narrowed: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| kept.iter().filter_map(|&c| row.get(c).cloned()).collect())
+            .collect();
+        let cut: Vec<bool> = kept
+            .iter()
+            .map(|&c| fit.cut_first.get(c).copied().unwrap_or(false))
+            .collect();
+        let natural = column_widths(&narrowed, gap, None);
+        let total = |w: &[usize]| w.iter().sum::<usize>() + gap * w.len().saturating_sub(1);
+        // The narrowest the cut-first columns may go before a column is dropped instead.
+        let floor: Vec<usize> = natural
+            .iter()
+            .zip(&cut)
+            .map(|(&w, &c)| if c { w.min(USEFUL_COLUMN) } else { w })
+            .collect();
+        let next_drop = fit
+            .drop_order
+            .iter()
+            .find(|c| !dropped.contains(c) && **c < columns);
+        match next_drop {
+            Some(&c) if total(&floor) > max_width => dropped.push(c),
+            _ => {
+                let lines = align_cutting(&narrowed, gap, Some(max_width), &cut);
+                return (lines, dropped);
+            }
+        }
+    }
+}
+
 /// `1 member`, `308 members`.
 pub fn count(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })
@@ -227,6 +283,42 @@ mod tests {
         assert!(lines[1].contains("clrevhxc0000004lesscb91l2   ORGANIZATION_OBSERVE_ADMIN"));
         assert!(lines[2].ends_with("ORGANIZATION_OBSERVE_MEMBER"));
         assert!(lines[1].contains('…'));
+    }
+
+    #[test]
+    fn columns_are_left_out_in_order_before_roles_are_cut() {
+        let table = rows(&[
+            &["FULLNAME", "EMAIL", "ID", "ROLE", "CREATE DATE", "STATUS"],
+            &[
+                "Katherine Johnson",
+                "Katherine.Johnson@Example.com",
+                "clrevhxc0000004lesscb91l2",
+                "ORGANIZATION_OBSERVE_ADMIN",
+                "2024-01-15T12:00:00Z",
+                "ACTIVE",
+            ],
+        ]);
+        let how = Fit {
+            cut_first: &[true, true, false, false, false, false],
+            drop_order: &[4, 2],
+        };
+        let (lines, dropped) = fit(&table, 3, 200, how);
+        assert!(dropped.is_empty() && !lines[1].contains('…'));
+        let (lines, dropped) = fit(&table, 3, 110, how);
+        assert_eq!(dropped, [4]);
+        assert!(
+            lines[1].contains("clrevhxc0000004lesscb91l2   ORGANIZATION_OBSERVE_ADMIN   ACTIVE"),
+            "{lines:#?}"
+        );
+        let (lines, dropped) = fit(&table, 3, 80, how);
+        assert_eq!(dropped, [4, 2]);
+        assert!(
+            lines[1].ends_with("ORGANIZATION_OBSERVE_ADMIN   ACTIVE"),
+            "{lines:#?}"
+        );
+        assert!(lines.iter().all(|l| width(l) <= 80));
+        let (lines, _) = fit(&table, 3, 30, how);
+        assert!(lines.iter().all(|l| width(l) <= 30));
     }
 
     #[test]

@@ -294,7 +294,7 @@ impl<T: Outcome> Report<T> {
                 .collect();
             let printed = ctx.print_table(
                 &["LINE", "EMAIL", "RESULT", "FROM", "TO", "MESSAGE"],
-                &["EMAIL", "MESSAGE"],
+                (&["EMAIL", "MESSAGE"], &["FROM"]),
                 table,
                 ("row", "rows"),
             );

@@ -46,7 +46,7 @@ pub async fn run(args: ListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
                 "CREATE DATE",
                 "STATUS",
             ],
-            &["FULLNAME", "EMAIL"],
+            (&["FULLNAME", "EMAIL"], &["CREATE DATE", "ID"]),
             users.iter().map(table_row).collect(),
             ("member", "members"),
         )

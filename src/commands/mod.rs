@@ -100,19 +100,21 @@ impl Ctx {
         }
     }
 
-    /// Prints a table on stdout (see [`output::Table`]): `cut_first` names the columns to cut
-    /// first on a narrow terminal; `noun` counts the rows (`308 members`) in the footer and says
+    /// Prints a table on stdout (see [`output::Table`]): on a narrow terminal the first columns
+    /// named are cut first, and the second are left out (in order) before any other is cut;
+    /// `noun` counts the rows (`308 members`) in the footer and says
     /// what is missing when there are none (`no members match`).
     pub fn print_table(
         &self,
         header: &[&str],
-        cut_first: &[&str],
+        (cut_first, drop_first): (&[&str], &[&str]),
         rows: Vec<Vec<String>>,
         noun: (&str, &str),
     ) -> Result<(), CliError> {
         output::Table {
             header,
             cut_first,
+            drop_first,
             rows,
             noun,
             headers: !self.no_headers,

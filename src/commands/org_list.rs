@@ -47,7 +47,7 @@ pub async fn run(args: OrgListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         .collect();
     ctx.print_table(
         &["NAME", "ID", "CURRENT"],
-        &["NAME"],
+        (&["NAME"], &[]),
         table,
         ("Organization", "Organizations"),
     )

@@ -170,6 +170,7 @@ async fn find(
             rows: &rows,
             default: organizations.iter().position(is_current).unwrap_or(0),
             noun: ("Organization", "Organizations"),
+            cut_first: &[true],
         })?;
         return Ok(organizations[index].clone());
     };

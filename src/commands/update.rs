@@ -222,6 +222,7 @@ async fn find_user(
                 rows: &rows,
                 default: 0,
                 noun: ("member", "members"),
+                cut_first: &[true, true],
             })?;
             let user = users[index].clone();
             Ok((user, Some(users)))

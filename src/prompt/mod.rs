@@ -28,6 +28,9 @@ pub struct PickList<'a> {
     pub default: usize,
     /// What one row is, for the count (`306 members`): singular and plural.
     pub noun: (&'a str, &'a str),
+    /// Columns cut first on a narrow terminal (names, emails), so the others (roles, statuses,
+    /// IDs) stay readable; missing entries count as false.
+    pub cut_first: &'a [bool],
 }
 
 pub trait Prompter {

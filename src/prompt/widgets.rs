@@ -54,6 +54,7 @@ pub struct Pick {
     haystacks: Vec<Haystack>,
     /// The rows aligned for a width (kept while the width stays).
     aligned: Option<(usize, Vec<String>)>,
+    cut_first: Vec<bool>,
     filter: Vec<char>,
     /// Indices into `cells`, best first.
     matches: Vec<usize>,
@@ -78,6 +79,7 @@ impl Pick {
             prompt: text::cell(list.prompt),
             noun: (list.noun.0.to_owned(), list.noun.1.to_owned()),
             matches: (0..cells.len()).collect(),
+            cut_first: list.cut_first.to_vec(),
             cells,
             haystacks,
             aligned: None,
@@ -107,7 +109,10 @@ impl Pick {
 
     fn align(&mut self, width: usize) {
         if self.aligned.as_ref().map(|(w, _)| *w) != Some(width) {
-            self.aligned = Some((width, text::align(&self.cells, 2, Some(width))));
+            self.aligned = Some((
+                width,
+                text::align_cutting(&self.cells, 2, Some(width), &self.cut_first),
+            ));
         }
     }
 }
@@ -428,6 +433,7 @@ mod tests {
             rows,
             default,
             noun: ("member", "members"),
+            cut_first: &[true, true],
         })
     }
 

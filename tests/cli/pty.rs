@@ -622,3 +622,83 @@ fn no_spinner_under_ci_even_on_a_terminal() {
         s.dump()
     );
 }
+
+#[test]
+fn picker_rows_keep_roles_and_statuses_whole_at_60_columns() {
+    let env = long_env();
+    let mut s = astro(&env, 60, 24, &["org", "user", "update"]);
+    s.wait_for("35 members");
+    let context = s.dump();
+    let shown: Vec<String> = s.rows().into_iter().filter(|r| is_list_row(r)).collect();
+    // Emails and names are cut; the role and status columns stay readable.
+    assert!(
+        shown.iter().all(|r| r.contains("ORGANIZATION_MEMBER")
+            || r.contains("ORGANIZATION_OWNER")
+            || r.contains("ORGANIZATION_BILLING_ADMIN")),
+        "{context}"
+    );
+    assert!(shown.iter().any(|r| r.ends_with("PENDING")), "{context}");
+    assert!(shown.iter().any(|r| r.contains('…')), "{context}");
+    s.send("\x1b");
+    assert_eq!(s.finish(), 130);
+}
+
+/// A table on a terminal: aligned, fitted to the width (names and emails cut first, the date
+/// and ID left out before a role is cut), and a count on stderr.
+#[test]
+fn a_table_on_a_terminal_fits_its_width_and_counts_its_rows() {
+    let env = TestEnv::new();
+    for cols in [160u16, 80, 60] {
+        let mut s = astro(&env, cols, 24, &["org", "user", "list"]);
+        s.wait_for("6 members");
+        assert_eq!(s.finish(), 0);
+        let context = format!("at {cols}:\n{}", s.dump());
+        let rows = s.rows();
+        let header = rows
+            .iter()
+            .position(|r| r.starts_with("FULLNAME"))
+            .expect(&context);
+        let role_col = rows[header].find("ORGANIZATION ROLE").expect(&context);
+        let body = &rows[header + 1..header + 7];
+        assert!(s.wrapped_rows().is_empty(), "{context}");
+        for row in body {
+            assert!(row.chars().count() < usize::from(cols), "{context}");
+            // Aligned: every role starts under its header, whole.
+            let role = &row[row.char_indices().nth(role_col).unwrap().0..];
+            assert!(role.starts_with("ORGANIZATION_"), "{context}");
+        }
+        assert!(body[3].contains("ORGANIZATION_OBSERVE_ADMIN"), "{context}");
+        assert!(body[4].contains("ORGANIZATION_OBSERVE_MEMBER"), "{context}");
+        assert!(body[5].ends_with("PENDING"), "{context}");
+        let footer = &rows[header + 7];
+        if cols == 160 {
+            assert_eq!(footer, "6 members", "{context}");
+            assert!(body[0].contains("clrep2g00000001leg1xpkbe9"), "{context}");
+            assert!(body.iter().all(|r| !r.contains('…')), "{context}");
+        } else {
+            assert_eq!(
+                footer, "6 members; CREATE DATE, ID left out (--json shows all)",
+                "{context}"
+            );
+            assert!(!rows[header].contains("CREATE DATE"), "{context}");
+        }
+    }
+}
+
+#[test]
+fn rows_from_a_terminal_say_how_to_end_them() {
+    let env = TestEnv::new();
+    let mut s = astro(
+        &env,
+        100,
+        24,
+        &["org", "user", "update", "--from-file", "-", "--dry-run"],
+    );
+    s.wait_for("reading rows from stdin, Ctrl-D to end");
+    s.send("email,role\r");
+    s.send("grace@example.com,owner\r");
+    s.send("\x04");
+    s.wait_for("would change");
+    assert_eq!(s.finish(), 0);
+    assert!(env.mutations().is_empty());
+}
