@@ -10,7 +10,7 @@ use crate::api::auth::{AuthClient, Pkce};
 use crate::api::{Client, Organization};
 use crate::callback::{self, Callback};
 use crate::cli::LoginArgs;
-use crate::commands::Ctx;
+use crate::context::Ctx;
 use crate::credentials::{self, Login};
 use crate::env_vars;
 use crate::error::{CliError, echo};

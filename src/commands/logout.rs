@@ -1,9 +1,9 @@
 //! `astro logout [DOMAIN]`: forget the token and refresh token of a context; keep the rest.
 
 use crate::cli::LogoutArgs;
-use crate::commands::Ctx;
 use crate::commands::login::normalize_domain;
 use crate::config;
+use crate::context::Ctx;
 use crate::env_vars;
 use crate::error::CliError;
 use crate::output;

@@ -1,281 +1,18 @@
-//! One file per command. [`Ctx`] carries what every command may need: the resolved session
-//! (built on first use, so usage errors come before any credential check) and the prompter.
+//! The command tree, one file per command: `astro workspace user add` is
+//! `workspace/user/add.rs`. This module dispatches a parsed command line to its command.
 
-mod auth_status;
-mod auth_token;
-mod batch;
-mod bulk_invite;
-mod bulk_update;
-mod generate;
-mod guard;
-mod invite;
-mod list;
+mod auth;
+mod completion;
 mod login;
 mod logout;
-mod org_list;
-mod org_switch;
-mod update;
+mod man;
+mod organization;
+mod version;
 
-use std::time::Duration;
-
-use crate::api::{Client, TraceEvent, Tracer, User};
-use crate::cli::{self, AuthCommand, Cli, Command, GlobalArgs, OrganizationCommand, UserCommand};
-use crate::credentials;
-use crate::error::{CliError, echo};
+use crate::cli::{AuthCommand, Cli, Command, OrganizationCommand, UserCommand};
+use crate::context::Ctx;
+use crate::error::CliError;
 use crate::interrupt::Interrupt;
-use crate::jq::JqFilter;
-use crate::output;
-use crate::prompt::{self, Prompter, TerminalPrompter};
-use crate::settings::{self, Inputs, Options, Session};
-
-pub struct Ctx {
-    options: Options,
-    jq: Option<JqFilter>,
-    compact: bool,
-    no_headers: bool,
-    pub interrupt: Interrupt,
-    /// `None` when prompting is impossible or disabled.
-    pub prompter: Option<Box<dyn Prompter>>,
-    api: Option<(Client, Session)>,
-}
-
-impl Ctx {
-    /// Resolves the global options and checks what needs checking before any work: flags the
-    /// command does not take, bad environment values, a `--jq` expression.
-    pub fn new(global: GlobalArgs, command: &str, interrupt: Interrupt) -> Result<Self, CliError> {
-        if let Some(flag) = cli::misplaced_globals(&global, command).first() {
-            return Err(
-                CliError::usage(format!("{flag} does not apply to `astro {command}`")).with_hint(
-                    format!("see `astro {command} --help` for the flags it takes"),
-                ),
-            );
-        }
-        let options = Options::resolve(&global, cli::globals_of(command))?;
-        let prompter: Option<Box<dyn Prompter>> = prompt::interactive(options.no_input)
-            .then(|| Box::new(TerminalPrompter::new()) as Box<dyn Prompter>);
-        let jq = global.jq.as_deref().map(JqFilter::compile).transpose()?;
-        Ok(Self {
-            options,
-            jq,
-            compact: global.compact,
-            no_headers: global.no_headers,
-            interrupt,
-            prompter,
-            api: None,
-        })
-    }
-
-    /// Whether `--no-input` (or `ASTRO_NO_INPUT`) is in force: nothing may be read from the terminal.
-    pub fn no_input(&self) -> bool {
-        self.options.no_input
-    }
-
-    /// Whether to print JSON: the command's own flag, `--jq` or `--compact`.
-    pub fn wants_json(&self, json_flag: bool) -> bool {
-        json_flag || self.jq.is_some() || self.compact
-    }
-
-    /// Prints one JSON document on stdout, through the `--jq` filter when there is one.
-    pub fn print_json(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
-        match &self.jq {
-            None if self.compact => output::json_line(value),
-            None => output::json(value),
-            Some(filter) => {
-                let value = serde_json::to_value(value)
-                    .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
-                output::data(&filter.apply(&value, self.compact)?)
-            }
-        }
-    }
-
-    /// One compact JSON document per line (NDJSON), through the `--jq` filter when there is one.
-    pub fn print_json_line(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
-        match &self.jq {
-            None => output::json_line(value),
-            Some(filter) => {
-                let value = serde_json::to_value(value)
-                    .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
-                output::data(&filter.apply(&value, true)?)
-            }
-        }
-    }
-
-    /// Prints a table on stdout (see [`output::Table`]): on a narrow terminal the first columns
-    /// named are cut first, and the second are left out (in order) before any other is cut;
-    /// `noun` counts the rows (`308 members`) in the footer and says
-    /// what is missing when there are none (`no members match`).
-    pub fn print_table(
-        &self,
-        header: &[&str],
-        (cut_first, drop_first): (&[&str], &[&str]),
-        rows: Vec<Vec<String>>,
-        noun: (&str, &str),
-    ) -> Result<(), CliError> {
-        output::Table {
-            header,
-            cut_first,
-            drop_first,
-            rows,
-            noun,
-            headers: !self.no_headers,
-        }
-        .print()
-    }
-
-    /// The client and Organization once `api()` has resolved them, borrowed immutably (so the
-    /// context can print while requests are in flight).
-    pub fn resolved_api(&self) -> Result<(&Client, &str), CliError> {
-        let (client, session) = self
-            .api
-            .as_ref()
-            .ok_or_else(|| CliError::failure("internal: the API was not resolved"))?;
-        Ok((client, session.organization()?))
-    }
-
-    /// A context with a ready client, for tests.
-    #[cfg(test)]
-    pub fn for_test(
-        client: Client,
-        organization_id: &str,
-        prompter: Option<Box<dyn Prompter>>,
-    ) -> Self {
-        let session = Session {
-            api_url: "http://127.0.0.1/v1".parse().expect("valid URL"),
-            token: crate::secret::Token::new("test").expect("non-empty"),
-            organization_id: Some(organization_id.to_owned()),
-            organization_source: "a test",
-        };
-        Self {
-            options: Options {
-                organization_id: None,
-                organization_source: "",
-                no_input: prompter.is_none(),
-                timeout: Duration::from_secs(30),
-                verbose: false,
-            },
-            jq: None,
-            compact: false,
-            no_headers: false,
-            interrupt: Interrupt::default(),
-            prompter,
-            api: Some((client, session)),
-        }
-    }
-
-    pub fn timeout(&self) -> Duration {
-        self.options.timeout
-    }
-
-    /// What the environment and the config file say (read afresh).
-    pub fn inputs(&self) -> Result<Inputs, CliError> {
-        let mut inputs = Inputs::from_env(self.options.organization_id.clone())?;
-        inputs.organization_flag_source = self.options.organization_source;
-        Ok(inputs)
-    }
-
-    /// An error about the Organization made specific: a refusal names the Organization (quoted,
-    /// so stray characters show) and where it came from.
-    fn explain(&self, mut err: CliError) -> CliError {
-        let Some((_, session)) = &self.api else {
-            return err;
-        };
-        if let (Some(org), Some(crate::error::FORBIDDEN_HINT)) =
-            (&session.organization_id, err.hint.as_deref())
-        {
-            err.hint = Some(format!(
-                "check that the token belongs to Organization `{}` (from {}) and may do this",
-                echo(org),
-                session.organization_source
-            ));
-        }
-        err
-    }
-
-    /// The resolved session, renewing a stored login first when it is about to expire.
-    pub async fn session(&mut self) -> Result<&Session, CliError> {
-        Ok(&self.ensure_api().await?.1)
-    }
-
-    /// The API client and the Organization ID, resolved once.
-    pub async fn api(&mut self) -> Result<(&Client, &str), CliError> {
-        let (client, session) = self.ensure_api().await?;
-        Ok((client, session.organization()?))
-    }
-
-    /// The API client alone, for work that needs no Organization yet.
-    pub async fn client(&mut self) -> Result<&Client, CliError> {
-        Ok(&self.ensure_api().await?.0)
-    }
-
-    /// A client for `api_url` and `token` with this run's timeout and tracing (for login, which
-    /// has a token before it has a session).
-    pub fn client_for(
-        &self,
-        api_url: reqwest::Url,
-        token: &crate::secret::Token,
-    ) -> Result<Client, CliError> {
-        Ok(Client::new(api_url, token, self.timeout())?.with_tracer(self.tracer()))
-    }
-
-    /// With `--verbose` (or `ASTRO_DEBUG=1`): a line on stderr per request, retry and failure.
-    pub fn tracer(&self) -> Option<Tracer> {
-        self.options.verbose.then(|| {
-            std::sync::Arc::new(|event: &TraceEvent<'_>| output::note(&trace_line(event))) as Tracer
-        })
-    }
-
-    async fn ensure_api(&mut self) -> Result<&(Client, Session), CliError> {
-        if self.api.is_none() {
-            let mut inputs = self.inputs()?;
-            if credentials::refresh_if_needed(&inputs, self.timeout(), self.tracer()).await? {
-                inputs = self.inputs()?;
-            }
-            let session = settings::resolve(&inputs)?;
-            let client = self.client_for(session.api_url.clone(), &session.token)?;
-            self.api = Some((client, session));
-        }
-        Ok(self.api.as_ref().expect("resolved above"))
-    }
-}
-
-/// One `--verbose` line: `GET <url> -> 200 in 12 ms (request ID r-1)`.
-fn trace_line(event: &TraceEvent<'_>) -> String {
-    let ms = |d: std::time::Duration| {
-        if d.as_millis() >= 1000 {
-            format!("{:.1} s", d.as_secs_f64())
-        } else {
-            format!("{} ms", d.as_millis())
-        }
-    };
-    match event {
-        TraceEvent::Response {
-            method,
-            url,
-            status,
-            elapsed,
-            request_id,
-        } => {
-            let id = request_id
-                .map(|id| format!(" (request ID {id})"))
-                .unwrap_or_default();
-            format!("> {method} {url} -> {status} in {}{id}", ms(*elapsed))
-        }
-        TraceEvent::Failed {
-            method,
-            url,
-            elapsed,
-            error,
-        } => format!("> {method} {url} -> failed after {}: {error}", ms(*elapsed)),
-        TraceEvent::Retry {
-            wait,
-            next_attempt,
-            of,
-        } => format!(
-            "  retrying in {} (attempt {next_attempt} of {of})",
-            ms(*wait)
-        ),
-    }
-}
 
 /// The command's path of canonical names, as `GLOBALS_BY_COMMAND` lists it.
 fn path_of(command: &Command) -> &'static str {
@@ -313,96 +50,30 @@ async fn run(command: Command, ctx: &mut Ctx) -> Result<(), CliError> {
         Command::Login(args) => login::run(args, ctx).await,
         Command::Logout(args) => logout::run(args, ctx).await,
         Command::Auth(auth) => match auth.command {
-            AuthCommand::Token => auth_token::run(ctx).await,
-            AuthCommand::Status(args) => auth_status::run(args, ctx).await,
+            AuthCommand::Token => auth::token::run(ctx).await,
+            AuthCommand::Status(args) => auth::status::run(args, ctx).await,
         },
-        Command::Version(args) => generate::version(args, ctx),
-        Command::Completion(args) => generate::completion(args),
-        Command::Man(args) => generate::man(args),
+        Command::Version(args) => version::run(args, ctx),
+        Command::Completion(args) => completion::run(args),
+        Command::Man(args) => man::run(args),
         Command::Organization(org) => match org.command {
-            OrganizationCommand::List(args) => org_list::run(args, ctx).await,
-            OrganizationCommand::Switch(args) => org_switch::run(args, ctx).await,
+            OrganizationCommand::List(args) => organization::list::run(args, ctx).await,
+            OrganizationCommand::Switch(args) => organization::switch::run(args, ctx).await,
             OrganizationCommand::User(user) => match user.command {
                 UserCommand::Update(args) => match args.bulk.from_file.clone() {
-                    Some(file) => bulk_update::run(&args, &file, ctx).await,
-                    None => update::run(args, ctx).await,
+                    Some(file) => {
+                        organization::user::update_from_file::run(&args, &file, ctx).await
+                    }
+                    None => organization::user::update::run(args, ctx).await,
                 },
                 UserCommand::Invite(args) => match args.bulk.from_file.clone() {
-                    Some(file) => bulk_invite::run(&args, &file, ctx).await,
-                    None => invite::run(args, ctx).await,
+                    Some(file) => {
+                        organization::user::invite_from_file::run(&args, &file, ctx).await
+                    }
+                    None => organization::user::invite::run(args, ctx).await,
                 },
-                UserCommand::List(args) => list::run(args, ctx).await,
+                UserCommand::List(args) => organization::user::list::run(args, ctx).await,
             },
         },
-    }
-}
-
-/// A user ID: 25 characters, `c` and 24 of `[0-9a-z]`.
-pub fn is_cuid(s: &str) -> bool {
-    s.len() == 25
-        && s.starts_with('c')
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
-}
-
-/// A plausible email address: what the API would accept, checked before anything is sent.
-pub fn check_email(s: &str) -> Result<(), String> {
-    let bad = |why: &str| Err(format!("`{}` is not a valid email address: {why}", echo(s)));
-    if s.is_empty() {
-        return Err("an email address is required".into());
-    }
-    if s.len() > 254 {
-        return bad("longer than 254 characters");
-    }
-    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return bad("it contains spaces");
-    }
-    let Some((local, domain)) = s.rsplit_once('@') else {
-        return bad("it has no @");
-    };
-    if local.is_empty() || local.contains('@') {
-        return bad("the part before @ is empty or has another @");
-    }
-    if !domain.contains('.')
-        || domain.starts_with('.')
-        || domain.ends_with('.')
-        || domain.contains("..")
-    {
-        return bad("the domain is not a valid host name");
-    }
-    Ok(())
-}
-
-/// How a user is named in messages: `email (Full Name)`.
-pub fn describe(user: &User) -> String {
-    if user.full_name.trim().is_empty() {
-        user.username.clone()
-    } else {
-        format!("{} ({})", user.username, user.full_name)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cuids() {
-        assert!(is_cuid("clm9sq6s0000008kz7uvl7yz7"));
-        assert!(!is_cuid("Clm9sq6s0000008kz7uvl7yz7"));
-        assert!(!is_cuid("clm9sq6s0000008kz7uvl7yz"));
-        assert!(!is_cuid("grace@example.com"));
-    }
-
-    #[test]
-    fn emails() {
-        assert!(check_email("grace@example.com").is_ok());
-        assert!(check_email("Katherine.Johnson+x@Example.co.uk").is_ok());
-        for bad in [
-            "", "grace", "grace@", "@x.io", "a b@x.io", "a@x", "a@x..io", "a@.x.io",
-        ] {
-            assert!(check_email(bad).is_err(), "{bad}");
-        }
-        assert!(check_email(&format!("{}@x.io", "a".repeat(300))).is_err());
     }
 }

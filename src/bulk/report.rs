@@ -12,8 +12,8 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use serde::Serialize;
 
-use crate::bulk::{self, RawRow};
-use crate::commands::Ctx;
+use crate::bulk::read::{self, RawRow};
+use crate::context::Ctx;
 use crate::error::{CliError, Exit};
 use crate::output;
 use crate::text;
@@ -121,7 +121,7 @@ pub fn read_rows<V, T: Outcome>(
     skip_invalid: bool,
     mut check: impl FnMut(&RawRow) -> Result<(String, V), String>,
 ) -> Result<Rows<V, T>, CliError> {
-    let (raw, bad) = bulk::parse(&bulk::read_source(source)?, source)?;
+    let (raw, bad) = read::parse(&read::read_source(source)?, source)?;
     let mut lines: Vec<usize> = raw
         .iter()
         .map(|r| r.line)
@@ -178,7 +178,7 @@ pub fn stop_on_invalid<T>(
     Err(CliError::usage(format!(
         "{} in {}; nothing was sent",
         text::count(invalid.len(), "invalid row", "invalid rows"),
-        bulk::source_name(source)
+        read::source_name(source)
     ))
     .with_hint("fix the rows above, or pass --skip-invalid to apply the valid ones"))
 }

@@ -3,10 +3,12 @@
 use serde::Serialize;
 
 use crate::api::{User, same_email};
+use crate::bulk::report::Outcome;
 use crate::cli::UpdateArgs;
-use crate::commands::batch::Outcome;
-use crate::commands::{Ctx, check_email, describe, guard, is_cuid};
+use crate::context::Ctx;
 use crate::error::{CliError, echo};
+use crate::guard;
+use crate::members::{check_email, describe, is_cuid};
 use crate::output;
 use crate::prompt::PickList;
 use crate::roles::OrgRole;

@@ -6,12 +6,14 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::api::User;
-use crate::bulk::RawRow;
+use crate::bulk::read::RawRow;
+use crate::bulk::report::{self, Report, RowResult, Status};
 use crate::cli::UpdateArgs;
-use crate::commands::batch::{self, Report, RowResult, Status};
-use crate::commands::update::UpdateOutcome;
-use crate::commands::{Ctx, check_email, guard, is_cuid};
+use crate::commands::organization::user::update::UpdateOutcome;
+use crate::context::Ctx;
 use crate::error::CliError;
+use crate::guard;
+use crate::members::{check_email, is_cuid};
 use crate::roles::{self, OrgRole};
 
 struct ValidRow {
@@ -26,7 +28,7 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
             "--from-file takes the users and roles from the file; drop EMAIL_OR_ID and --role",
         ));
     }
-    let rows = batch::read_rows(source, args.bulk.skip_invalid, validate)?;
+    let rows = report::read_rows(source, args.bulk.skip_invalid, validate)?;
 
     let mut report: Report<UpdateOutcome> = Report::new(ctx.wants_json(args.json), &rows.lines);
     for row in rows.invalid {
@@ -63,7 +65,7 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
             None => resolved.push((row, None)),
         }
     }
-    batch::stop_on_invalid(&same_user, args.bulk.skip_invalid, source)?;
+    report::stop_on_invalid(&same_user, args.bulk.skip_invalid, source)?;
 
     let mut settled = same_user;
     let mut changes = Vec::new();
@@ -143,10 +145,10 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
             .into_iter()
             .chain(others.into_iter().map(|(_, r)| r))
             .collect();
-        let interrupted = batch::execute(ctx, &mut report, all, concurrency, apply).await?;
+        let interrupted = report::execute(ctx, &mut report, all, concurrency, apply).await?;
         return report.finish(ctx, interrupted);
     }
-    let interrupted = batch::execute(ctx, &mut report, promotions, concurrency, apply).await?;
+    let interrupted = report::execute(ctx, &mut report, promotions, concurrency, apply).await?;
     if interrupted {
         for (_, mut row) in others {
             row.result = Status::Skipped;
@@ -187,7 +189,7 @@ pub async fn run(args: &UpdateArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
             to_send.push(row);
         }
     }
-    let interrupted = batch::execute(ctx, &mut report, to_send, concurrency, apply).await?;
+    let interrupted = report::execute(ctx, &mut report, to_send, concurrency, apply).await?;
     report.finish(ctx, interrupted)
 }
 

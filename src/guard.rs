@@ -3,7 +3,7 @@
 //! terminal and needs `--force` off one, in single and bulk updates alike.
 
 use crate::api::{Client, User};
-use crate::commands::Ctx;
+use crate::context::Ctx;
 use crate::error::CliError;
 use crate::jwt::Claims;
 use crate::output;

@@ -3,10 +3,11 @@
 use serde::Serialize;
 
 use crate::api::{ApiError, InviteResult, User, same_email};
+use crate::bulk::report::Outcome;
 use crate::cli::InviteArgs;
-use crate::commands::batch::Outcome;
-use crate::commands::{Ctx, check_email};
+use crate::context::Ctx;
 use crate::error::CliError;
+use crate::members::check_email;
 use crate::output;
 use crate::roles::OrgRole;
 

@@ -1,6 +1,6 @@
 //! `astro auth token`: the token in use, alone on stdout, for scripts.
 
-use crate::commands::Ctx;
+use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::api::Client;
 use crate::cli::AuthStatusArgs;
-use crate::commands::Ctx;
+use crate::context::Ctx;
 use crate::env_vars;
 use crate::error::{CliError, Exit};
 use crate::jwt::Claims;

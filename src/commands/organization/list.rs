@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cli::OrgListArgs;
-use crate::commands::Ctx;
+use crate::context::Ctx;
 use crate::error::CliError;
 
 #[derive(Serialize)]

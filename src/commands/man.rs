@@ -1,42 +1,11 @@
-//! `astro completion SHELL` and `astro man [DIR]`: shell completions and man pages, generated
-//! from the clap tree so they never drift from the real interface; and `astro version`.
+//! `astro man [DIR]`: the man page, or one per command written into DIR, generated from the
+//! clap tree.
 
-use serde::Serialize;
-
-use crate::cli::{self, CompletionArgs, ManArgs, VersionArgs};
-use crate::commands::Ctx;
+use crate::cli::{self, ManArgs};
 use crate::error::CliError;
 use crate::output;
 
-#[derive(Serialize)]
-struct Version {
-    version: &'static str,
-    /// `<os>-<arch>` in the Go CLI's names, as sent in `X-Client-Os-Identifier`.
-    platform: String,
-}
-
-/// `astro version`: the same as `astro --version`, and as JSON for scripts.
-pub fn version(args: VersionArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let version = Version {
-        version: env!("CARGO_PKG_VERSION"),
-        platform: crate::api::os_identifier(),
-    };
-    if ctx.wants_json(args.json) {
-        return ctx.print_json(&version);
-    }
-    output::data(&format!(
-        "astro {} ({})\n",
-        version.version, version.platform
-    ))
-}
-
-pub fn completion(args: CompletionArgs) -> Result<(), CliError> {
-    let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut cli::command(), "astro", &mut script);
-    output::data(&String::from_utf8_lossy(&script))
-}
-
-pub fn man(args: ManArgs) -> Result<(), CliError> {
+pub fn run(args: ManArgs) -> Result<(), CliError> {
     let command = cli::command();
     let Some(dir) = args.dir else {
         return output::data(&render(&command)?);

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::api::User;
 use crate::cli::{ListArgs, UserSort};
-use crate::commands::Ctx;
+use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
 use crate::roles::OrgRole;

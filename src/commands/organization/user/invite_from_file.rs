@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::api::{InviteResult, User};
-use crate::bulk::RawRow;
+use crate::bulk::read::RawRow;
+use crate::bulk::report::{self, Outcome, Report, RowResult, Status};
 use crate::cli::InviteArgs;
-use crate::commands::batch::{self, Outcome, Report, RowResult, Status};
-use crate::commands::invite::{DEFAULT_ROLE, InviteOutcome, already_has_role};
-use crate::commands::{Ctx, check_email};
+use crate::commands::organization::user::invite::{DEFAULT_ROLE, InviteOutcome, already_has_role};
+use crate::context::Ctx;
 use crate::error::CliError;
+use crate::members::check_email;
 use crate::roles::{self, OrgRole};
 
 pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), CliError> {
@@ -21,7 +22,7 @@ pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
         ));
     }
     let default_role = args.role.unwrap_or(DEFAULT_ROLE);
-    let rows = batch::read_rows(source, args.bulk.skip_invalid, |row| {
+    let rows = report::read_rows(source, args.bulk.skip_invalid, |row| {
         let (email, role) = validate(row, default_role)?;
         Ok((email.clone(), (row.line, email, role)))
     })?;
@@ -66,7 +67,7 @@ pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), 
         }
     }
 
-    let interrupted = batch::execute(
+    let interrupted = report::execute(
         ctx,
         &mut report,
         invites,

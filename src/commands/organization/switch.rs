@@ -6,10 +6,11 @@ use serde_json::Value;
 
 use crate::api::{ApiError, Organization};
 use crate::cli::SwitchArgs;
-use crate::commands::{Ctx, is_cuid};
 use crate::config;
+use crate::context::Ctx;
 use crate::env_vars;
 use crate::error::{CliError, echo};
+use crate::members::is_cuid;
 use crate::output;
 use crate::prompt::PickList;
 

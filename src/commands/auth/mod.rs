@@ -1,0 +1,4 @@
+//! `astro auth …`: the credentials in use.
+
+pub mod status;
+pub mod token;

@@ -1,0 +1,12 @@
+//! `astro completion SHELL`: a shell completion script, generated from the clap tree so it
+//! never drifts from the real interface.
+
+use crate::cli::{self, CompletionArgs};
+use crate::error::CliError;
+use crate::output;
+
+pub fn run(args: CompletionArgs) -> Result<(), CliError> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cli::command(), "astro", &mut script);
+    output::data(&String::from_utf8_lossy(&script))
+}
