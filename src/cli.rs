@@ -1,9 +1,11 @@
-//! The command-line grammar, as a clap derive tree mirroring the Go CLI:
-//! `astro organization user update|invite|list`.
+//! The command line's shared grammar: the root parser, the global flags (accepted anywhere on
+//! the line; each command shows and reads only those it takes), and argument groups several
+//! commands share. Each command's own arguments live in its file under `commands/`.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::marker::PhantomData;
 
-use crate::roles::{OrgRole, RoleParser};
+use clap::{Arg, ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,55 +22,25 @@ pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: crate::commands::Command,
 }
 
-/// Flags accepted anywhere on the line. Each is shown in the help of the commands it applies
-/// to ([`GLOBALS_BY_COMMAND`]) and refused by the others. Their environment variables are read
-/// by `settings`, not by clap, so that an empty variable counts as unset and a bad value names
-/// the variable.
-#[derive(Debug, Default, Args)]
+/// The global flags as given on the line. Their environment variables are read by `settings`,
+/// not by clap, so that an empty variable counts as unset and a bad value names the variable.
+#[derive(Debug, Default, Clone)]
 pub struct GlobalArgs {
-    /// The Organization to work in [env: ASTRO_ORGANIZATION_ID] (default: the API token's
-    /// Organization, then the config file's)
-    #[arg(long, global = true, value_name = "ID", value_parser = id_value, help_heading = GLOBAL)]
     pub organization_id: Option<String>,
-
-    /// Never prompt; fail naming the missing flag instead [env: ASTRO_NO_INPUT]
-    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_input: bool,
-
-    /// Filter the JSON output with a jq expression (implies --json; strings print raw)
-    #[arg(long, global = true, value_name = "EXPR", help_heading = GLOBAL)]
     pub jq: Option<String>,
-
-    /// Print JSON on one line, and each value a --jq filter yields on a line of its own
-    #[arg(long, global = true, help_heading = GLOBAL)]
     pub compact: bool,
-
-    /// Print tables without their header line
-    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_headers: bool,
-
-    /// Seconds to wait for each request before giving up [env: ASTRO_HTTP_TIMEOUT] [default: 30]
-    #[arg(
-        long,
-        global = true,
-        value_name = "SECONDS",
-        value_parser = clap::value_parser!(u64).range(1..=3600),
-        help_heading = GLOBAL
-    )]
     pub timeout: Option<u64>,
-
-    /// Show every request on stderr: method, URL, status, time, request ID and retries (never
-    /// the token) [env: ASTRO_DEBUG=1]
-    #[arg(long, global = true, help_heading = GLOBAL)]
     pub verbose: bool,
 }
 
 const GLOBAL: &str = "Global options";
 
-/// A global flag, for [`GLOBALS_BY_COMMAND`].
+/// A global flag, or two that always go together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Global {
     OrganizationId,
@@ -81,6 +53,14 @@ pub enum Global {
 }
 
 impl Global {
+    pub const ALL: [Global; 5] = [
+        Global::OrganizationId,
+        Global::NoInput,
+        Global::Json,
+        Global::NoHeaders,
+        Global::Http,
+    ];
+
     fn ids(self) -> &'static [&'static str] {
         match self {
             Global::OrganizationId => &["organization_id"],
@@ -90,107 +70,237 @@ impl Global {
             Global::Http => &["timeout", "verbose"],
         }
     }
-}
 
-/// Which global flags each command takes (by its path of canonical names). A test checks that
-/// every command is listed.
-pub const GLOBALS_BY_COMMAND: &[(&str, &[Global])] = {
-    use Global::*;
-    &[
-        ("login", &[OrganizationId, NoInput, Json, Http]),
-        ("logout", &[]),
-        ("auth token", &[Http]),
-        ("auth status", &[OrganizationId, Json, Http]),
-        ("organization list", &[Json, NoHeaders, Http]),
-        ("organization switch", &[NoInput, Json, Http]),
-        (
-            "organization user update",
-            &[OrganizationId, NoInput, Json, NoHeaders, Http],
-        ),
-        (
-            "organization user invite",
-            &[OrganizationId, NoInput, Json, NoHeaders, Http],
-        ),
-        (
-            "organization user list",
-            &[OrganizationId, Json, NoHeaders, Http],
-        ),
-        ("version", &[Json]),
-        ("completion", &[]),
-        ("man", &[]),
-    ]
-};
-
-/// The global flags `path` takes.
-pub fn globals_of(path: &str) -> &'static [Global] {
-    GLOBALS_BY_COMMAND
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map_or(&[], |(_, g)| *g)
-}
-
-/// The clap command, with each global flag shown only in the help of the commands that take
-/// it. Every command gets its own copy of each global flag (clap then skips propagating it),
-/// hidden where the command does not take it.
-pub fn command() -> clap::Command {
-    use clap::CommandFactory;
-    let root = Cli::command();
-    let globals: Vec<clap::Arg> = root
-        .get_arguments()
-        .filter(|a| a.is_global_set())
-        .cloned()
-        .collect();
-    let root = globals
-        .iter()
-        .fold(root, |cmd, arg| cmd.mut_arg(arg.get_id(), |a| a.hide(true)));
-    place_globals(root, "", &globals)
-}
-
-fn place_globals(mut cmd: clap::Command, path: &str, globals: &[clap::Arg]) -> clap::Command {
-    let names: Vec<String> = cmd
-        .get_subcommands()
-        .map(|s| s.get_name().to_owned())
-        .collect();
-    for name in names {
-        let sub_path = if path.is_empty() {
-            name.clone()
-        } else {
-            format!("{path} {name}")
+    /// The flags' definitions (global, so they are accepted anywhere on the line).
+    fn args(self) -> Vec<Arg> {
+        let flag = |id: &'static str, help: &'static str| {
+            Arg::new(id)
+                .long(id.replace('_', "-"))
+                .action(ArgAction::SetTrue)
+                .help(help)
         };
-        let takes = globals_of(&sub_path);
-        cmd = cmd.mut_subcommand(&name, |mut sub| {
-            for arg in globals {
-                let shown = takes
-                    .iter()
-                    .any(|g| g.ids().contains(&arg.get_id().as_str()));
-                sub = sub.arg(arg.clone().hide(!shown));
-            }
-            place_globals(sub, &sub_path, globals)
-        });
+        let args = match self {
+            Global::OrganizationId => vec![
+                Arg::new("organization_id")
+                    .long("organization-id")
+                    .value_name("ID")
+                    .value_parser(id_value)
+                    .help(
+                        "The Organization to work in [env: ASTRO_ORGANIZATION_ID] (default: the \
+                         API token's Organization, then the config file's)",
+                    ),
+            ],
+            Global::NoInput => vec![flag(
+                "no_input",
+                "Never prompt; fail naming the missing flag instead [env: ASTRO_NO_INPUT]",
+            )],
+            Global::Json => vec![
+                Arg::new("jq").long("jq").value_name("EXPR").help(
+                    "Filter the JSON output with a jq expression (implies --json; strings print \
+                     raw)",
+                ),
+                flag(
+                    "compact",
+                    "Print JSON on one line, and each value a --jq filter yields on a line of \
+                     its own",
+                ),
+            ],
+            Global::NoHeaders => vec![flag("no_headers", "Print tables without their header line")],
+            Global::Http => vec![
+                Arg::new("timeout")
+                    .long("timeout")
+                    .value_name("SECONDS")
+                    .value_parser(clap::value_parser!(u64).range(1..=3600))
+                    .help(
+                        "Seconds to wait for each request before giving up [env: \
+                         ASTRO_HTTP_TIMEOUT] [default: 30]",
+                    ),
+                flag(
+                    "verbose",
+                    "Show every request on stderr: method, URL, status, time, request ID and \
+                     retries (never the token) [env: ASTRO_DEBUG=1]",
+                ),
+            ],
+        };
+        args.into_iter()
+            .map(|a| a.global(true).help_heading(GLOBAL))
+            .collect()
     }
-    cmd
+
+    /// The flag as written on the line, for messages.
+    fn flag(id: &str) -> String {
+        format!("--{}", id.replace('_', "-"))
+    }
 }
 
-/// The global flags given on the line that `path` does not take.
-pub fn misplaced_globals(global: &GlobalArgs, path: &str) -> Vec<&'static str> {
-    let takes = globals_of(path);
+/// At the root every global flag is defined, hidden: accepted anywhere, shown nowhere but on
+/// the commands that take them (see [`Takes`]).
+impl Args for GlobalArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        Global::ALL
+            .iter()
+            .flat_map(|g| g.args())
+            .fold(cmd, |cmd, arg| cmd.arg(arg.hide(true)))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl FromArgMatches for GlobalArgs {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        Ok(Self {
+            organization_id: m.get_one::<String>("organization_id").cloned(),
+            no_input: m.get_flag("no_input"),
+            jq: m.get_one::<String>("jq").cloned(),
+            compact: m.get_flag("compact"),
+            no_headers: m.get_flag("no_headers"),
+            timeout: m.get_one::<u64>("timeout").copied(),
+            verbose: m.get_flag("verbose"),
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+/// The global flags a command takes: `#[command(flatten)] pub globals: Takes<Writes>` in its
+/// arguments shows those flags in its help (under "Global options") and lets it read them and
+/// their environment variables; any other global flag given to it is refused.
+pub struct Takes<S>(PhantomData<S>);
+
+/// A set of global flags, for [`Takes`].
+pub trait GlobalSet: 'static {
+    const TAKES: &'static [Global];
+}
+
+impl<S> std::fmt::Debug for Takes<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Takes")
+    }
+}
+
+impl<S> Default for Takes<S> {
+    fn default() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<S: GlobalSet> Args for Takes<S> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        S::TAKES
+            .iter()
+            .flat_map(|g| g.args())
+            .fold(cmd, |cmd, arg| cmd.arg(arg))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl<S: GlobalSet> FromArgMatches for Takes<S> {
+    fn from_arg_matches(_: &ArgMatches) -> Result<Self, clap::Error> {
+        Ok(Self::default())
+    }
+
+    fn update_from_arg_matches(&mut self, _: &ArgMatches) -> Result<(), clap::Error> {
+        Ok(())
+    }
+}
+
+/// Commands that read from the API: the Organization, JSON, tables, requests.
+pub struct Reads;
+impl GlobalSet for Reads {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::Json,
+        Global::NoHeaders,
+        Global::Http,
+    ];
+}
+
+/// Commands that change things: as [`Reads`], and they may prompt.
+pub struct Writes;
+impl GlobalSet for Writes {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::NoInput,
+        Global::Json,
+        Global::NoHeaders,
+        Global::Http,
+    ];
+}
+
+/// Commands that print JSON and talk to no API.
+pub struct JsonOnly;
+impl GlobalSet for JsonOnly {
+    const TAKES: &'static [Global] = &[Global::Json];
+}
+
+/// The command that was invoked: its path of names (`organization user update`) and the global
+/// flags it takes.
+#[derive(Debug, Clone)]
+pub struct Invoked {
+    pub path: String,
+    pub takes: Vec<Global>,
+}
+
+/// The clap command tree.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Parses `args` (the program name first) into the command line and what was invoked.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<(Cli, Invoked), clap::Error> {
+    let mut cmd = command();
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    let invoked = invoked(&cmd, &matches);
+    Ok((Cli::from_arg_matches(&matches)?, invoked))
+}
+
+/// Walks from the root to the invoked command; the global flags it shows are those it takes.
+fn invoked(root: &clap::Command, matches: &ArgMatches) -> Invoked {
+    let (mut cmd, mut matches) = (root, matches);
+    let mut names = Vec::new();
+    while let Some((name, sub)) = matches.subcommand() {
+        let Some(next) = cmd.find_subcommand(name) else {
+            break;
+        };
+        names.push(next.get_name().to_owned());
+        (cmd, matches) = (next, sub);
+    }
+    let shown = |id: &str| {
+        cmd.get_arguments()
+            .any(|a| a.get_id().as_str() == id && !a.is_hide_set())
+    };
+    Invoked {
+        path: names.join(" "),
+        takes: Global::ALL
+            .into_iter()
+            .filter(|g| g.ids().iter().all(|id| shown(id)))
+            .collect(),
+    }
+}
+
+/// The global flags given on the line that the command does not take.
+pub fn misplaced_globals(global: &GlobalArgs, takes: &[Global]) -> Vec<String> {
     let given = [
-        (
-            Global::OrganizationId,
-            "--organization-id",
-            global.organization_id.is_some(),
-        ),
-        (Global::NoInput, "--no-input", global.no_input),
-        (Global::Json, "--jq", global.jq.is_some()),
-        (Global::Json, "--compact", global.compact),
-        (Global::NoHeaders, "--no-headers", global.no_headers),
-        (Global::Http, "--timeout", global.timeout.is_some()),
-        (Global::Http, "--verbose", global.verbose),
+        ("organization_id", global.organization_id.is_some()),
+        ("no_input", global.no_input),
+        ("jq", global.jq.is_some()),
+        ("compact", global.compact),
+        ("no_headers", global.no_headers),
+        ("timeout", global.timeout.is_some()),
+        ("verbose", global.verbose),
     ];
     given
         .into_iter()
-        .filter(|(g, _, set)| *set && !takes.contains(g))
-        .map(|(_, flag, _)| flag)
+        .filter(|(id, set)| *set && !takes.iter().any(|g| g.ids().contains(id)))
+        .map(|(id, _)| Global::flag(id))
         .collect()
 }
 
@@ -210,194 +320,8 @@ pub fn id_value(raw: &str) -> Result<String, String> {
     Ok(id.to_owned())
 }
 
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Log in to Astro (in a browser, or with a token)
-    Login(LoginArgs),
-    /// Log out of Astro: forget the stored token of a context
-    Logout(LogoutArgs),
-    /// Manage your credentials
-    Auth(AuthArgs),
-    /// Manage your Astro Organization
-    #[command(visible_alias = "org")]
-    Organization(OrganizationArgs),
-    /// Print the version of astro
-    Version(VersionArgs),
-    /// Print a shell completion script (e.g. `astro completion bash > ~/.local/share/bash-completion/completions/astro`)
-    Completion(CompletionArgs),
-    /// Print the man page, or write one per command into DIR
-    Man(ManArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct VersionArgs {
-    /// Print the version as JSON
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct CompletionArgs {
-    /// The shell to complete for
-    #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
-}
-
-#[derive(Debug, Args)]
-pub struct ManArgs {
-    /// Folder to write `astro.1`, `astro-organization.1`, … into
-    #[arg(value_name = "DIR")]
-    pub dir: Option<std::path::PathBuf>,
-}
-
-#[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  astro login                                  # in a browser\n  \
-                        astro login --login-link                     # print the link instead of opening it\n  \
-                        printenv ASTRO_TOKEN | astro login --token-login -"
-)]
-pub struct LoginArgs {
-    /// The Astro domain to log in to, and the context to store the login under (default: the
-    /// domain ASTRO_API_URL belongs to, else the current context, else astronomer.io)
-    #[arg(value_name = "DOMAIN")]
-    pub domain: Option<String>,
-
-    /// Log in with this token instead of a browser; `-` reads it from stdin
-    #[arg(short = 't', long, value_name = "TOKEN")]
-    pub token_login: Option<String>,
-
-    /// Print the login link instead of opening a browser
-    #[arg(short = 'l', long, conflicts_with = "token_login")]
-    pub login_link: bool,
-
-    /// Print the result as JSON
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct LogoutArgs {
-    /// The domain to log out of (default: the current context)
-    #[arg(value_name = "DOMAIN")]
-    pub domain: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct AuthArgs {
-    #[command(subcommand)]
-    pub command: AuthCommand,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum AuthCommand {
-    /// Print the token in use, for scripts (stdout, nothing else)
-    Token,
-    /// Who you are logged in as: the identity, where the token comes from, its Organization,
-    /// Workspace and expiry (never the token itself)
-    Status(AuthStatusArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct AuthStatusArgs {
-    /// Print the status as JSON
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct OrganizationArgs {
-    #[command(subcommand)]
-    pub command: OrganizationCommand,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum OrganizationCommand {
-    /// List the Organizations you can access, the current one marked
-    #[command(visible_alias = "ls")]
-    List(OrgListArgs),
-    /// Make another Organization the current one
-    #[command(visible_alias = "sw")]
-    Switch(SwitchArgs),
-    /// Manage the users of your Organization
-    #[command(visible_aliases = ["us", "users"])]
-    User(UserArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct OrgListArgs {
-    #[command(flatten)]
-    pub format: FormatArgs,
-}
-
-#[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  astro organization switch \"Example Org\"\n  \
-                        astro org sw cm1abcdefghijklmnopqrstuv -w cm1workspace0000000000000"
-)]
-pub struct SwitchArgs {
-    /// The Organization's name or ID; chosen from a list when missing
-    #[arg(value_name = "NAME_OR_ID")]
-    pub organization: Option<String>,
-
-    /// The Workspace to make current in that Organization
-    #[arg(short, long, value_name = "ID", value_parser = id_value)]
-    pub workspace_id: Option<String>,
-
-    /// Print the result as JSON
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct UserArgs {
-    #[command(subcommand)]
-    pub command: UserCommand,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum UserCommand {
-    /// Change a user's Organization role
-    #[command(visible_alias = "up")]
-    Update(UpdateArgs),
-    /// Invite someone to your Organization
-    #[command(visible_alias = "inv")]
-    Invite(InviteArgs),
-    /// List the users of your Organization
-    #[command(visible_alias = "ls")]
-    List(ListArgs),
-}
-
-#[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  astro organization user update grace@example.com --role ORGANIZATION_OWNER\n  \
-                        astro org user up --no-input --json cm1abc… -r organization_member"
-)]
-pub struct UpdateArgs {
-    /// The user's email address (any case) or user ID; prompted for when missing
-    #[arg(value_name = "EMAIL_OR_ID")]
-    pub user: Option<String>,
-
-    /// The new Organization role (any case, or a short name such as `owner`); prompted for
-    /// when missing [possible values: ORGANIZATION_OWNER, ORGANIZATION_OBSERVE_ADMIN,
-    /// ORGANIZATION_OBSERVE_MEMBER, ORGANIZATION_BILLING_ADMIN, ORGANIZATION_MEMBER]
-    #[arg(short, long, value_parser = RoleParser::<OrgRole>::new(), value_name = "ROLE", hide_possible_values = true)]
-    pub role: Option<OrgRole>,
-
-    /// Print the result as JSON (NDJSON, one object per row, with --from-file)
-    #[arg(long)]
-    pub json: bool,
-
-    /// Change the role even when it demotes yourself or the last Organization Owner (asked on a
-    /// terminal otherwise)
-    #[arg(short, long)]
-    pub force: bool,
-
-    #[command(flatten)]
-    pub bulk: BulkArgs,
-}
-
 /// Options shared by `update` and `invite` for many rows at once.
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct BulkArgs {
     /// Apply many rows from a CSV file with header `email,role`, or JSON lines
     /// `{"email":…,"role":…}`; `-` reads stdin
@@ -417,83 +341,8 @@ pub struct BulkArgs {
     pub skip_invalid: bool,
 }
 
-#[derive(Debug, Args)]
-#[command(
-    after_help = "Example:\n  astro organization user invite new.hire@example.com --role ORGANIZATION_MEMBER"
-)]
-pub struct InviteArgs {
-    /// The email address to invite; prompted for when missing
-    #[arg(value_name = "EMAIL")]
-    pub email: Option<String>,
-
-    /// The Organization role to give (any case, or a short name such as `member`); with
-    /// --from-file, for rows that give none. On a terminal it is asked for, starting on the
-    /// default [default: ORGANIZATION_MEMBER]
-    #[arg(short, long, value_parser = RoleParser::<OrgRole>::new(), value_name = "ROLE", hide_possible_values = true)]
-    pub role: Option<OrgRole>,
-
-    /// Print the result as JSON (NDJSON, one object per row, with --from-file)
-    #[arg(long)]
-    pub json: bool,
-
-    #[command(flatten)]
-    pub bulk: BulkArgs,
-}
-
-#[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  astro organization user list --role organization_owner --sort email\n  \
-                        astro organization user list --status pending --jq '.users[].email'"
-)]
-pub struct ListArgs {
-    /// Only users with this Organization role (any case, or a short name such as `owner`)
-    /// [possible values: ORGANIZATION_OWNER, ORGANIZATION_OBSERVE_ADMIN,
-    /// ORGANIZATION_OBSERVE_MEMBER, ORGANIZATION_BILLING_ADMIN, ORGANIZATION_MEMBER]
-    #[arg(long, value_parser = RoleParser::<OrgRole>::new(), value_name = "ROLE", hide_possible_values = true)]
-    pub role: Option<OrgRole>,
-
-    /// Only users with this status (any case)
-    #[arg(long, value_enum, ignore_case = true, value_name = "STATUS")]
-    pub status: Option<UserStatus>,
-
-    /// Order of the list (default: the API's, oldest member first)
-    #[arg(long, value_enum, value_name = "FIELD")]
-    pub sort: Option<UserSort>,
-
-    #[command(flatten)]
-    pub format: FormatArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum UserStatus {
-    Active,
-    Inactive,
-    Pending,
-    Banned,
-}
-
-impl UserStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserStatus::Active => "ACTIVE",
-            UserStatus::Inactive => "INACTIVE",
-            UserStatus::Pending => "PENDING",
-            UserStatus::Banned => "BANNED",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum UserSort {
-    Email,
-    Name,
-    Created,
-    Role,
-}
-
 /// `--json` or `-o table|json`, for listings.
-#[derive(Debug, Args)]
+#[derive(Debug, clap::Args)]
 pub struct FormatArgs {
     /// Print JSON (same as --output json)
     #[arg(long, conflicts_with = "output")]
@@ -518,14 +367,11 @@ impl FormatArgs {
 
 #[cfg(test)]
 mod tests {
-    use clap::FromArgMatches;
-
     use super::*;
+    use crate::commands::Command;
 
-    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
-        command()
-            .try_get_matches_from(args)
-            .and_then(|m| Cli::from_arg_matches(&m))
+    fn parse(args: &[&str]) -> Result<(Cli, Invoked), clap::Error> {
+        super::parse(args.iter().map(OsString::from))
     }
 
     #[test]
@@ -533,50 +379,45 @@ mod tests {
         command().debug_assert();
     }
 
-    /// Every command is listed in GLOBALS_BY_COMMAND, and every listed path is a command.
     #[test]
-    fn every_command_declares_its_global_flags() {
-        fn leaves(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
-            let subs: Vec<&clap::Command> = cmd
-                .get_subcommands()
-                .filter(|s| s.get_name() != "help")
-                .collect();
-            if subs.is_empty() {
-                out.push(path.to_owned());
-            }
-            for sub in subs {
-                let p = if path.is_empty() {
-                    sub.get_name().to_owned()
-                } else {
-                    format!("{path} {}", sub.get_name())
-                };
-                leaves(sub, &p, out);
-            }
-        }
-        let mut paths = Vec::new();
-        leaves(&command(), "", &mut paths);
-        for path in &paths {
-            assert!(
-                GLOBALS_BY_COMMAND.iter().any(|(p, _)| p == path),
-                "`{path}` is missing from GLOBALS_BY_COMMAND"
-            );
-        }
-        for (p, _) in GLOBALS_BY_COMMAND {
-            assert!(paths.iter().any(|path| path == p), "`{p}` is no command");
+    fn each_command_takes_the_global_flags_it_declares() {
+        for (args, path, takes) in [
+            (
+                &["astro", "org", "us", "ls"][..],
+                "organization user list",
+                Reads::TAKES,
+            ),
+            (
+                &["astro", "org", "user", "up", "a@b.co"][..],
+                "organization user update",
+                Writes::TAKES,
+            ),
+            (&["astro", "version"][..], "version", JsonOnly::TAKES),
+            (&["astro", "completion", "bash"][..], "completion", &[][..]),
+            (
+                &["astro", "org", "sw", "x"][..],
+                "organization switch",
+                &[Global::NoInput, Global::Json, Global::Http][..],
+            ),
+        ] {
+            let (_, invoked) = parse(args).unwrap();
+            assert_eq!(invoked.path, path);
+            assert_eq!(invoked.takes, takes, "{path}");
         }
     }
 
     #[test]
     fn global_flags_show_only_where_they_apply() {
-        let mut cmd = command();
-        let help = |cmd: &mut clap::Command, path: &[&str]| {
-            let mut sub = cmd.clone();
+        let help = |path: &[&str]| {
+            let mut cmd = command();
+            cmd.build();
+            let mut sub = cmd;
             for name in path {
                 sub = sub.find_subcommand(name).unwrap().clone();
             }
             sub.render_help().to_string()
         };
-        let list = help(&mut cmd, &["organization", "user", "list"]);
+        let list = help(&["organization", "user", "list"]);
         for flag in [
             "--organization-id",
             "--jq",
@@ -590,11 +431,11 @@ mod tests {
             );
         }
         assert!(!list.contains("--no-input"), "{list}");
-        let completion = help(&mut cmd, &["completion"]);
+        let completion = help(&["completion"]);
         for flag in ["--organization-id", "--jq", "--timeout", "--no-input"] {
             assert!(!completion.contains(flag), "{flag} in completion help");
         }
-        let root = cmd.render_help().to_string();
+        let root = command().render_help().to_string();
         assert!(!root.contains("--organization-id <ID>"), "{root}");
     }
 
@@ -626,31 +467,27 @@ mod tests {
                 "owner",
             ][..],
         ] {
-            let cli = parse(args).unwrap();
+            let (cli, invoked) = parse(args).unwrap();
             assert!(cli.global.no_input);
             assert_eq!(cli.global.organization_id.as_deref(), Some("cx"));
-            let Command::Organization(org) = cli.command else {
+            assert_eq!(invoked.path, "organization user update");
+            let Command::Organization(_) = cli.command else {
                 panic!("expected organization");
             };
-            let OrganizationCommand::User(user) = org.command else {
-                panic!("expected user");
-            };
-            let UserCommand::Update(args) = user.command else {
-                panic!("expected update");
-            };
-            assert_eq!(args.role, Some(OrgRole::OrganizationOwner));
         }
     }
 
     #[test]
     fn misplaced_global_flags_are_named() {
-        let cli = parse(&["astro", "completion", "bash", "--organization-id", "cx"]).unwrap();
+        let (cli, invoked) =
+            parse(&["astro", "completion", "bash", "--organization-id", "cx"]).unwrap();
         assert_eq!(
-            misplaced_globals(&cli.global, "completion"),
+            misplaced_globals(&cli.global, &invoked.takes),
             ["--organization-id"]
         );
-        let cli = parse(&["astro", "org", "user", "ls", "--jq", ".", "--timeout", "5"]).unwrap();
-        assert!(misplaced_globals(&cli.global, "organization user list").is_empty());
+        let (cli, invoked) =
+            parse(&["astro", "org", "user", "ls", "--jq", ".", "--timeout", "5"]).unwrap();
+        assert!(misplaced_globals(&cli.global, &invoked.takes).is_empty());
     }
 
     #[test]
@@ -663,7 +500,7 @@ mod tests {
                 "{bad:?}"
             );
         }
-        let cli = parse(&["astro", "org", "user", "ls", "--organization-id", " cx "]).unwrap();
+        let (cli, _) = parse(&["astro", "org", "user", "ls", "--organization-id", " cx "]).unwrap();
         assert_eq!(cli.global.organization_id.as_deref(), Some("cx"));
     }
 

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::api::{Client, TraceEvent, Tracer};
-use crate::cli::{self, GlobalArgs};
+use crate::cli::{self, GlobalArgs, Invoked};
 use crate::credentials;
 use crate::error::{CliError, echo};
 use crate::interrupt::Interrupt;
@@ -29,15 +29,20 @@ pub struct Ctx {
 impl Ctx {
     /// Resolves the global options and checks what needs checking before any work: flags the
     /// command does not take, bad environment values, a `--jq` expression.
-    pub fn new(global: GlobalArgs, command: &str, interrupt: Interrupt) -> Result<Self, CliError> {
-        if let Some(flag) = cli::misplaced_globals(&global, command).first() {
+    pub fn new(
+        global: GlobalArgs,
+        invoked: &Invoked,
+        interrupt: Interrupt,
+    ) -> Result<Self, CliError> {
+        let command = &invoked.path;
+        if let Some(flag) = cli::misplaced_globals(&global, &invoked.takes).first() {
             return Err(
                 CliError::usage(format!("{flag} does not apply to `astro {command}`")).with_hint(
                     format!("see `astro {command} --help` for the flags it takes"),
                 ),
             );
         }
-        let options = Options::resolve(&global, cli::globals_of(command))?;
+        let options = Options::resolve(&global, &invoked.takes)?;
         let prompter: Option<Box<dyn Prompter>> = prompt::interactive(options.no_input)
             .then(|| Box::new(TerminalPrompter::new()) as Box<dyn Prompter>);
         let jq = global.jq.as_deref().map(JqFilter::compile).transpose()?;

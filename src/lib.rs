@@ -27,16 +27,11 @@ pub mod time;
 
 use std::process::ExitCode;
 
-use clap::FromArgMatches;
-
 use crate::error::CliError;
 
 pub fn run() -> ExitCode {
-    let cli = match cli::command()
-        .try_get_matches()
-        .and_then(|matches| cli::Cli::from_arg_matches(&matches))
-    {
-        Ok(cli) => cli,
+    let (cli, invoked) = match cli::parse(std::env::args_os()) {
+        Ok(parsed) => parsed,
         Err(err) => {
             // clap prints help and version to stdout, usage errors to stderr.
             let _ = err.print();
@@ -51,7 +46,7 @@ pub fn run() -> ExitCode {
             rt.block_on(async {
                 let interrupt = interrupt::Interrupt::listen();
                 tokio::select! {
-                    result = commands::dispatch(cli, interrupt.clone()) => result,
+                    result = commands::dispatch(cli, &invoked, interrupt.clone()) => result,
                     () = interrupt.hard() => Err(CliError::interrupted()),
                 }
             })

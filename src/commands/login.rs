@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::api::auth::{AuthClient, Pkce};
 use crate::api::{Client, Organization};
 use crate::callback::{self, Callback};
-use crate::cli::LoginArgs;
+use crate::cli::{Global, GlobalSet, Takes};
 use crate::context::Ctx;
 use crate::credentials::{self, Login};
 use crate::env_vars;
@@ -20,6 +20,45 @@ use crate::paste::PastedLines;
 use crate::secret::Token;
 use crate::settings::{self, Inputs};
 use crate::time::now_unix;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  astro login                                  # in a browser\n  \
+                        astro login --login-link                     # print the link instead of opening it\n  \
+                        printenv ASTRO_TOKEN | astro login --token-login -"
+)]
+pub struct LoginArgs {
+    /// The Astro domain to log in to, and the context to store the login under (default: the
+    /// domain ASTRO_API_URL belongs to, else the current context, else astronomer.io)
+    #[arg(value_name = "DOMAIN")]
+    pub domain: Option<String>,
+
+    /// Log in with this token instead of a browser; `-` reads it from stdin
+    #[arg(short = 't', long, value_name = "TOKEN")]
+    pub token_login: Option<String>,
+
+    /// Print the login link instead of opening a browser
+    #[arg(short = 'l', long, conflicts_with = "token_login")]
+    pub login_link: bool,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub globals: Takes<LoginGlobals>,
+}
+
+/// Login takes the Organization to log in to, may prompt, prints JSON and talks to the API.
+pub struct LoginGlobals;
+impl GlobalSet for LoginGlobals {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::NoInput,
+        Global::Json,
+        Global::Http,
+    ];
+}
 
 pub const DEFAULT_DOMAIN: &str = "astronomer.io";
 

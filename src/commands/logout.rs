@@ -1,12 +1,18 @@
 //! `astro logout [DOMAIN]`: forget the token and refresh token of a context; keep the rest.
 
-use crate::cli::LogoutArgs;
 use crate::commands::login::normalize_domain;
 use crate::config;
 use crate::context::Ctx;
 use crate::env_vars;
 use crate::error::CliError;
 use crate::output;
+
+#[derive(Debug, clap::Args)]
+pub struct LogoutArgs {
+    /// The domain to log out of (default: the current context)
+    #[arg(value_name = "DOMAIN")]
+    pub domain: Option<String>,
+}
 
 pub async fn run(args: LogoutArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let inputs = ctx.inputs()?;

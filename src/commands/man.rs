@@ -1,9 +1,16 @@
 //! `astro man [DIR]`: the man page, or one per command written into DIR, generated from the
 //! clap tree.
 
-use crate::cli::{self, ManArgs};
+use crate::cli;
 use crate::error::CliError;
 use crate::output;
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Folder to write `astro.1`, `astro-organization.1`, … into
+    #[arg(value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+}
 
 pub fn run(args: ManArgs) -> Result<(), CliError> {
     let command = cli::command();

@@ -2,10 +2,20 @@
 
 use serde::Serialize;
 
-use crate::cli::VersionArgs;
+use crate::cli::{JsonOnly, Takes};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
+
+#[derive(Debug, clap::Args)]
+pub struct VersionArgs {
+    /// Print the version as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub globals: Takes<JsonOnly>,
+}
 
 #[derive(Serialize)]
 struct Version {

@@ -2,3 +2,26 @@
 
 pub mod status;
 pub mod token;
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::error::CliError;
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Print the token in use, for scripts (stdout, nothing else)
+    Token(token::TokenArgs),
+    /// Who you are logged in as: the identity, where the token comes from, its Organization,
+    /// Workspace and expiry (never the token itself)
+    Status(status::AuthStatusArgs),
+}
+
+impl AuthCommand {
+    pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
+        match self {
+            AuthCommand::Token(args) => token::run(args, ctx).await,
+            AuthCommand::Status(args) => status::run(args, ctx).await,
+        }
+    }
+}

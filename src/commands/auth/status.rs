@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::api::Client;
-use crate::cli::AuthStatusArgs;
+use crate::cli::{Global, GlobalSet, Takes};
 use crate::context::Ctx;
 use crate::env_vars;
 use crate::error::{CliError, Exit};
@@ -15,6 +15,22 @@ use crate::jwt::Claims;
 use crate::output;
 use crate::settings::{self, Session};
 use crate::time::{format_rfc3339, now_unix};
+
+#[derive(Debug, clap::Args)]
+pub struct AuthStatusArgs {
+    /// Print the status as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub globals: Takes<StatusGlobals>,
+}
+
+/// The Organization to describe, JSON, and the lookups.
+pub struct StatusGlobals;
+impl GlobalSet for StatusGlobals {
+    const TAKES: &'static [Global] = &[Global::OrganizationId, Global::Json, Global::Http];
+}
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -2,9 +2,24 @@
 
 use serde::Serialize;
 
-use crate::cli::OrgListArgs;
+use crate::cli::{FormatArgs, Global, GlobalSet, Takes};
 use crate::context::Ctx;
 use crate::error::CliError;
+
+#[derive(Debug, clap::Args)]
+pub struct OrgListArgs {
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub globals: Takes<ListGlobals>,
+}
+
+/// The Organizations come from the token, not from `--organization-id`.
+pub struct ListGlobals;
+impl GlobalSet for ListGlobals {
+    const TAKES: &'static [Global] = &[Global::Json, Global::NoHeaders, Global::Http];
+}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,3 +3,31 @@
 pub mod list;
 pub mod switch;
 pub mod user;
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::error::CliError;
+
+#[derive(Debug, Subcommand)]
+pub enum OrganizationCommand {
+    /// List the Organizations you can access, the current one marked
+    #[command(visible_alias = "ls")]
+    List(list::OrgListArgs),
+    /// Make another Organization the current one
+    #[command(visible_alias = "sw")]
+    Switch(switch::SwitchArgs),
+    /// Manage the users of your Organization
+    #[command(subcommand, visible_aliases = ["us", "users"])]
+    User(user::UserCommand),
+}
+
+impl OrganizationCommand {
+    pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
+        match self {
+            OrganizationCommand::List(args) => list::run(args, ctx).await,
+            OrganizationCommand::Switch(args) => switch::run(args, ctx).await,
+            OrganizationCommand::User(command) => command.run(ctx).await,
+        }
+    }
+}

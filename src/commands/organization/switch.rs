@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::api::{ApiError, Organization};
-use crate::cli::SwitchArgs;
+use crate::cli::{Global, GlobalSet, Takes, id_value};
 use crate::config;
 use crate::context::Ctx;
 use crate::env_vars;
@@ -13,6 +13,34 @@ use crate::error::{CliError, echo};
 use crate::members::is_cuid;
 use crate::output;
 use crate::prompt::PickList;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  astro organization switch \"Example Org\"\n  \
+                        astro org sw cm1abcdefghijklmnopqrstuv -w cm1workspace0000000000000"
+)]
+pub struct SwitchArgs {
+    /// The Organization's name or ID; chosen from a list when missing
+    #[arg(value_name = "NAME_OR_ID")]
+    pub organization: Option<String>,
+
+    /// The Workspace to make current in that Organization
+    #[arg(short, long, value_name = "ID", value_parser = id_value)]
+    pub workspace_id: Option<String>,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub globals: Takes<SwitchGlobals>,
+}
+
+/// The Organization is the argument, not `--organization-id`.
+pub struct SwitchGlobals;
+impl GlobalSet for SwitchGlobals {
+    const TAKES: &'static [Global] = &[Global::NoInput, Global::Json, Global::Http];
+}
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -4,12 +4,39 @@ use serde::Serialize;
 
 use crate::api::{ApiError, InviteResult, User, same_email};
 use crate::bulk::report::Outcome;
-use crate::cli::InviteArgs;
+use crate::cli::{BulkArgs, Takes, Writes};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::members::check_email;
 use crate::output;
 use crate::roles::OrgRole;
+use crate::roles::RoleParser;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  astro organization user invite new.hire@example.com --role ORGANIZATION_MEMBER"
+)]
+pub struct InviteArgs {
+    /// The email address to invite; prompted for when missing
+    #[arg(value_name = "EMAIL")]
+    pub email: Option<String>,
+
+    /// The Organization role to give (any case, or a short name such as `member`); with
+    /// --from-file, for rows that give none. On a terminal it is asked for, starting on the
+    /// default [default: ORGANIZATION_MEMBER]
+    #[arg(short, long, value_parser = RoleParser::<OrgRole>::new(), value_name = "ROLE", hide_possible_values = true)]
+    pub role: Option<OrgRole>,
+
+    /// Print the result as JSON (NDJSON, one object per row, with --from-file)
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+
+    #[command(flatten)]
+    pub globals: Takes<Writes>,
+}
 
 /// The result of one invite (also each row of a bulk invite). Inviting someone who is already
 /// a member sends nothing and is a success: `changed` is false, `role` is the role they hold.
@@ -236,6 +263,7 @@ mod tests {
             role: Some(OrgRole::OrganizationMember),
             json: false,
             bulk: Default::default(),
+            globals: Default::default(),
         }
     }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::api::{InviteResult, User};
 use crate::bulk::read::RawRow;
 use crate::bulk::report::{self, Outcome, Report, RowResult, Status};
-use crate::cli::InviteArgs;
+use crate::commands::organization::user::invite::InviteArgs;
 use crate::commands::organization::user::invite::{DEFAULT_ROLE, InviteOutcome, already_has_role};
 use crate::context::Ctx;
 use crate::error::CliError;

@@ -3,11 +3,67 @@
 use serde::Serialize;
 
 use crate::api::User;
-use crate::cli::{ListArgs, UserSort};
+use crate::cli::{FormatArgs, Reads, Takes};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
 use crate::roles::OrgRole;
+use crate::roles::RoleParser;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  astro organization user list --role organization_owner --sort email\n  \
+                        astro organization user list --status pending --jq '.users[].email'"
+)]
+pub struct ListArgs {
+    /// Only users with this Organization role (any case, or a short name such as `owner`)
+    /// [possible values: ORGANIZATION_OWNER, ORGANIZATION_OBSERVE_ADMIN,
+    /// ORGANIZATION_OBSERVE_MEMBER, ORGANIZATION_BILLING_ADMIN, ORGANIZATION_MEMBER]
+    #[arg(long, value_parser = RoleParser::<OrgRole>::new(), value_name = "ROLE", hide_possible_values = true)]
+    pub role: Option<OrgRole>,
+
+    /// Only users with this status (any case)
+    #[arg(long, value_enum, ignore_case = true, value_name = "STATUS")]
+    pub status: Option<UserStatus>,
+
+    /// Order of the list (default: the API's, oldest member first)
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub sort: Option<UserSort>,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub globals: Takes<Reads>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UserStatus {
+    Active,
+    Inactive,
+    Pending,
+    Banned,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Active => "ACTIVE",
+            UserStatus::Inactive => "INACTIVE",
+            UserStatus::Pending => "PENDING",
+            UserStatus::Banned => "BANNED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UserSort {
+    Email,
+    Name,
+    Created,
+    Role,
+}
 
 /// The Go CLI's JSON keys, plus `status`.
 #[derive(Debug, Serialize)]

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::api::{User, same_email};
 use crate::bulk::report::Outcome;
-use crate::cli::UpdateArgs;
+use crate::cli::{BulkArgs, Takes, Writes};
 use crate::context::Ctx;
 use crate::error::{CliError, echo};
 use crate::guard;
@@ -12,6 +12,39 @@ use crate::members::{check_email, describe, is_cuid};
 use crate::output;
 use crate::prompt::PickList;
 use crate::roles::OrgRole;
+use crate::roles::RoleParser;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  astro organization user update grace@example.com --role ORGANIZATION_OWNER\n  \
+                        astro org user up --no-input --json cm1abc… -r organization_member"
+)]
+pub struct UpdateArgs {
+    /// The user's email address (any case) or user ID; prompted for when missing
+    #[arg(value_name = "EMAIL_OR_ID")]
+    pub user: Option<String>,
+
+    /// The new Organization role (any case, or a short name such as `owner`); prompted for
+    /// when missing [possible values: ORGANIZATION_OWNER, ORGANIZATION_OBSERVE_ADMIN,
+    /// ORGANIZATION_OBSERVE_MEMBER, ORGANIZATION_BILLING_ADMIN, ORGANIZATION_MEMBER]
+    #[arg(short, long, value_parser = RoleParser::<OrgRole>::new(), value_name = "ROLE", hide_possible_values = true)]
+    pub role: Option<OrgRole>,
+
+    /// Print the result as JSON (NDJSON, one object per row, with --from-file)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Change the role even when it demotes yourself or the last Organization Owner (asked on a
+    /// terminal otherwise)
+    #[arg(short, long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+
+    #[command(flatten)]
+    pub globals: Takes<Writes>,
+}
 
 /// The result of changing one user's Organization role (also each row of a bulk update).
 #[derive(Debug, Clone, Serialize)]
@@ -306,6 +339,7 @@ mod tests {
             json: false,
             force: false,
             bulk: Default::default(),
+            globals: Default::default(),
         }
     }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::api::User;
 use crate::bulk::read::RawRow;
 use crate::bulk::report::{self, Report, RowResult, Status};
-use crate::cli::UpdateArgs;
+use crate::commands::organization::user::update::UpdateArgs;
 use crate::commands::organization::user::update::UpdateOutcome;
 use crate::context::Ctx;
 use crate::error::CliError;
