@@ -30,6 +30,7 @@ pub struct Cli {
 #[derive(Debug, Default, Clone)]
 pub struct GlobalArgs {
     pub organization_id: Option<String>,
+    pub workspace_id: Option<String>,
     pub no_input: bool,
     pub jq: Option<String>,
     pub compact: bool,
@@ -44,6 +45,8 @@ const GLOBAL: &str = "Global options";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Global {
     OrganizationId,
+    /// `--workspace-id`: for commands that work in a Workspace.
+    WorkspaceId,
     NoInput,
     /// `--jq` and `--compact`: for commands that print JSON.
     Json,
@@ -53,8 +56,9 @@ pub enum Global {
 }
 
 impl Global {
-    pub const ALL: [Global; 5] = [
+    pub const ALL: [Global; 6] = [
         Global::OrganizationId,
+        Global::WorkspaceId,
         Global::NoInput,
         Global::Json,
         Global::NoHeaders,
@@ -64,6 +68,7 @@ impl Global {
     fn ids(self) -> &'static [&'static str] {
         match self {
             Global::OrganizationId => &["organization_id"],
+            Global::WorkspaceId => &["workspace_id"],
             Global::NoInput => &["no_input"],
             Global::Json => &["jq", "compact"],
             Global::NoHeaders => &["no_headers"],
@@ -88,6 +93,16 @@ impl Global {
                     .help(
                         "The Organization to work in [env: ASTRO_ORGANIZATION_ID] (default: the \
                          API token's Organization, then the config file's)",
+                    ),
+            ],
+            Global::WorkspaceId => vec![
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("ID_OR_NAME")
+                    .value_parser(name_value)
+                    .help(
+                        "The Workspace to work in, by ID or name [env: ASTRO_WORKSPACE_ID] \
+                         (default: the API token's Workspace, then the config file's)",
                     ),
             ],
             Global::NoInput => vec![flag(
@@ -152,6 +167,7 @@ impl FromArgMatches for GlobalArgs {
     fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
         Ok(Self {
             organization_id: m.get_one::<String>("organization_id").cloned(),
+            workspace_id: m.get_one::<String>("workspace_id").cloned(),
             no_input: m.get_flag("no_input"),
             jq: m.get_one::<String>("jq").cloned(),
             compact: m.get_flag("compact"),
@@ -235,6 +251,31 @@ impl GlobalSet for Writes {
     ];
 }
 
+/// Commands that read from the API in a Workspace: as [`Reads`], and `--workspace-id`.
+pub struct WorkspaceReads;
+impl GlobalSet for WorkspaceReads {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::WorkspaceId,
+        Global::Json,
+        Global::NoHeaders,
+        Global::Http,
+    ];
+}
+
+/// Commands that change things in a Workspace: as [`Writes`], and `--workspace-id`.
+pub struct WorkspaceWrites;
+impl GlobalSet for WorkspaceWrites {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::WorkspaceId,
+        Global::NoInput,
+        Global::Json,
+        Global::NoHeaders,
+        Global::Http,
+    ];
+}
+
 /// Commands that print JSON and talk to no API.
 pub struct JsonOnly;
 impl GlobalSet for JsonOnly {
@@ -247,6 +288,9 @@ impl GlobalSet for JsonOnly {
 pub struct Invoked {
     pub path: String,
     pub takes: Vec<Global>,
+    /// Global flags' IDs the command defines as its own flags (`organization switch -w`):
+    /// their values are the command's, not the global option's.
+    pub own: Vec<String>,
 }
 
 /// The clap command tree.
@@ -273,16 +317,40 @@ fn invoked(root: &clap::Command, matches: &ArgMatches) -> Invoked {
         names.push(next.get_name().to_owned());
         (cmd, matches) = (next, sub);
     }
+    // A command's own flag with a global flag's name (`organization switch -w`) is not it.
     let shown = |id: &str| {
         cmd.get_arguments()
-            .any(|a| a.get_id().as_str() == id && !a.is_hide_set())
+            .any(|a| a.get_id().as_str() == id && a.is_global_set() && !a.is_hide_set())
     };
+    let own = Global::ALL
+        .iter()
+        .flat_map(|g| g.ids())
+        .filter(|id| {
+            cmd.get_arguments()
+                .any(|a| a.get_id().as_str() == **id && !a.is_global_set())
+        })
+        .map(|id| (*id).to_owned())
+        .collect();
     Invoked {
         path: names.join(" "),
         takes: Global::ALL
             .into_iter()
             .filter(|g| g.ids().iter().all(|id| shown(id)))
             .collect(),
+        own,
+    }
+}
+
+impl GlobalArgs {
+    /// Forgets the values of global flags the command defines as its own.
+    pub fn without(mut self, own: &[String]) -> Self {
+        if own.iter().any(|id| id == "workspace_id") {
+            self.workspace_id = None;
+        }
+        if own.iter().any(|id| id == "organization_id") {
+            self.organization_id = None;
+        }
+        self
     }
 }
 
@@ -290,6 +358,7 @@ fn invoked(root: &clap::Command, matches: &ArgMatches) -> Invoked {
 pub fn misplaced_globals(global: &GlobalArgs, takes: &[Global]) -> Vec<String> {
     let given = [
         ("organization_id", global.organization_id.is_some()),
+        ("workspace_id", global.workspace_id.is_some()),
         ("no_input", global.no_input),
         ("jq", global.jq.is_some()),
         ("compact", global.compact),
@@ -302,6 +371,18 @@ pub fn misplaced_globals(global: &GlobalArgs, takes: &[Global]) -> Vec<String> {
         .filter(|(id, set)| *set && !takes.iter().any(|g| g.ids().contains(id)))
         .map(|(id, _)| Global::flag(id))
         .collect()
+}
+
+/// An ID or a name from the command line: trimmed; empty (an unset shell variable) is refused.
+pub fn name_value(raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err("the value is empty (an unset shell variable?)".into());
+    }
+    if value.chars().any(char::is_control) {
+        return Err("it contains control characters".into());
+    }
+    Ok(value.to_owned())
 }
 
 /// An ID from the command line: trimmed; empty (an unset shell variable) or with spaces inside

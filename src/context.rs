@@ -35,6 +35,7 @@ impl Ctx {
         interrupt: Interrupt,
     ) -> Result<Self, CliError> {
         let command = &invoked.path;
+        let global = global.without(&invoked.own);
         if let Some(flag) = cli::misplaced_globals(&global, &invoked.takes).first() {
             return Err(
                 CliError::usage(format!("{flag} does not apply to `astro {command}`")).with_hint(
@@ -136,11 +137,15 @@ impl Ctx {
             token: crate::secret::Token::new("test").expect("non-empty"),
             organization_id: Some(organization_id.to_owned()),
             organization_source: "a test",
+            workspace: None,
+            workspace_source: "",
         };
         Self {
             options: Options {
                 organization_id: None,
                 organization_source: "",
+                workspace: None,
+                workspace_source: "",
                 no_input: prompter.is_none(),
                 timeout: Duration::from_secs(30),
                 verbose: false,
@@ -162,6 +167,8 @@ impl Ctx {
     pub fn inputs(&self) -> Result<Inputs, CliError> {
         let mut inputs = Inputs::from_env(self.options.organization_id.clone())?;
         inputs.organization_flag_source = self.options.organization_source;
+        inputs.workspace_flag = self.options.workspace.clone();
+        inputs.workspace_flag_source = self.options.workspace_source;
         Ok(inputs)
     }
 

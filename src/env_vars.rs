@@ -6,6 +6,7 @@ use crate::error::{CliError, echo};
 pub const API_TOKEN: &str = "ASTRO_API_TOKEN";
 pub const API_URL: &str = "ASTRO_API_URL";
 pub const ORGANIZATION_ID: &str = "ASTRO_ORGANIZATION_ID";
+pub const WORKSPACE_ID: &str = "ASTRO_WORKSPACE_ID";
 pub const NO_INPUT: &str = "ASTRO_NO_INPUT";
 pub const DOMAIN: &str = "ASTRO_DOMAIN";
 pub const HOME: &str = "ASTRO_HOME";

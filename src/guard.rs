@@ -110,6 +110,9 @@ mod tests {
             status: status.into(),
             created_at: String::new(),
             organization_role: Some(role.into()),
+            workspace_roles: None,
+            deployment_roles: None,
+            dag_roles: None,
         }
     }
 

@@ -15,15 +15,19 @@ pub mod guard;
 pub mod interrupt;
 pub mod jq;
 pub mod jwt;
+pub mod lookup;
 pub mod members;
+pub mod membership;
 pub mod output;
 pub mod paste;
 pub mod prompt;
+pub mod role_lists;
 pub mod roles;
 pub mod secret;
 pub mod settings;
 pub mod text;
 pub mod time;
+pub mod workspaces;
 
 use std::process::ExitCode;
 

@@ -1,8 +1,73 @@
-//! Naming a member: a user ID or an email (checked before anything is sent), and how a member
-//! is shown in messages.
+//! Naming a member: a user ID or an email (checked before anything is sent), finding them (an
+//! ID with one GetUser; an email with one listing of the Organization, compared ignoring case),
+//! offering them in a pick-list, and showing them in messages.
 
-use crate::api::User;
-use crate::error::echo;
+use crate::api::{Client, User, same_email};
+use crate::error::{CliError, echo};
+use crate::output;
+use crate::prompt::PickList;
+
+/// The member `arg` names (an email or a user ID), with the Organization's member list when
+/// it was read to find them. Not there: exit 3.
+pub async fn find(
+    client: &Client,
+    org: &str,
+    arg: &str,
+) -> Result<(User, Option<Vec<User>>), CliError> {
+    let not_found = || {
+        CliError::not_found(format!("no user `{}` in Organization `{org}`", echo(arg)))
+            .with_hint("run `astro organization user list` to see its members")
+    };
+    if is_cuid(arg) {
+        return client
+            .get_user(org, arg)
+            .await
+            .map(|user| (user, None))
+            .map_err(|e| {
+                if e.status() == Some(404) {
+                    not_found()
+                } else {
+                    e.into()
+                }
+            });
+    }
+    let spinner = output::Spinner::start("Looking up the user…");
+    let users = client.list_all_users(org).await?;
+    drop(spinner);
+    let user = users
+        .iter()
+        .find(|u| same_email(&u.username, arg))
+        .cloned()
+        .ok_or_else(not_found)?;
+    Ok((user, Some(users)))
+}
+
+/// One row per member for a pick-list: email, name, the role that matters here (`-` for
+/// none), status.
+pub fn rows(users: &[User], role: impl Fn(&User) -> Option<&str>) -> Vec<Vec<String>> {
+    users
+        .iter()
+        .map(|u| {
+            vec![
+                u.username.clone(),
+                u.full_name.clone(),
+                role(u).unwrap_or("-").to_owned(),
+                u.status.clone(),
+            ]
+        })
+        .collect()
+}
+
+/// A pick-list of members (rows from [`rows`]): emails and names are cut before roles.
+pub fn pick_list<'a>(prompt: &'a str, rows: &'a [Vec<String>]) -> PickList<'a> {
+    PickList {
+        prompt,
+        rows,
+        default: 0,
+        noun: ("member", "members"),
+        cut_first: &[true, true],
+    }
+}
 
 /// A user ID: 25 characters, `c` and 24 of `[0-9a-z]`.
 pub fn is_cuid(s: &str) -> bool {

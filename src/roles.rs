@@ -73,16 +73,6 @@ impl Role for OrgRole {
     }
 }
 
-impl OrgRole {
-    pub fn as_str(self) -> &'static str {
-        Role::as_str(self)
-    }
-
-    pub fn all() -> &'static [OrgRole] {
-        <OrgRole as Role>::all()
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkspaceRole {
     WorkspaceOwner,

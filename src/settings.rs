@@ -22,6 +22,9 @@ pub struct Options {
     pub organization_id: Option<String>,
     /// Where `organization_id` came from: `--organization-id` or `ASTRO_ORGANIZATION_ID`.
     pub organization_source: &'static str,
+    /// An ID or a name, from `--workspace-id` or `ASTRO_WORKSPACE_ID`.
+    pub workspace: Option<String>,
+    pub workspace_source: &'static str,
     pub no_input: bool,
     pub timeout: Duration,
     pub verbose: bool,
@@ -52,6 +55,22 @@ impl Options {
                 })
                 .transpose()?,
         };
+        let workspace_source = if global.workspace_id.is_some() {
+            "--workspace-id"
+        } else {
+            env_vars::WORKSPACE_ID
+        };
+        let workspace = match &global.workspace_id {
+            Some(ws) => Some(ws.clone()),
+            None if !reads(Global::WorkspaceId) => None,
+            None => env_vars::get(env_vars::WORKSPACE_ID)
+                .map(|raw| {
+                    crate::cli::name_value(&raw).map_err(|why| {
+                        CliError::usage(format!("{}: {why}", env_vars::WORKSPACE_ID))
+                    })
+                })
+                .transpose()?,
+        };
         let no_input = global.no_input
             || (reads(Global::NoInput) && env_vars::flag(env_vars::NO_INPUT)?.unwrap_or(false));
         let timeout = match global.timeout {
@@ -65,6 +84,8 @@ impl Options {
         Ok(Self {
             organization_id,
             organization_source,
+            workspace,
+            workspace_source,
             no_input,
             timeout: Duration::from_secs(timeout),
             verbose,
@@ -80,6 +101,11 @@ pub struct Session {
     pub organization_id: Option<String>,
     /// Where the Organization came from, for messages (`--organization-id`, `the API token`).
     pub organization_source: &'static str,
+    /// The Workspace to work in, by ID or (from a flag or the environment) name.
+    pub workspace: Option<String>,
+    /// Where the Workspace came from: `--workspace-id`, `ASTRO_WORKSPACE_ID`, `the API token`,
+    /// `the config file`.
+    pub workspace_source: &'static str,
 }
 
 impl Session {
@@ -99,6 +125,9 @@ pub struct Inputs {
     pub organization_flag: Option<String>,
     /// Where `organization_flag` came from (see [`Options`]).
     pub organization_flag_source: &'static str,
+    /// The Workspace from `--workspace-id` or `ASTRO_WORKSPACE_ID` (see [`Options`]).
+    pub workspace_flag: Option<String>,
+    pub workspace_flag_source: &'static str,
     pub env_token: Option<String>,
     pub env_api_url: Option<String>,
     pub env_domain: Option<String>,
@@ -119,6 +148,8 @@ impl Inputs {
         Ok(Self {
             organization_flag: organization_flag.filter(|s| !s.trim().is_empty()),
             organization_flag_source: "--organization-id",
+            workspace_flag: None,
+            workspace_flag_source: "--workspace-id",
             env_token: env_vars::get(env_vars::API_TOKEN),
             env_api_url: env_vars::get(env_vars::API_URL),
             env_domain: env_vars::get(env_vars::DOMAIN),
@@ -217,12 +248,30 @@ pub fn resolve_unchecked(inputs: &Inputs) -> Result<Session, CliError> {
         (None, None, Some(id)) => (Some(id), "the config file"),
         (None, None, None) => (None, ""),
     };
+    // A token's Workspace, or the config's, belongs to its own Organization only.
+    let token_workspace = claims.workspace_id().filter(|_| {
+        organization_id.is_some() && organization_id.as_deref() == claims.organization_id()
+    });
+    let context_workspace = context
+        .as_ref()
+        .and_then(|(_, ctx)| ctx.workspace.clone())
+        .filter(|w| !w.is_empty())
+        .filter(|_| organization_id.is_some() && organization_id == from_context());
+    let (workspace, workspace_source) =
+        match (&inputs.workspace_flag, token_workspace, context_workspace) {
+            (Some(ws), _, _) => (Some(ws.clone()), inputs.workspace_flag_source),
+            (None, Some(ws), _) => (Some(ws.to_owned()), "the API token"),
+            (None, None, Some(ws)) => (Some(ws), "the config file"),
+            (None, None, None) => (None, ""),
+        };
 
     Ok(Session {
         api_url,
         token,
         organization_id,
         organization_source,
+        workspace,
+        workspace_source,
     })
 }
 

@@ -6,7 +6,10 @@ mod error;
 mod types;
 
 pub use error::{ApiError, FieldError};
-pub use types::{Invite, Organization, SelfUser, SubjectRoles, User, Workspace};
+pub use types::{
+    DagRole, Deployment, DeploymentRole, Invite, Organization, SelfUser, SubjectRoles, Team, User,
+    Workspace, WorkspaceRole,
+};
 
 use std::time::Duration;
 
@@ -18,7 +21,9 @@ use serde::de::DeserializeOwned;
 
 use crate::env_vars;
 use crate::secret::Token;
-use types::{HasId, OrganizationsPage, Paged, UsersPage};
+use types::{
+    DeploymentsPage, HasId, OrganizationsPage, Paged, TeamsPage, UsersPage, WorkspacesPage,
+};
 
 /// The largest page the API serves.
 pub const MAX_PAGE: usize = 1000;
@@ -158,31 +163,28 @@ impl Client {
     }
 
     /// One page of a listing, in an explicit total order so that pages fetched side by side
-    /// are consistent.
+    /// are consistent. Array parameters go as repeated keys (`sorts=a&sorts=b`).
     async fn page<P: Paged>(
         &self,
-        segments: &[&str],
-        sorts: &[&str],
+        listing: &Listing<'_>,
         limit: usize,
         offset: usize,
     ) -> Result<P, ApiError> {
         let mut query = vec![("limit", limit.to_string()), ("offset", offset.to_string())];
-        query.extend(sorts.iter().map(|s| ("sorts", (*s).to_owned())));
-        self.send(Method::GET, self.url(segments), &query, None::<&()>)
+        query.extend(listing.filters.iter().map(|(k, v)| (*k, v.clone())));
+        query.extend(listing.sorts.iter().map(|s| ("sorts", (*s).to_owned())));
+        self.send(Method::GET, self.url(listing.segments), &query, None::<&()>)
             .await
     }
 
     /// Every item of a listing: one page of the largest size, then, once the total is known,
     /// the remaining pages concurrently. Cost: two round trips at any size.
-    async fn list_all<P: Paged>(
-        &self,
-        segments: &[&str],
-        sorts: &[&str],
-    ) -> Result<Vec<P::Item>, ApiError> {
+    async fn list_all<P: Paged>(&self, listing: Listing<'_>) -> Result<Vec<P::Item>, ApiError> {
         if env_vars::get(env_vars::PAGING).as_deref() == Some("reference") {
-            return self.list_sequentially::<P>(segments, sorts).await;
+            return self.list_sequentially::<P>(&listing).await;
         }
-        let first: P = self.page(segments, sorts, MAX_PAGE, 0).await?;
+        let listing = &listing;
+        let first: P = self.page(listing, MAX_PAGE, 0).await?;
         let total = first.total();
         let mut items = first.into_items();
         // Step by the page size the server really gave, and never ask for more pages than a
@@ -192,13 +194,13 @@ impl Client {
             let pages = total.div_ceil(step).min(MAX_PAGES);
             let offsets = (1..pages).map(|page| page * step);
             let pages: Vec<P> = stream::iter(offsets)
-                .map(|offset| self.page(segments, sorts, MAX_PAGE, offset))
+                .map(|offset| self.page(listing, MAX_PAGE, offset))
                 .buffered(PAGE_CONCURRENCY)
                 .try_collect()
                 .await?;
             items.extend(pages.into_iter().flat_map(Paged::into_items));
             while items.len() < total && items.len() < MAX_PAGES * step {
-                let next: P = self.page(segments, sorts, MAX_PAGE, items.len()).await?;
+                let next: P = self.page(listing, MAX_PAGE, items.len()).await?;
                 let batch = next.into_items();
                 if batch.is_empty() {
                     break;
@@ -215,15 +217,12 @@ impl Client {
     /// The Go CLI's way, kept for side-by-side benchmarks: pages of 100, one after another.
     async fn list_sequentially<P: Paged>(
         &self,
-        segments: &[&str],
-        sorts: &[&str],
+        listing: &Listing<'_>,
     ) -> Result<Vec<P::Item>, ApiError> {
         const REFERENCE_PAGE: usize = 100;
         let mut items = Vec::new();
         loop {
-            let page: P = self
-                .page(segments, sorts, REFERENCE_PAGE, items.len())
-                .await?;
+            let page: P = self.page(listing, REFERENCE_PAGE, items.len()).await?;
             let total = page.total();
             let batch = page.into_items();
             let done = batch.is_empty() || items.len() + batch.len() >= total;
@@ -236,17 +235,162 @@ impl Client {
 
     /// Every member of the Organization.
     pub async fn list_all_users(&self, organization_id: &str) -> Result<Vec<User>, ApiError> {
-        self.list_all::<UsersPage>(
-            &["organizations", organization_id, "users"],
-            &["createdAt:asc", "id:asc"],
-        )
+        self.list_all::<UsersPage>(Listing {
+            segments: &["organizations", organization_id, "users"],
+            filters: &[],
+            sorts: &["createdAt:asc", "id:asc"],
+        })
         .await
+    }
+
+    /// Every member of a Workspace (users with a role in it).
+    pub async fn list_workspace_users(
+        &self,
+        organization_id: &str,
+        workspace_id: &str,
+    ) -> Result<Vec<User>, ApiError> {
+        self.list_all::<UsersPage>(Listing {
+            segments: &["organizations", organization_id, "users"],
+            filters: &[("workspaceId", workspace_id.to_owned())],
+            sorts: &["createdAt:asc", "id:asc"],
+        })
+        .await
+    }
+
+    /// Every Workspace of the Organization, by name.
+    pub async fn list_all_workspaces(
+        &self,
+        organization_id: &str,
+    ) -> Result<Vec<Workspace>, ApiError> {
+        self.list_all::<WorkspacesPage>(Listing {
+            segments: &["organizations", organization_id, "workspaces"],
+            filters: &[],
+            sorts: &["name:asc", "createdAt:asc"],
+        })
+        .await
+    }
+
+    /// Every Deployment of the Organization, by name.
+    pub async fn list_all_deployments(
+        &self,
+        organization_id: &str,
+    ) -> Result<Vec<Deployment>, ApiError> {
+        self.list_all::<DeploymentsPage>(Listing {
+            segments: &["organizations", organization_id, "deployments"],
+            filters: &[],
+            sorts: &["name:asc", "createdAt:asc"],
+        })
+        .await
+    }
+
+    /// The Teams a user belongs to.
+    pub async fn list_user_teams(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<Vec<Team>, ApiError> {
+        self.list_all::<TeamsPage>(Listing {
+            segments: &["organizations", organization_id, "users", user_id, "teams"],
+            filters: &[],
+            sorts: &["name:asc", "createdAt:asc"],
+        })
+        .await
+    }
+
+    /// Replaces the role lists present in `roles` (the others are kept by the API). Safe to
+    /// repeat: it sets, it does not add.
+    pub async fn update_user_roles(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+        roles: &SubjectRoles,
+    ) -> Result<SubjectRoles, ApiError> {
+        let url = self.url(&["organizations", organization_id, "users", user_id, "roles"]);
+        self.send(Method::POST, url, &[], Some(roles)).await
+    }
+
+    /// Creates a Workspace. Not repeated blindly: after an ambiguous failure the Workspaces are
+    /// listed, and one with this name whose ID is not among `existing` (the IDs listed before)
+    /// counts as created.
+    pub async fn create_workspace(
+        &self,
+        organization_id: &str,
+        workspace: &WorkspaceInput<'_>,
+        existing: &[String],
+    ) -> Result<Workspace, ApiError> {
+        let url = self.url(&["organizations", organization_id, "workspaces"]);
+        let mut attempt = 1;
+        loop {
+            let error = match self
+                .send_once::<Workspace>(Method::POST, url.clone(), &[], Some(workspace))
+                .await
+            {
+                Ok(created) => return Ok(created),
+                Err(e) => e,
+            };
+            if !error.is_transient() {
+                return Err(error.after_attempts(attempt));
+            }
+            if !error.was_not_processed() {
+                let now = self.list_all_workspaces(organization_id).await?;
+                if let Some(created) = now
+                    .into_iter()
+                    .find(|w| w.name == workspace.name && !existing.contains(&w.id))
+                {
+                    return Ok(created);
+                }
+            }
+            if attempt >= MAX_ATTEMPTS {
+                return Err(error.after_attempts(attempt));
+            }
+            self.back_off(&error, attempt).await;
+            attempt += 1;
+        }
+    }
+
+    /// Replaces a Workspace's name, description and CI/CD enforcement (all three required).
+    pub async fn update_workspace(
+        &self,
+        organization_id: &str,
+        workspace_id: &str,
+        workspace: &WorkspaceInput<'_>,
+    ) -> Result<Workspace, ApiError> {
+        let url = self.url(&["organizations", organization_id, "workspaces", workspace_id]);
+        self.send(Method::POST, url, &[], Some(workspace)).await
+    }
+
+    /// Deletes a Workspace. A retry that finds it gone (404) means the first attempt did it.
+    pub async fn delete_workspace(
+        &self,
+        organization_id: &str,
+        workspace_id: &str,
+    ) -> Result<(), ApiError> {
+        let url = self.url(&["organizations", organization_id, "workspaces", workspace_id]);
+        let mut attempt = 1;
+        loop {
+            match self
+                .send_once::<()>(Method::DELETE, url.clone(), &[], None::<&()>)
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt > 1 && e.status() == Some(404) => return Ok(()),
+                Err(e) if attempt < MAX_ATTEMPTS && e.is_transient() => {
+                    self.back_off(&e, attempt).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e.after_attempts(attempt)),
+            }
+        }
     }
 
     /// Every Organization the token can see.
     pub async fn list_all_organizations(&self) -> Result<Vec<Organization>, ApiError> {
-        self.list_all::<OrganizationsPage>(&["organizations"], &["name:asc", "createdAt:asc"])
-            .await
+        self.list_all::<OrganizationsPage>(Listing {
+            segments: &["organizations"],
+            filters: &[],
+            sorts: &["name:asc", "createdAt:asc"],
+        })
+        .await
     }
 
     pub async fn get_organization(&self, organization_id: &str) -> Result<Organization, ApiError> {
@@ -349,6 +493,22 @@ impl Client {
     }
 }
 
+/// Where a listing reads from: the path, filters (array ones as repeated keys) and the order.
+struct Listing<'a> {
+    segments: &'a [&'a str],
+    filters: &'a [(&'a str, String)],
+    sorts: &'a [&'a str],
+}
+
+/// What CreateWorkspace and UpdateWorkspace are sent.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceInput<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub cicd_enforced_default: bool,
+}
+
 /// Decodes `bytes` as every response and error body the client reads, discarding the results.
 /// For the fuzz targets and property tests: decoding must never panic, whatever the bytes.
 #[doc(hidden)]
@@ -357,6 +517,10 @@ pub fn decode_all_shapes(bytes: &[u8]) {
     let _ = serde_json::from_slice::<OrganizationsPage>(bytes);
     let _ = serde_json::from_slice::<User>(bytes);
     let _ = serde_json::from_slice::<SelfUser>(bytes);
+    let _ = serde_json::from_slice::<WorkspacesPage>(bytes);
+    let _ = serde_json::from_slice::<DeploymentsPage>(bytes);
+    let _ = serde_json::from_slice::<TeamsPage>(bytes);
+    let _ = serde_json::from_slice::<Workspace>(bytes);
     let _ = serde_json::from_slice::<Organization>(bytes);
     let _ = serde_json::from_slice::<SubjectRoles>(bytes);
     let _ = serde_json::from_slice::<Invite>(bytes);
@@ -532,7 +696,9 @@ pub(crate) async fn decode<T: DeserializeOwned>(
         bytes.extend_from_slice(&chunk);
     }
     if status.is_success() {
-        serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode {
+        // An empty body (204 No Content) reads as `null`, which is what `()` expects.
+        let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+        serde_json::from_slice(body).map_err(|e| ApiError::Decode {
             status: status.as_u16(),
             detail: e.to_string(),
         })

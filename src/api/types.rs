@@ -1,8 +1,10 @@
 //! The API's response shapes, written from the OpenAPI document. Enumerations the server may
 //! extend (roles, statuses) are kept as strings so a new value never breaks decoding.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+/// A user. The role lists are `None` when the response left them out (a token that may not
+/// see them): never mistaken for "no roles".
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
@@ -14,6 +16,48 @@ pub struct User {
     pub created_at: String,
     #[serde(default)]
     pub organization_role: Option<String>,
+    #[serde(default)]
+    pub workspace_roles: Option<Vec<WorkspaceRole>>,
+    #[serde(default)]
+    pub deployment_roles: Option<Vec<DeploymentRole>>,
+    #[serde(default)]
+    pub dag_roles: Option<Vec<DagRole>>,
+}
+
+impl User {
+    /// The user's role in a Workspace, when the response listed their Workspace roles.
+    pub fn workspace_role(&self, workspace_id: &str) -> Option<&str> {
+        self.workspace_roles
+            .iter()
+            .flatten()
+            .find(|r| r.workspace_id == workspace_id)
+            .map(|r| r.role.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceRole {
+    pub workspace_id: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentRole {
+    pub deployment_id: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DagRole {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dag_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dag_tag: Option<String>,
+    pub deployment_id: String,
+    pub role: String,
 }
 
 /// The authenticated user (GetSelfUser).
@@ -54,6 +98,48 @@ pub struct OrganizationsPage {
 pub struct Workspace {
     pub id: String,
     pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub cicd_enforced_default: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspacesPage {
+    pub workspaces: Vec<Workspace>,
+    pub total_count: usize,
+}
+
+/// A Deployment, as far as naming it goes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    pub id: String,
+    pub name: String,
+    pub workspace_id: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentsPage {
+    pub deployments: Vec<Deployment>,
+    pub total_count: usize,
+}
+
+/// A Team, as far as naming it goes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamsPage {
+    pub teams: Vec<Team>,
+    pub total_count: usize,
 }
 
 /// A page of a listing: its items and the total across pages.
@@ -68,6 +154,24 @@ pub trait HasId {
 }
 
 impl HasId for User {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl HasId for Workspace {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl HasId for Deployment {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl HasId for Team {
     fn id(&self) -> &str {
         &self.id
     }
@@ -89,6 +193,36 @@ impl Paged for UsersPage {
     }
 }
 
+impl Paged for WorkspacesPage {
+    type Item = Workspace;
+    fn total(&self) -> usize {
+        self.total_count
+    }
+    fn into_items(self) -> Vec<Workspace> {
+        self.workspaces
+    }
+}
+
+impl Paged for DeploymentsPage {
+    type Item = Deployment;
+    fn total(&self) -> usize {
+        self.total_count
+    }
+    fn into_items(self) -> Vec<Deployment> {
+        self.deployments
+    }
+}
+
+impl Paged for TeamsPage {
+    type Item = Team;
+    fn total(&self) -> usize {
+        self.total_count
+    }
+    fn into_items(self) -> Vec<Team> {
+        self.teams
+    }
+}
+
 impl Paged for OrganizationsPage {
     type Item = Organization;
     fn total(&self) -> usize {
@@ -99,11 +233,19 @@ impl Paged for OrganizationsPage {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// A subject's roles: what UpdateUserRoles answers, and (with lists left out) what it is sent.
+/// A list that is present replaces the whole set; one left out is kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubjectRoles {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_roles: Option<Vec<WorkspaceRole>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_roles: Option<Vec<DeploymentRole>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dag_roles: Option<Vec<DagRole>>,
 }
 
 #[derive(Debug, Deserialize)]

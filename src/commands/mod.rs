@@ -9,6 +9,7 @@ mod logout;
 mod man;
 mod organization;
 mod version;
+mod workspace;
 
 use clap::Subcommand;
 
@@ -29,6 +30,9 @@ pub enum Command {
     /// Manage your Astro Organization
     #[command(subcommand, visible_alias = "org")]
     Organization(organization::OrganizationCommand),
+    /// Manage Workspaces and who is in them
+    #[command(subcommand, visible_alias = "wo")]
+    Workspace(workspace::WorkspaceCommand),
     /// Print the version of astro
     Version(version::VersionArgs),
     /// Print a shell completion script (e.g. `astro completion bash > ~/.local/share/bash-completion/completions/astro`)
@@ -44,6 +48,7 @@ impl Command {
             Command::Logout(args) => logout::run(args, ctx).await,
             Command::Auth(command) => command.run(ctx).await,
             Command::Organization(command) => command.run(ctx).await,
+            Command::Workspace(command) => command.run(ctx).await,
             Command::Version(args) => version::run(args, ctx),
             Command::Completion(args) => completion::run(args),
             Command::Man(args) => man::run(args),

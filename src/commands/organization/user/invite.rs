@@ -9,8 +9,8 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::members::check_email;
 use crate::output;
-use crate::roles::OrgRole;
 use crate::roles::RoleParser;
+use crate::roles::{OrgRole, Role};
 
 #[derive(Debug, clap::Args)]
 #[command(

@@ -13,7 +13,7 @@ use crate::commands::organization::user::invite::{DEFAULT_ROLE, InviteOutcome, a
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::members::check_email;
-use crate::roles::{self, OrgRole};
+use crate::roles::{self, OrgRole, Role};
 
 pub async fn run(args: &InviteArgs, source: &Path, ctx: &mut Ctx) -> Result<(), CliError> {
     if args.email.is_some() {

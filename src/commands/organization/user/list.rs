@@ -7,8 +7,8 @@ use crate::cli::{FormatArgs, Reads, Takes};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
-use crate::roles::OrgRole;
 use crate::roles::RoleParser;
+use crate::roles::{OrgRole, Role};
 
 #[derive(Debug, clap::Args)]
 #[command(

@@ -2,17 +2,16 @@
 
 use serde::Serialize;
 
-use crate::api::{User, same_email};
+use crate::api::User;
 use crate::bulk::report::Outcome;
 use crate::cli::{BulkArgs, Takes, Writes};
 use crate::context::Ctx;
-use crate::error::{CliError, echo};
+use crate::error::CliError;
 use crate::guard;
-use crate::members::{check_email, describe, is_cuid};
+use crate::members::{self, check_email, describe, is_cuid};
 use crate::output;
-use crate::prompt::PickList;
-use crate::roles::OrgRole;
 use crate::roles::RoleParser;
+use crate::roles::{OrgRole, Role};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -207,77 +206,29 @@ async fn check_lockout(
     guard::confirm(ctx, &risks, force, dry_run)
 }
 
-/// The user named by `arg` (an ID, or an email found by listing the Organization), or picked
-/// from the members on a terminal; with the member list when it was read.
+/// The user named by `arg`, or picked from the members on a terminal; with the member list
+/// when it was read.
 async fn find_user(
     arg: Option<&str>,
     ctx: &mut Ctx,
 ) -> Result<(User, Option<Vec<User>>), CliError> {
     let (client, org) = ctx.api().await?;
-    let not_found = |what: &str| {
-        CliError::not_found(format!("no user `{}` in Organization `{org}`", echo(what)))
-            .with_hint("run `astro organization user list` to see its members")
-    };
-    match arg {
-        Some(id) if is_cuid(id) => client
-            .get_user(org, id)
-            .await
-            .map(|user| (user, None))
-            .map_err(|e| {
-                if e.status() == Some(404) {
-                    not_found(id)
-                } else {
-                    e.into()
-                }
-            }),
-        Some(email) => {
-            let spinner = output::Spinner::start("Looking up the user…");
-            let users = client.list_all_users(org).await?;
-            drop(spinner);
-            let user = users
-                .iter()
-                .find(|u| same_email(&u.username, email))
-                .cloned()
-                .ok_or_else(|| not_found(email))?;
-            Ok((user, Some(users)))
-        }
-        None => {
-            let spinner = output::Spinner::start("Listing the Organization's members…");
-            let users = client.list_all_users(org).await?;
-            drop(spinner);
-            if users.is_empty() {
-                return Err(CliError::not_found(format!(
-                    "Organization `{org}` has no users"
-                )));
-            }
-            let rows = member_rows(&users);
-            let prompter = ctx.prompter.as_mut().expect("checked by execute");
-            let index = prompter.pick(&PickList {
-                prompt: "User",
-                rows: &rows,
-                default: 0,
-                noun: ("member", "members"),
-                cut_first: &[true, true],
-            })?;
-            let user = users[index].clone();
-            Ok((user, Some(users)))
-        }
+    if let Some(arg) = arg {
+        return members::find(client, org, arg).await;
     }
-}
-
-/// One row per member for a pick-list: email, name, current role, status.
-pub fn member_rows(users: &[User]) -> Vec<Vec<String>> {
-    users
-        .iter()
-        .map(|u| {
-            vec![
-                u.username.clone(),
-                u.full_name.clone(),
-                u.organization_role.clone().unwrap_or_else(|| "-".into()),
-                u.status.clone(),
-            ]
-        })
-        .collect()
+    let spinner = output::Spinner::start("Listing the Organization's members…");
+    let users = client.list_all_users(org).await?;
+    drop(spinner);
+    if users.is_empty() {
+        return Err(CliError::not_found(format!(
+            "Organization `{org}` has no users"
+        )));
+    }
+    let rows = members::rows(&users, |u| u.organization_role.as_deref());
+    let prompter = ctx.prompter.as_mut().expect("checked by execute");
+    let index = prompter.pick(&members::pick_list("User", &rows))?;
+    let user = users[index].clone();
+    Ok((user, Some(users)))
 }
 
 fn ask_role(user: &User, ctx: &mut Ctx) -> Result<OrgRole, CliError> {

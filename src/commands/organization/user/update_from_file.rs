@@ -14,7 +14,7 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::guard;
 use crate::members::{check_email, is_cuid};
-use crate::roles::{self, OrgRole};
+use crate::roles::{self, OrgRole, Role};
 
 struct ValidRow {
     line: usize,

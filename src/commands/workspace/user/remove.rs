@@ -1,0 +1,77 @@
+//! `astro workspace user remove`: take a member out of a Workspace (their other roles stay).
+
+use crate::cli::{Takes, WorkspaceWrites};
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::membership::{self, Candidates, MembershipOutcome};
+use crate::role_lists::{self, WorkspaceChange};
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  astro workspace user remove grace@example.com\n  \
+                        astro wo us rm grace@example.com --force --workspace-id \"Data Platform\""
+)]
+pub struct RemoveArgs {
+    /// The member's email address (any case) or user ID; picked from the Workspace's members
+    /// when missing
+    #[arg(value_name = "EMAIL_OR_ID")]
+    pub user: Option<String>,
+
+    /// Remove without asking (needed when not running interactively)
+    #[arg(short, long)]
+    pub force: bool,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    /// Show what would be done and send no change
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub globals: Takes<WorkspaceWrites>,
+}
+
+pub async fn run(args: RemoveArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    membership::check_user_arg(args.user.as_deref())?;
+    if ctx.prompter.is_none() {
+        if args.user.is_none() {
+            return Err(CliError::missing(
+                "the member's email or ID",
+                "it as the EMAIL_OR_ID argument",
+            ));
+        }
+        if !args.force && !args.dry_run {
+            return Err(CliError::usage(
+                "removing a member needs a confirmation, and there is no terminal to ask",
+            )
+            .with_hint("pass --force to remove without asking"));
+        }
+    }
+    let target = membership::target(ctx, args.user.as_deref(), Candidates::InWorkspace).await?;
+    let mut outcome =
+        MembershipOutcome::planned(&target.user, &target.workspace, None, args.dry_run);
+    if outcome.previous_role.is_none() || args.dry_run {
+        return membership::print(ctx, &outcome, args.json);
+    }
+    if !args.force
+        && let Some(prompter) = ctx.prompter.as_mut()
+    {
+        let question = format!(
+            "Remove {} from Workspace {}?",
+            target.user.username,
+            crate::text::cell(&target.workspace.name)
+        );
+        if !prompter.confirm(&question)? {
+            return Err(CliError::failure("not confirmed; nothing was sent"));
+        }
+    }
+    let (client, org) = ctx.api().await?;
+    let change = WorkspaceChange {
+        workspace_id: target.workspace.id.clone(),
+        role: None,
+    };
+    outcome.changed = role_lists::write(client, org, &target.user, &[change]).await?;
+    membership::print(ctx, &outcome, args.json)
+}

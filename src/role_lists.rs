@@ -1,0 +1,215 @@
+//! Changing a user's Workspace roles safely. The API replaces each role list it is given, keeps
+//! a list that is left out, and needs `organizationRole` beside a scoped list. So: read the
+//! user (GetUser) right before writing; send their Organization role as read and their
+//! complete Workspace list with only the requested entries added, changed or removed; leave
+//! the Deployment and DAG lists out (sending them back could undo a change made meanwhile, or
+//! erase what the token cannot see). The API has no conditional write, so a change someone else
+//! makes between the read and the write cannot be detected: the gap is one round trip. The
+//! answer is compared with what was sent.
+
+use std::collections::BTreeMap;
+
+use crate::api::{Client, SubjectRoles, User, WorkspaceRole};
+use crate::error::{CliError, echo};
+
+/// One Workspace's entry in a user's list: the role to hold there, or `None` to leave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceChange {
+    pub workspace_id: String,
+    pub role: Option<String>,
+}
+
+/// Reads a user right before a write, refusing (exit 4) one whose roles the token cannot see.
+pub async fn read(client: &Client, org: &str, user_id: &str) -> Result<User, CliError> {
+    let user = client.get_user(org, user_id).await.map_err(|e| {
+        if e.status() == Some(404) {
+            CliError::not_found(format!(
+                "no user `{}` in Organization `{org}`",
+                echo(user_id)
+            ))
+        } else {
+            e.into()
+        }
+    })?;
+    if user.organization_role.is_none() || user.workspace_roles.is_none() {
+        return Err(CliError::auth(format!(
+            "the API did not show {}'s Organization and Workspace roles, so they cannot be changed safely",
+            user.username
+        ))
+        .with_hint("use a token that may manage the Organization's users"));
+    }
+    Ok(user)
+}
+
+/// The user's Workspace list with `changes` applied, in a stable order.
+pub fn apply(user: &User, changes: &[WorkspaceChange]) -> Vec<WorkspaceRole> {
+    let mut roles: BTreeMap<String, String> = user
+        .workspace_roles
+        .iter()
+        .flatten()
+        .map(|r| (r.workspace_id.clone(), r.role.clone()))
+        .collect();
+    for change in changes {
+        match &change.role {
+            Some(role) => roles.insert(change.workspace_id.clone(), role.clone()),
+            None => roles.remove(&change.workspace_id),
+        };
+    }
+    roles
+        .into_iter()
+        .map(|(workspace_id, role)| WorkspaceRole { workspace_id, role })
+        .collect()
+}
+
+/// Whether applying `changes` to `user` would change anything.
+pub fn changes_anything(user: &User, changes: &[WorkspaceChange]) -> bool {
+    changes
+        .iter()
+        .any(|c| user.workspace_role(&c.workspace_id) != c.role.as_deref())
+}
+
+/// Sends `user`'s Workspace list with `changes` applied (the user as just [`read`]), then checks
+/// the answer. Sends nothing when nothing would change.
+pub async fn write(
+    client: &Client,
+    org: &str,
+    user: &User,
+    changes: &[WorkspaceChange],
+) -> Result<bool, CliError> {
+    if !changes_anything(user, changes) {
+        return Ok(false);
+    }
+    let sent = SubjectRoles {
+        organization_role: user.organization_role.clone(),
+        workspace_roles: Some(apply(user, changes)),
+        deployment_roles: None,
+        dag_roles: None,
+    };
+    let answer = client
+        .update_user_roles(org, &user.id, &sent)
+        .await
+        .map_err(|e| {
+            let pending = user.status == "PENDING";
+            let err = CliError::from(e);
+            if pending && err.exit == crate::error::Exit::Failure {
+                CliError::failure(format!(
+                    "the API refused Workspace roles for {}, who has not accepted their invite yet: {}",
+                    user.username, err.message
+                ))
+            } else {
+                err
+            }
+        })?;
+    check_answer(&user.username, &sent, &answer)?;
+    Ok(true)
+}
+
+/// The lists present in the answer must be the ones sent.
+fn check_answer(who: &str, sent: &SubjectRoles, answer: &SubjectRoles) -> Result<(), CliError> {
+    let sorted = |roles: &Option<Vec<WorkspaceRole>>| {
+        roles.as_ref().map(|r| {
+            let mut r = r.clone();
+            r.sort_by(|a, b| a.workspace_id.cmp(&b.workspace_id));
+            r
+        })
+    };
+    let org_differs =
+        answer.organization_role.is_some() && answer.organization_role != sent.organization_role;
+    let ws_differs = answer.workspace_roles.is_some()
+        && sorted(&answer.workspace_roles) != sorted(&sent.workspace_roles);
+    if org_differs || ws_differs {
+        return Err(CliError::failure(format!(
+            "the API answered with other roles for {who} than were sent"
+        ))
+        .with_hint(format!(
+            "check them with `astro organization user get {who}`"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(roles: &[(&str, &str)]) -> User {
+        User {
+            id: "c1".into(),
+            username: "a@x.io".into(),
+            full_name: String::new(),
+            status: "ACTIVE".into(),
+            created_at: String::new(),
+            organization_role: Some("ORGANIZATION_MEMBER".into()),
+            workspace_roles: Some(
+                roles
+                    .iter()
+                    .map(|(w, r)| WorkspaceRole {
+                        workspace_id: (*w).into(),
+                        role: (*r).into(),
+                    })
+                    .collect(),
+            ),
+            deployment_roles: None,
+            dag_roles: None,
+        }
+    }
+
+    fn change(ws: &str, role: Option<&str>) -> WorkspaceChange {
+        WorkspaceChange {
+            workspace_id: ws.into(),
+            role: role.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn only_the_named_entries_change() {
+        let u = user(&[("w1", "WORKSPACE_MEMBER"), ("w2", "WORKSPACE_OWNER")]);
+        let after = apply(
+            &u,
+            &[
+                change("w1", Some("WORKSPACE_AUTHOR")),
+                change("w3", Some("WORKSPACE_MEMBER")),
+            ],
+        );
+        assert_eq!(
+            after
+                .iter()
+                .map(|r| (r.workspace_id.as_str(), r.role.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                ("w1", "WORKSPACE_AUTHOR"),
+                ("w2", "WORKSPACE_OWNER"),
+                ("w3", "WORKSPACE_MEMBER")
+            ]
+        );
+        let after = apply(&u, &[change("w2", None)]);
+        assert_eq!(after.len(), 1);
+        assert!(!changes_anything(
+            &u,
+            &[change("w1", Some("WORKSPACE_MEMBER")), change("w9", None)]
+        ));
+        assert!(changes_anything(&u, &[change("w2", None)]));
+    }
+
+    #[test]
+    fn an_answer_with_other_lists_is_an_error() {
+        let sent = SubjectRoles {
+            organization_role: Some("ORGANIZATION_MEMBER".into()),
+            workspace_roles: Some(vec![WorkspaceRole {
+                workspace_id: "w1".into(),
+                role: "WORKSPACE_MEMBER".into(),
+            }]),
+            ..Default::default()
+        };
+        assert!(check_answer("a", &sent, &sent).is_ok());
+        assert!(check_answer("a", &sent, &SubjectRoles::default()).is_ok());
+        let other = SubjectRoles {
+            workspace_roles: Some(vec![]),
+            ..sent.clone()
+        };
+        assert_eq!(
+            check_answer("a", &sent, &other).unwrap_err().exit,
+            crate::error::Exit::Failure
+        );
+    }
+}
