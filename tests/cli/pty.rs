@@ -702,3 +702,69 @@ fn rows_from_a_terminal_say_how_to_end_them() {
     assert_eq!(s.finish(), 0);
     assert!(env.mutations().is_empty());
 }
+
+/// `workspace user add` with nothing given: the Organization's members not yet in the
+/// Workspace, then the role starting on WORKSPACE_MEMBER.
+#[test]
+fn workspace_user_add_picks_a_member_not_in_the_workspace_then_a_role() {
+    let env = TestEnv::new();
+    let mut s = astro(
+        &env,
+        100,
+        24,
+        &["wo", "user", "add", "--workspace-id", "Analytics"],
+    );
+    // alan and Katherine are already in Analytics: four others are offered.
+    s.wait_for("4 members");
+    let offered = s.contents();
+    assert!(!offered.contains("alan@example.com"), "{offered}");
+    assert!(offered.contains("edsger@example.com"), "{offered}");
+    s.type_into("? User: ", "edsger");
+    s.wait_for("1 of 4 members");
+    s.send(ENTER);
+    s.wait_for("? Workspace role for edsger@example.com (Edsger Dijkstra) in Analytics");
+    s.wait_for("❯ WORKSPACE_MEMBER");
+    s.send(UP);
+    s.wait_for("❯ WORKSPACE_AUTHOR");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents()
+            .contains("Added edsger@example.com to Workspace Analytics as WORKSPACE_AUTHOR")
+    );
+    assert_eq!(
+        env.emu
+            .workspace_role("edsger@example.com", "Analytics")
+            .as_deref(),
+        Some("WORKSPACE_AUTHOR")
+    );
+}
+
+/// `workspace user remove` asks first; no sends nothing, yes removes.
+#[test]
+fn workspace_user_remove_asks_first() {
+    let env = TestEnv::new();
+    for (answer, code) in [("n", 1), ("y", 0)] {
+        let mut s = astro(
+            &env,
+            80,
+            24,
+            &[
+                "wo",
+                "user",
+                "rm",
+                "alan@example.com",
+                "--workspace-id",
+                "Analytics",
+            ],
+        );
+        s.wait_for("Remove alan@example.com from Workspace Analytics? [y/N]");
+        s.send(answer);
+        assert_eq!(s.finish(), code, "{}", s.dump());
+    }
+    assert_eq!(env.mutations().len(), 1);
+    assert_eq!(
+        env.emu.workspace_role("alan@example.com", "Analytics"),
+        None
+    );
+}
