@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{Takes, WorkspaceWrites, name_value};
+use crate::cli::{Global, GlobalSet, Takes, name_value};
 use crate::context::Ctx;
 use crate::env_vars;
 use crate::error::CliError;
@@ -15,6 +15,10 @@ use crate::workspaces;
 
 #[derive(Debug, clap::Args)]
 #[command(
+    mut_arg("workspace_id", |a| a.help(
+        "The Workspace to delete, by ID or name, instead of the WORKSPACE argument (never from \
+         ASTRO_WORKSPACE_ID, the API token or the config file)"
+    )),
     after_help = "ASTRO_WORKSPACE_ID never chooses the Workspace to delete: name it, or pass \
                   --workspace-id.\n\n\
                   Examples:\n  astro workspace delete Sandbox\n  \
@@ -39,7 +43,19 @@ pub struct DeleteArgs {
     pub dry_run: bool,
 
     #[command(flatten)]
-    pub globals: Takes<WorkspaceWrites>,
+    pub globals: Takes<DeleteGlobals>,
+}
+
+/// `--workspace-id` names the Workspace to delete; there is no table.
+pub struct DeleteGlobals;
+impl GlobalSet for DeleteGlobals {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::WorkspaceId,
+        Global::NoInput,
+        Global::Json,
+        Global::Http,
+    ];
 }
 
 #[derive(Debug, Serialize)]

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{Takes, WorkspaceWrites, name_value};
+use crate::cli::{Global, GlobalSet, Takes, name_value};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
@@ -14,6 +14,10 @@ use crate::workspace_target::{self, Also};
 
 #[derive(Debug, clap::Args)]
 #[command(
+    mut_arg("workspace_id", |a| a.help(
+        "The Workspace to update, by ID or name, instead of the WORKSPACE argument [env: \
+         ASTRO_WORKSPACE_ID] (never the API token's or the config file's)"
+    )),
     after_help = "Only what is given changes; the rest is sent as it is now.\n\n\
                   Examples:\n  astro workspace update Sandbox --name Playground\n  \
                   astro wo up --workspace-id clrg6ngg0000002c60gj2k1hl -d \"Reporting\" --enforce-cicd on --json"
@@ -52,7 +56,19 @@ pub struct UpdateArgs {
     pub dry_run: bool,
 
     #[command(flatten)]
-    pub globals: Takes<WorkspaceWrites>,
+    pub globals: Takes<UpdateGlobals>,
+}
+
+/// `--workspace-id` names the Workspace to update; there is no table.
+pub struct UpdateGlobals;
+impl GlobalSet for UpdateGlobals {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::WorkspaceId,
+        Global::NoInput,
+        Global::Json,
+        Global::Http,
+    ];
 }
 
 #[derive(Debug, Serialize)]
