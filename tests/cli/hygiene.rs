@@ -74,6 +74,12 @@ fn the_token_never_appears_in_output_or_files() {
         vec!["org", "user", "invite", "fresh@example.com", "--dry-run"],
         vec!["org", "list"],
         vec!["org", "switch", "Example Org"],
+        vec!["workspace", "list", "--json"],
+        vec!["workspace", "switch", "Analytics"],
+        vec!["workspace", "create", "Leak Check", "--json"],
+        vec!["workspace", "update", "Leak Check", "-d", "checked", "--json"],
+        vec!["workspace", "delete", "Leak Check", "--force", "--json"],
+        vec!["workspace", "delete", "Analytics", "--force"],
         vec!["logout"],
         vec![
             "org",
