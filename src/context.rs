@@ -63,6 +63,15 @@ impl Ctx {
         self.options.no_input
     }
 
+    /// The Workspace named by `--workspace-id` or `ASTRO_WORKSPACE_ID` (an ID or a name) and
+    /// which of the two named it, read before any request; `None` when neither is given.
+    pub fn workspace_option(&self) -> Option<(&str, &'static str)> {
+        self.options
+            .workspace
+            .as_deref()
+            .map(|ws| (ws, self.options.workspace_source))
+    }
+
     /// Whether to print JSON: the command's own flag, `--jq` or `--compact`.
     pub fn wants_json(&self, json_flag: bool) -> bool {
         json_flag || self.jq.is_some() || self.compact

@@ -27,6 +27,8 @@ pub mod secret;
 pub mod settings;
 pub mod text;
 pub mod time;
+pub mod workspace_fields;
+pub mod workspace_target;
 pub mod workspaces;
 
 use std::process::ExitCode;

@@ -283,6 +283,20 @@ impl Client {
         .await
     }
 
+    /// Every Deployment of one Workspace, by name (ListDeployments `workspaceIds=`).
+    pub async fn list_workspace_deployments(
+        &self,
+        organization_id: &str,
+        workspace_id: &str,
+    ) -> Result<Vec<Deployment>, ApiError> {
+        self.list_all::<DeploymentsPage>(Listing {
+            segments: &["organizations", organization_id, "deployments"],
+            filters: &[("workspaceIds", workspace_id.to_owned())],
+            sorts: &["name:asc", "createdAt:asc"],
+        })
+        .await
+    }
+
     /// The Teams a user belongs to.
     pub async fn list_user_teams(
         &self,

@@ -107,3 +107,33 @@ fn help_organization_switch() {
 fn help_completion() {
     check(&["completion"], "completion");
 }
+
+#[test]
+fn help_workspace() {
+    check(&["workspace"], "workspace");
+}
+
+#[test]
+fn help_workspace_list() {
+    check(&["workspace", "list"], "workspace-list");
+}
+
+#[test]
+fn help_workspace_switch() {
+    check(&["workspace", "switch"], "workspace-switch");
+}
+
+#[test]
+fn help_workspace_create() {
+    check(&["workspace", "create"], "workspace-create");
+}
+
+#[test]
+fn help_workspace_update() {
+    check(&["workspace", "update"], "workspace-update");
+}
+
+#[test]
+fn help_workspace_delete() {
+    check(&["workspace", "delete"], "workspace-delete");
+}

@@ -16,4 +16,5 @@ mod pty;
 mod scripting;
 mod settings;
 mod update;
+mod workspace;
 mod workspace_user;

@@ -768,3 +768,142 @@ fn workspace_user_remove_asks_first() {
         None
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// astro workspace switch|create|delete
+
+const ANALYTICS_ID: &str = "clrg6ngg0000002c60gj2k1hl";
+const DATA_PLATFORM_ID: &str = "clrg4iao0000001c6z943nxrv";
+
+#[test]
+fn workspace_switch_without_an_argument_starts_on_the_current_workspace() {
+    let env = TestEnv::new();
+    env.bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["login", "--token-login", &env.emu.token()])
+        .assert()
+        .success();
+    // The current one is the second row, so starting on it is not starting on the first.
+    env.bare()
+        .env("ASTRO_API_URL", env.emu.base_url())
+        .args(["wo", "switch", "Data Platform"])
+        .assert()
+        .success();
+    let mut cmd = prepared(&env, 80, 24, &["wo", "switch"]);
+    cmd.env_remove("ASTRO_API_TOKEN");
+    let mut s = Screen::spawn(cmd, 80, 24);
+    s.wait_for("2 Workspaces");
+    let context = s.dump();
+    assert_eq!(s.rows()[0], "? Workspace:", "{context}");
+    let selected = s.rows().into_iter().find(|r| r.starts_with("❯ ")).unwrap();
+    assert!(selected.starts_with("❯ Data Platform"), "{context}");
+    assert!(selected.contains(DATA_PLATFORM_ID), "{context}");
+    assert!(selected.ends_with("(current)"), "{context}");
+    s.send(UP);
+    s.wait_for("❯ Analytics");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(screen.contains("✔ Workspace · Analytics"), "{screen}");
+    assert!(
+        screen.contains(&format!("Switched to Workspace Analytics ({ANALYTICS_ID})")),
+        "{screen}"
+    );
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    assert!(
+        config.contains(&format!("  workspace: {ANALYTICS_ID}")),
+        "{config}"
+    );
+    assert!(
+        config.contains(&format!("last_used_workspace: {ANALYTICS_ID}")),
+        "{config}"
+    );
+    assert!(env.mutations().is_empty());
+}
+
+#[test]
+fn workspace_create_asks_for_a_name_refusing_a_taken_one_as_typed() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 100, 24, &["wo", "create", "-d", "Try things"]);
+    s.wait_for("? Name of the new Workspace:");
+    s.type_into("? Name of the new Workspace: ", "analytics");
+    s.send(ENTER);
+    s.wait_for("✘ the name `analytics` is taken by Workspace Analytics");
+    let context = s.dump();
+    assert_eq!(
+        s.rows()[0],
+        "? Name of the new Workspace: analytics",
+        "{context}"
+    );
+    assert!(env.mutations().is_empty());
+    s.send(CTRL_U);
+    s.type_into("? Name of the new Workspace: ", "Sandbox");
+    assert!(!s.contents().contains('✘'), "{}", s.dump());
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("✔ Name of the new Workspace · Sandbox"),
+        "{screen}"
+    );
+    let sandbox = env.emu.workspace("Sandbox").expect("created");
+    assert!(
+        screen.contains(&format!("Created Workspace Sandbox ({})", sandbox.id)),
+        "{screen}"
+    );
+    assert_eq!(sandbox.description.as_deref(), Some("Try things"));
+    assert_eq!(env.mutations().len(), 1);
+}
+
+#[test]
+fn workspace_delete_answered_no_sends_nothing() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 100, 24, &["wo", "delete", "Analytics"]);
+    s.wait_for("? Delete Workspace \"Analytics\" and its 2 Deployments? [y/N]");
+    assert!(env.mutations().is_empty());
+    s.send("n");
+    assert_eq!(s.finish(), 1, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("✔ Delete Workspace \"Analytics\" and its 2 Deployments? · no"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("error: not confirmed; nothing was sent"),
+        "{screen}"
+    );
+    assert!(env.mutations().is_empty());
+    assert!(env.emu.workspace("Analytics").is_some());
+}
+
+#[test]
+fn workspace_delete_picks_the_workspace_then_answered_yes_deletes_it() {
+    let mut seed = Seed::default();
+    seed.workspaces
+        .push(astro_emulator::SeedWorkspace::named("Sandbox"));
+    let env = TestEnv::with_emulator(Emulator::builder().seed(seed).unwrap().spawn().unwrap());
+    let sandbox = env.emu.workspace("Sandbox").unwrap().id;
+    let mut s = astro(&env, 100, 24, &["wo", "delete"]);
+    s.wait_for("3 Workspaces");
+    // It starts on the first row, whichever is current.
+    let selected = s.rows().into_iter().find(|r| r.starts_with("❯ ")).unwrap();
+    assert!(selected.starts_with("❯ Analytics"), "{}", s.dump());
+    s.type_into("? Workspace to delete: ", "sand");
+    s.wait_until("Sandbox first", |s| s.rows()[1].starts_with("❯ Sandbox"));
+    s.send(ENTER);
+    s.wait_for("? Delete Workspace \"Sandbox\" and its 0 Deployments? [y/N]");
+    assert!(env.mutations().is_empty());
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("✔ Workspace to delete · Sandbox"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!("Deleted Workspace Sandbox ({sandbox})")),
+        "{screen}"
+    );
+    assert_eq!(env.mutations().len(), 1);
+    assert!(env.emu.workspace("Sandbox").is_none());
+}
