@@ -107,3 +107,8 @@ fn help_organization_switch() {
 fn help_completion() {
     check(&["completion"], "completion");
 }
+
+#[test]
+fn help_user_get() {
+    check(&["organization", "user", "get"], "user-get");
+}
