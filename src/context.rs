@@ -72,6 +72,11 @@ impl Ctx {
             .map(|ws| (ws, self.options.workspace_source))
     }
 
+    /// Whether `--no-headers` was given: tables are printed without their header lines.
+    pub fn no_headers(&self) -> bool {
+        self.no_headers
+    }
+
     /// Whether to print JSON: the command's own flag, `--jq` or `--compact`.
     pub fn wants_json(&self, json_flag: bool) -> bool {
         json_flag || self.jq.is_some() || self.compact

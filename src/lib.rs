@@ -1,6 +1,7 @@
 //! `astro`, a command-line client for the Astro platform's Organization user management.
 //! [`run`] is the whole program: parse, dispatch to a command, map the outcome to an exit code.
 
+pub mod access;
 pub mod api;
 pub mod bulk;
 pub mod callback;

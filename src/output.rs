@@ -171,6 +171,12 @@ impl Table<'_> {
     }
 }
 
+/// The width to fill when stdout is a terminal, for output laid out by the command itself
+/// (`None` when stdout is not a terminal: nothing is cut).
+pub fn stdout_width() -> Option<usize> {
+    terminal_width().filter(|_| io::stdout().is_terminal())
+}
+
 /// The width to fill on the terminal stdout is on (`None` when it is not one): one column less
 /// than it has, so no line ever reaches the last column (some terminals wrap there).
 fn terminal_width() -> Option<usize> {

@@ -137,3 +137,8 @@ fn help_workspace_update() {
 fn help_workspace_delete() {
     check(&["workspace", "delete"], "workspace-delete");
 }
+
+#[test]
+fn help_user_get() {
+    check(&["organization", "user", "get"], "user-get");
+}

@@ -72,6 +72,8 @@ fn the_token_never_appears_in_output_or_files() {
         ],
         vec!["org", "user", "invite", "grace@example.com"],
         vec!["org", "user", "invite", "fresh@example.com", "--dry-run"],
+        vec!["org", "user", "get", "grace@example.com"],
+        vec!["org", "user", "get", "grace@example.com", "--json"],
         vec!["org", "list"],
         vec!["org", "switch", "Example Org"],
         vec!["workspace", "list", "--json"],

@@ -16,5 +16,6 @@ mod pty;
 mod scripting;
 mod settings;
 mod update;
+mod user_get;
 mod workspace;
 mod workspace_user;

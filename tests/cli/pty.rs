@@ -907,3 +907,35 @@ fn workspace_delete_picks_the_workspace_then_answered_yes_deletes_it() {
     assert_eq!(env.mutations().len(), 1);
     assert!(env.emu.workspace("Sandbox").is_none());
 }
+
+/// `organization user get` without an argument offers the members, then shows the one picked.
+#[test]
+fn get_without_an_argument_picks_a_member_by_typing_to_filter() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 120, 30, &["org", "user", "get"]);
+    s.wait_for("6 members · type to filter");
+    s.type_into("? User: ", "alan");
+    s.wait_until("alan first", |s| {
+        s.rows()[1].starts_with("❯ alan@example.com ")
+            && s.rows()[1].contains(" ORGANIZATION_BILLING_ADMIN ")
+    });
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(screen.contains("✔ User · alan@example.com"), "{screen}");
+    assert!(
+        screen.contains("Organization role:  ORGANIZATION_BILLING_ADMIN"),
+        "{screen}"
+    );
+    assert!(screen.contains("Analytics"), "{screen}");
+    assert!(screen.contains("tag:finance"), "{screen}");
+    assert!(s.wrapped_rows().is_empty(), "{screen}");
+    assert!(env.mutations().is_empty());
+    let alan = env.user_id("alan@example.com");
+    assert!(
+        env.api_requests()
+            .iter()
+            .any(|r| r.path.ends_with(&format!("/users/{alan}"))),
+        "the picked member is read with GetUser"
+    );
+}

@@ -1,5 +1,7 @@
-//! `astro organization user …`: the Organization's members and their Organization roles.
+//! `astro organization user …`: the Organization's members, their Organization roles, and
+//! (with `get`) their whole access.
 
+pub mod get;
 pub mod invite;
 pub mod invite_from_file;
 pub mod list;
@@ -22,6 +24,8 @@ pub enum UserCommand {
     /// List the users of your Organization
     #[command(visible_alias = "ls")]
     List(list::ListArgs),
+    /// Show a user's roles at every level (Organization to DAG) and their Teams
+    Get(get::GetArgs),
 }
 
 impl UserCommand {
@@ -36,6 +40,7 @@ impl UserCommand {
                 None => invite::run(args, ctx).await,
             },
             UserCommand::List(args) => list::run(args, ctx).await,
+            UserCommand::Get(args) => get::run(args, ctx).await,
         }
     }
 }
