@@ -19,9 +19,9 @@ use crate::auth::{Claims, TokenOptions, TokenStore};
 use crate::faults::{FaultQueue, FaultSpec};
 use crate::idp::IdpState;
 use crate::model::{
-    CLOUD_PROVIDERS, DagRole, Data, DeleteWorkspaceError, DeploymentRole, ORGANIZATION_ROLES, Page,
-    Sort, WORKSPACE_ROLES, WorkspaceDefaults, WorkspaceFields, WorkspaceRole, World, is_email,
-    known,
+    CLOUD_PROVIDERS, DagRole, Data, DeleteWorkspaceError, DeploymentRole, NewTeam,
+    ORGANIZATION_ROLES, Page, Sort, TeamError, WORKSPACE_ROLES, WorkspaceDefaults, WorkspaceFields,
+    WorkspaceRole, World, is_email, known,
 };
 use crate::recorder::Recorder;
 use crate::util::{SplitMix64, cuid, now_unix, parse_query};
@@ -532,6 +532,7 @@ const ORG_SORTS: &[&str] = &["name", "createdAt", "updatedAt"];
 const WORKSPACE_SORTS: &[&str] = &["name", "createdAt", "updatedAt"];
 const TEAM_SORTS: &[&str] = &["name", "description", "createdAt", "updatedAt"];
 const DEPLOYMENT_SORTS: &[&str] = &["name", "createdAt", "updatedAt"];
+const TEAM_MEMBER_SORTS: &[&str] = &["userId", "fullName", "username", "createdAt"];
 
 async fn list_organizations(State(sh): S, headers: HeaderMap, RawQuery(q): RawQuery) -> ApiResult {
     let claims = authorize(&sh, &headers, None)?;
@@ -1270,6 +1271,314 @@ async fn get_team(
     ok(&data.team_json(t))
 }
 
+/// What an IdP-managed Team refuses, and where to do it instead.
+fn team_error(e: TeamError, refused: &str) -> ApiError {
+    match e {
+        TeamError::NotFound => ApiError::not_found("Team"),
+        TeamError::IdpManaged { name } => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "Team {name:?} is managed by an identity provider: {refused} in the identity \
+                 provider, not through the Astro API (its roles and description can still be \
+                 changed here)"
+            ),
+        ),
+        TeamError::NotAMember => ApiError::not_found("Team member"),
+    }
+}
+
+/// A required Team name: a string that is not blank.
+fn team_name(body: &Map<String, Value>, errs: &mut Vec<FieldError>) -> Option<String> {
+    match member(body, "name") {
+        Some(Value::String(n)) if !n.trim().is_empty() => Some(n.clone()),
+        Some(Value::String(_)) | None => {
+            errs.push(fe("required", "name", "name is required (and not blank)"));
+            None
+        }
+        Some(_) => {
+            errs.push(fe("type", "name", "name must be a string"));
+            None
+        }
+    }
+}
+
+/// An optional string member: `Some(None)` when absent or null, `None` on a type error.
+fn optional_string(
+    body: &Map<String, Value>,
+    key: &str,
+    errs: &mut Vec<FieldError>,
+) -> Option<Option<String>> {
+    match member(body, key) {
+        None => Some(None),
+        Some(Value::String(s)) => Some(Some(s.clone())),
+        Some(_) => {
+            errs.push(fe("type", key, format!("{key} must be a string")));
+            None
+        }
+    }
+}
+
+/// A `memberIds` list: non-empty strings, none twice; at least one when `min_one`.
+fn member_ids(v: &Value, min_one: bool, errs: &mut Vec<FieldError>) -> Vec<String> {
+    let Some(items) = array_field(v, "memberIds", errs) else {
+        return vec![];
+    };
+    if min_one && items.is_empty() {
+        errs.push(fe(
+            "min",
+            "memberIds",
+            "memberIds must hold at least one user ID",
+        ));
+    }
+    let mut out = vec![];
+    let mut seen = std::collections::HashSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("memberIds[{i}]");
+        match item {
+            Value::String(id) if !id.is_empty() => {
+                unique(&mut seen, id.clone(), &at, &format!("user {id}"), errs);
+                out.push(id.clone());
+            }
+            Value::String(_) => errs.push(fe("required", &at, format!("{at} is empty"))),
+            _ => errs.push(fe("type", &at, format!("{at} must be a string"))),
+        }
+    }
+    out
+}
+
+/// A field error for each member ID that is no user of the Organization.
+fn check_users_exist(data: &Data, ids: &[String], errs: &mut Vec<FieldError>) {
+    for (i, id) in ids.iter().enumerate() {
+        if data.user(id).is_none() {
+            let at = format!("memberIds[{i}]");
+            errs.push(fe(
+                "exists",
+                &at,
+                format!("{at}: no user {id} in this Organization"),
+            ));
+        }
+    }
+}
+
+async fn create_team(
+    State(sh): S,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let claims = authorize(&sh, &headers, Some(&org))?;
+    let body = json_body(&headers, &body)?;
+    let mut errs = vec![];
+    let name = team_name(&body, &mut errs);
+    let description = optional_string(&body, "description", &mut errs);
+    let organization_role = match member(&body, "organizationRole") {
+        None => Some("ORGANIZATION_MEMBER"),
+        Some(Value::String(r)) if known(&ORGANIZATION_ROLES, r).is_some() => {
+            known(&ORGANIZATION_ROLES, r)
+        }
+        Some(other) => {
+            errs.push(fe(
+                "oneof",
+                "organizationRole",
+                format!(
+                    "organizationRole {other} must be one of {}",
+                    ORGANIZATION_ROLES.join(", ")
+                ),
+            ));
+            None
+        }
+    };
+    let ids = member(&body, "memberIds")
+        .map(|v| member_ids(v, false, &mut errs))
+        .unwrap_or_default();
+    check(errs)?;
+    let (Some(name), Some(description), Some(organization_role)) =
+        (name, description, organization_role)
+    else {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "Invalid request"));
+    };
+    let mut world = lock(&sh.data);
+    let data = org_data_mut(&mut world, &org)?;
+    let mut errs = vec![];
+    check_users_exist(data, &ids, &mut errs);
+    check(errs)?;
+    let id = data.create_team(
+        NewTeam {
+            name,
+            description,
+            organization_role,
+            member_ids: ids,
+        },
+        &claims.sub,
+        now_unix(),
+    );
+    let t = data.team(&id).ok_or_else(|| ApiError::not_found("Team"))?;
+    ok(&data.team_json(t))
+}
+
+async fn update_team(
+    State(sh): S,
+    headers: HeaderMap,
+    Path((org, id)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    let claims = authorize(&sh, &headers, Some(&org))?;
+    let body = json_body(&headers, &body)?;
+    let mut errs = vec![];
+    let name = team_name(&body, &mut errs);
+    let description = optional_string(&body, "description", &mut errs);
+    check(errs)?;
+    let (Some(name), Some(description)) = (name, description) else {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "Invalid request"));
+    };
+    let mut world = lock(&sh.data);
+    let data = org_data_mut(&mut world, &org)?;
+    data.update_team(&id, name, description, &claims.sub, now_unix())
+        .map_err(|e| team_error(e, "rename it"))?;
+    let t = data.team(&id).ok_or_else(|| ApiError::not_found("Team"))?;
+    ok(&data.team_json(t))
+}
+
+async fn delete_team(
+    State(sh): S,
+    headers: HeaderMap,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult {
+    authorize(&sh, &headers, Some(&org))?;
+    let mut world = lock(&sh.data);
+    org_data_mut(&mut world, &org)?
+        .delete_team(&id)
+        .map_err(|e| team_error(e, "delete it"))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn list_team_members(
+    State(sh): S,
+    headers: HeaderMap,
+    Path((org, id)): Path<(String, String)>,
+    RawQuery(q): RawQuery,
+) -> ApiResult {
+    authorize(&sh, &headers, Some(&org))?;
+    let q = Query::new(q);
+    let mut errs = vec![];
+    // The document gives ListTeamMembers' limit no maximum.
+    let page = q.page_up_to(TEAM_MEMBER_SORTS, None, &mut errs);
+    check(errs)?;
+    let world = lock(&sh.data);
+    let data = org_data(&world, &org)?;
+    let (total, items) = data
+        .list_team_members(&id, &page)
+        .ok_or_else(|| ApiError::not_found("Team"))?;
+    paginated("teamMembers", items, total, &page)
+}
+
+async fn add_team_members(
+    State(sh): S,
+    headers: HeaderMap,
+    Path((org, id)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    let claims = authorize(&sh, &headers, Some(&org))?;
+    let body = json_body(&headers, &body)?;
+    let mut errs = vec![];
+    let ids = match member(&body, "memberIds") {
+        None => {
+            errs.push(fe("required", "memberIds", "memberIds is required"));
+            vec![]
+        }
+        Some(v) => member_ids(v, true, &mut errs),
+    };
+    check(errs)?;
+    let mut world = lock(&sh.data);
+    let data = org_data_mut(&mut world, &org)?;
+    let team = data
+        .team_members_changeable(&id)
+        .map_err(|e| team_error(e, "add its members"))?;
+    let mut errs = vec![];
+    check_users_exist(data, &ids, &mut errs);
+    for (i, user) in ids.iter().enumerate() {
+        if team.has_member(user) {
+            let at = format!("memberIds[{i}]");
+            errs.push(fe(
+                "member",
+                &at,
+                format!(
+                    "{at}: user {user} is already a member of Team {:?}",
+                    team.name
+                ),
+            ));
+        }
+    }
+    check(errs)?;
+    data.add_team_members(&id, &ids, &claims.sub, now_unix())
+        .map_err(|e| team_error(e, "add its members"))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn remove_team_member(
+    State(sh): S,
+    headers: HeaderMap,
+    Path((org, id, user)): Path<(String, String, String)>,
+) -> ApiResult {
+    let claims = authorize(&sh, &headers, Some(&org))?;
+    let mut world = lock(&sh.data);
+    let data = org_data_mut(&mut world, &org)?;
+    let name = data
+        .team_members_changeable(&id)
+        .map_err(|e| team_error(e, "remove its members"))?
+        .name
+        .clone();
+    match data.remove_team_member(&id, &user, &claims.sub, now_unix()) {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(TeamError::NotAMember) => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("User {user} is not a member of Team {name:?}"),
+        )),
+        Err(e) => Err(team_error(e, "remove its members")),
+    }
+}
+
+async fn update_team_roles(
+    State(sh): S,
+    headers: HeaderMap,
+    Path((org, id)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    let claims = authorize(&sh, &headers, Some(&org))?;
+    let body = json_body(&headers, &body)?;
+    let mut errs = vec![];
+    let mut world = lock(&sh.data);
+    let data = org_data_mut(&mut world, &org)?;
+    let (org_role, workspace_roles, deployment_roles, dag_roles) =
+        parse_roles_body(&body, data, &mut errs);
+    // The document requires organizationRole in every UpdateTeamRoles body (a body with a
+    // list and without it already has its field error).
+    if member(&body, "organizationRole").is_none()
+        && !errs.iter().any(|e| e.field == "organizationRole")
+    {
+        errs.push(fe(
+            "required",
+            "organizationRole",
+            "organizationRole is required",
+        ));
+    }
+    check(errs)?;
+    let org_role =
+        org_role.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "Invalid request"))?;
+    let roles = data
+        .update_team_roles(
+            &id,
+            org_role,
+            workspace_roles,
+            deployment_roles,
+            dag_roles,
+            &claims.sub,
+            now_unix(),
+        )
+        .ok_or_else(|| ApiError::not_found("Team"))?;
+    ok(&roles)
+}
+
 async fn get_self_user(State(sh): S, headers: HeaderMap, RawQuery(q): RawQuery) -> ApiResult {
     let claims = authorize(&sh, &headers, None)?;
     let mut errs = vec![];
@@ -1412,7 +1721,14 @@ fn served(operation_id: &str) -> Option<MethodRouter<Arc<Shared>>> {
         "ListDeployments" => get(list_deployments),
         "GetDeployment" => get(get_deployment),
         "ListTeams" => get(list_teams),
+        "CreateTeam" => post(create_team),
         "GetTeam" => get(get_team),
+        "UpdateTeam" => post(update_team),
+        "DeleteTeam" => delete(delete_team),
+        "ListTeamMembers" => get(list_team_members),
+        "AddTeamMembers" => post(add_team_members),
+        "RemoveTeamMember" => delete(remove_team_member),
+        "UpdateTeamRoles" => post(update_team_roles),
         "GetSelfUser" => get(get_self_user),
         _ => return None,
     })
@@ -1420,7 +1736,7 @@ fn served(operation_id: &str) -> Option<MethodRouter<Arc<Shared>>> {
 
 /// The operation IDs [`served`] knows.
 #[cfg(test)]
-const SERVED: [&str; 18] = [
+const SERVED: [&str; 25] = [
     "ListOrganizations",
     "GetOrganization",
     "ListUsers",
@@ -1437,7 +1753,14 @@ const SERVED: [&str; 18] = [
     "ListDeployments",
     "GetDeployment",
     "ListTeams",
+    "CreateTeam",
     "GetTeam",
+    "UpdateTeam",
+    "DeleteTeam",
+    "ListTeamMembers",
+    "AddTeamMembers",
+    "RemoveTeamMember",
+    "UpdateTeamRoles",
     "GetSelfUser",
 ];
 

@@ -152,15 +152,24 @@ pub struct DeploymentSnapshot {
     pub workspace_name: String,
 }
 
-/// A live view of one Team (from [`EmulatorHandle::team`]).
+/// A live view of one Team (from [`EmulatorHandle::team`], [`EmulatorHandle::teams`],
+/// [`EmulatorHandle::team_by_id`]): its details, members and roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamSnapshot {
     pub id: String,
     pub name: String,
+    pub description: Option<String>,
     pub organization_role: String,
+    pub is_idp_managed: bool,
     /// Members' emails, in the order they were added.
     pub members: Vec<String>,
+    /// Members' user IDs, in the same order.
+    pub member_ids: Vec<String>,
     pub workspace_roles: Vec<WorkspaceRoleSnapshot>,
+    pub deployment_roles: Vec<DeploymentRoleSnapshot>,
+    pub dag_roles: Vec<DagRoleSnapshot>,
+    pub created_at: String,
+    pub updated_at: String,
 }
 
 impl EmulatorBuilder {
@@ -344,6 +353,58 @@ fn workspace_role_snapshots(
         .collect()
 }
 
+fn deployment_role_snapshots(
+    data: &model::Data,
+    roles: &[model::DeploymentRole],
+) -> Vec<DeploymentRoleSnapshot> {
+    roles
+        .iter()
+        .map(|r| DeploymentRoleSnapshot {
+            deployment_id: r.deployment_id.clone(),
+            deployment_name: data.deployment(&r.deployment_id).map(|d| d.name.clone()),
+            role: r.role.clone(),
+        })
+        .collect()
+}
+
+fn dag_role_snapshots(data: &model::Data, roles: &[model::DagRole]) -> Vec<DagRoleSnapshot> {
+    roles
+        .iter()
+        .map(|r| DagRoleSnapshot {
+            deployment_id: r.deployment_id.clone(),
+            deployment_name: data.deployment(&r.deployment_id).map(|d| d.name.clone()),
+            dag_id: r.dag_id.clone(),
+            dag_tag: r.dag_tag.clone(),
+            role: r.role.clone(),
+        })
+        .collect()
+}
+
+fn team_snapshot(data: &model::Data, t: &model::Team) -> TeamSnapshot {
+    let (members, member_ids) = t
+        .members()
+        .iter()
+        .filter_map(|m| {
+            data.user(&m.user_id)
+                .map(|u| (u.username.clone(), u.id.clone()))
+        })
+        .unzip();
+    TeamSnapshot {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        description: t.description.clone(),
+        organization_role: t.organization_role.to_string(),
+        is_idp_managed: t.is_idp_managed,
+        members,
+        member_ids,
+        workspace_roles: workspace_role_snapshots(data, &t.workspace_roles),
+        deployment_roles: deployment_role_snapshots(data, &t.deployment_roles),
+        dag_roles: dag_role_snapshots(data, &t.dag_roles),
+        created_at: util::rfc3339(t.created),
+        updated_at: util::rfc3339(t.updated),
+    }
+}
+
 fn local_addr(l: &std::net::TcpListener) -> Result<SocketAddr, EmulatorError> {
     l.local_addr()
         .map_err(|source| EmulatorError::Bind { port: 0, source })
@@ -454,7 +515,6 @@ impl EmulatorHandle {
         let world = lock(&self.shared.data);
         let data = world.first();
         let u = data.user_by_email(email)?;
-        let deployment_name = |id: &str| data.deployment(id).map(|d| d.name.clone());
         Some(UserSnapshot {
             id: u.id.clone(),
             email: u.username.clone(),
@@ -462,26 +522,8 @@ impl EmulatorHandle {
             organization_role: u.organization_role.map(str::to_string),
             status: u.status.to_string(),
             workspace_roles: workspace_role_snapshots(data, &u.workspace_roles),
-            deployment_roles: u
-                .deployment_roles
-                .iter()
-                .map(|r| DeploymentRoleSnapshot {
-                    deployment_id: r.deployment_id.clone(),
-                    deployment_name: deployment_name(&r.deployment_id),
-                    role: r.role.clone(),
-                })
-                .collect(),
-            dag_roles: u
-                .dag_roles
-                .iter()
-                .map(|r| DagRoleSnapshot {
-                    deployment_id: r.deployment_id.clone(),
-                    deployment_name: deployment_name(&r.deployment_id),
-                    dag_id: r.dag_id.clone(),
-                    dag_tag: r.dag_tag.clone(),
-                    role: r.role.clone(),
-                })
-                .collect(),
+            deployment_roles: deployment_role_snapshots(data, &u.deployment_roles),
+            dag_roles: dag_role_snapshots(data, &u.dag_roles),
         })
     }
 
@@ -557,34 +599,46 @@ impl EmulatorHandle {
         self.deployments().into_iter().find(|d| d.name == name)
     }
 
-    /// A Team of the first Organization by name (exact), with its members and roles.
+    /// A Team of the first Organization by name (exact, case-sensitive; the first of that
+    /// name), with its members and roles.
     pub fn team(&self, name: &str) -> Option<TeamSnapshot> {
         let world = lock(&self.shared.data);
         let data = world.first();
         let t = data.teams.iter().find(|t| t.name == name)?;
-        Some(TeamSnapshot {
-            id: t.id.clone(),
-            name: t.name.clone(),
-            organization_role: t.organization_role.clone(),
-            members: t
-                .member_ids
-                .iter()
-                .filter_map(|id| data.user(id).map(|u| u.username.clone()))
-                .collect(),
-            workspace_roles: workspace_role_snapshots(data, &t.workspace_roles),
-        })
+        Some(team_snapshot(data, t))
     }
 
-    /// The emails of a first-Organization Team's members, by Team name (no served operation
-    /// lists them).
-    pub fn team_members(&self, team_name: &str) -> Option<Vec<String>> {
+    /// A Team of the first Organization by ID.
+    pub fn team_by_id(&self, id: &str) -> Option<TeamSnapshot> {
         let world = lock(&self.shared.data);
         let data = world.first();
-        let team = data.teams.iter().find(|t| t.name == team_name)?;
+        Some(team_snapshot(data, data.team(id)?))
+    }
+
+    /// Every Team of the first Organization, in creation order.
+    pub fn teams(&self) -> Vec<TeamSnapshot> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        data.teams.iter().map(|t| team_snapshot(data, t)).collect()
+    }
+
+    /// The emails of a first-Organization Team's members, by Team name (exact; the first
+    /// of that name), in the order they were added.
+    pub fn team_members(&self, team_name: &str) -> Option<Vec<String>> {
+        self.team(team_name).map(|t| t.members)
+    }
+
+    /// The names of the first-Organization Teams a user (by email, case-insensitive) is a
+    /// member of, in Team creation order.
+    pub fn user_teams(&self, email: &str) -> Option<Vec<String>> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        let u = data.user_by_email(email)?;
         Some(
-            team.member_ids
+            data.teams
                 .iter()
-                .filter_map(|id| data.user(id).map(|u| u.username.clone()))
+                .filter(|t| t.has_member(&u.id))
+                .map(|t| t.name.clone())
                 .collect(),
         )
     }

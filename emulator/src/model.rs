@@ -2,7 +2,7 @@
 //! operations on it: seeding, filtered/sorted listing, role updates and invites.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -231,17 +231,101 @@ pub enum DeleteWorkspaceError {
     HasDeployments(usize),
 }
 
-/// A Team.
+/// One member of a Team: the user's ID and when they were added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamMember {
+    pub user_id: String,
+    pub added: i64,
+}
+
+/// A Team. Members are kept as user IDs (in the order they were added) with a set beside
+/// them, so membership checks stay O(1) however large the Team.
 #[derive(Debug, Clone)]
 pub struct Team {
     pub id: String,
     pub name: String,
     pub description: Option<String>,
-    pub organization_role: String,
-    pub member_ids: Vec<String>,
+    pub organization_role: &'static str,
+    /// Managed by an identity provider: its members, name and existence are not Astro's
+    /// to change (its roles are).
+    pub is_idp_managed: bool,
+    members: Vec<TeamMember>,
+    member_set: HashSet<String>,
     pub workspace_roles: Vec<WorkspaceRole>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub deployment_roles: Vec<DeploymentRole>,
+    pub dag_roles: Vec<DagRole>,
+    pub created: i64,
+    pub updated: i64,
+    /// The subject (user or API token) IDs that created and last updated it.
+    pub created_by: String,
+    pub updated_by: String,
+}
+
+impl Team {
+    /// The members, in the order they were added.
+    pub fn members(&self) -> &[TeamMember] {
+        &self.members
+    }
+
+    pub fn has_member(&self, user_id: &str) -> bool {
+        self.member_set.contains(user_id)
+    }
+
+    /// Adds a member unless already there; whether it was added.
+    fn add_member(&mut self, user_id: &str, now: i64) -> bool {
+        if !self.member_set.insert(user_id.to_string()) {
+            return false;
+        }
+        self.members.push(TeamMember {
+            user_id: user_id.to_string(),
+            added: now,
+        });
+        true
+    }
+
+    /// Removes a member; whether they were there.
+    fn remove_member(&mut self, user_id: &str) -> bool {
+        if !self.member_set.remove(user_id) {
+            return false;
+        }
+        self.members.retain(|m| m.user_id != user_id);
+        true
+    }
+
+    /// The Team's roles as the spec's `SubjectRoles`, all four keys present.
+    pub fn subject_roles(&self) -> Value {
+        json!({
+            "organizationRole": self.organization_role,
+            "workspaceRoles": self.workspace_roles,
+            "deploymentRoles": self.deployment_roles,
+            "dagRoles": self.dag_roles,
+        })
+    }
+
+    /// `rolesCount`: the Organization role plus every Workspace, Deployment and DAG role.
+    pub fn roles_count(&self) -> usize {
+        1 + self.workspace_roles.len() + self.deployment_roles.len() + self.dag_roles.len()
+    }
+}
+
+/// The fields CreateTeam sets (validated; the member IDs checked to be users).
+#[derive(Debug, Clone)]
+pub struct NewTeam {
+    pub name: String,
+    pub description: Option<String>,
+    pub organization_role: &'static str,
+    pub member_ids: Vec<String>,
+}
+
+/// Why a Team operation refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamError {
+    /// No such Team.
+    NotFound,
+    /// The Team is IdP-managed and the change is one the identity provider owns.
+    IdpManaged { name: String },
+    /// RemoveTeamMember: the user is not a member.
+    NotAMember,
 }
 
 /// A pending invite; its user is in the user list with status PENDING.
@@ -297,18 +381,20 @@ fn page_of<T: Clone>(items: &[&T], page: &Page) -> Vec<T> {
     items[start..end].iter().map(|t| (*t).clone()).collect()
 }
 
-fn sorted_teams(mut items: Vec<&Team>, page: &Page) -> (usize, Vec<Team>) {
+fn sorted_teams<'a>(mut items: Vec<&'a Team>, page: &Page) -> (usize, Vec<&'a Team>) {
     apply_sorts(&mut items, &page.sorts, |a, field, b| match field {
         "name" => cmp_ci(&a.name, &b.name),
         "description" => cmp_ci(
             a.description.as_deref().unwrap_or(""),
             b.description.as_deref().unwrap_or(""),
         ),
-        "createdAt" => a.created_at.cmp(&b.created_at),
-        "updatedAt" => a.updated_at.cmp(&b.updated_at),
+        "createdAt" => a.created.cmp(&b.created),
+        "updatedAt" => a.updated.cmp(&b.updated),
         _ => Ordering::Equal,
     });
-    (items.len(), page_of(&items, page))
+    let start = page.offset.min(items.len());
+    let end = start.saturating_add(page.limit).min(items.len());
+    (items.len(), items[start..end].to_vec())
 }
 
 /// The whole emulated state of one Organization.
@@ -326,6 +412,7 @@ pub struct Data {
     invite_counter: u64,
     workspace_counter: u64,
     deployment_counter: u64,
+    team_counter: u64,
     /// The first seed user: the Organization's creator and the default token's subject.
     pub owner_id: String,
     /// The kind suffix that keeps this Organization's generated IDs apart from the others'.
@@ -460,6 +547,7 @@ impl Data {
             invite_counter: 0,
             workspace_counter: 0,
             deployment_counter: 0,
+            team_counter: 0,
             owner_id: String::new(),
             kind_suffix: kind_suffix.clone(),
         };
@@ -598,29 +686,57 @@ impl Data {
                 dag_roles: vec![],
             });
         }
+        // Teams one hour apart from two days after the first user; their members added
+        // when the Team was created.
         for (i, t) in seed.teams.iter().enumerate() {
             let time = epoch + 2 * 86_400 + 3600 * i as i64;
-            let team = Team {
+            data.team_counter += 1;
+            let mut team = Team {
                 id: t
                     .id
                     .clone()
-                    .unwrap_or_else(|| cuid(&kind("team"), i as u64 + 1, time)),
+                    .unwrap_or_else(|| cuid(&kind("team"), data.team_counter, time)),
                 name: t.name.clone(),
                 description: t.description.clone(),
-                organization_role: t.organization_role.clone(),
-                member_ids: t
-                    .members
-                    .iter()
-                    .filter_map(|m| data.user_by_email(m).map(|u| u.id.clone()))
-                    .collect(),
+                organization_role: known(&ORGANIZATION_ROLES, &t.organization_role)
+                    .unwrap_or("ORGANIZATION_MEMBER"),
+                is_idp_managed: t.is_idp_managed,
+                members: Vec::with_capacity(t.members.len()),
+                member_set: HashSet::with_capacity(t.members.len()),
                 workspace_roles: t
                     .workspace_roles
                     .iter()
                     .map(|r| workspace_role(&data, r))
                     .collect(),
-                created_at: rfc3339(time),
-                updated_at: rfc3339(time),
+                deployment_roles: t
+                    .deployment_roles
+                    .iter()
+                    .map(|r| DeploymentRole {
+                        deployment_id: deployment_id(&data, &r.deployment, &r.deployment_id),
+                        role: r.role.clone(),
+                    })
+                    .collect(),
+                dag_roles: t
+                    .dag_roles
+                    .iter()
+                    .map(|r| DagRole {
+                        dag_id: r.dag_id.clone(),
+                        dag_tag: r.dag_tag.clone(),
+                        deployment_id: deployment_id(&data, &r.deployment, &r.deployment_id),
+                        role: r.role.clone(),
+                    })
+                    .collect(),
+                created: time,
+                updated: time,
+                created_by: data.owner_id.clone(),
+                updated_by: data.owner_id.clone(),
             };
+            for m in &t.members {
+                if let Some(u) = data.user_by_email(m) {
+                    let id = u.id.clone();
+                    team.add_member(&id, time);
+                }
+            }
             data.teams.push(team);
         }
         data
@@ -831,14 +947,15 @@ impl Data {
     }
 
     /// ListTeams with its `names`, `workspaceId` and `deploymentId` filters (the IDs
-    /// already checked to exist).
+    /// already checked to exist). `deploymentId` keeps the Teams with a Deployment role, or
+    /// a DAG role, in that Deployment.
     pub fn list_teams(
         &self,
         names: &[String],
         workspace_id: Option<&str>,
         deployment_id: Option<&str>,
         page: &Page,
-    ) -> (usize, Vec<Team>) {
+    ) -> (usize, Vec<&Team>) {
         let items: Vec<&Team> = self
             .teams
             .iter()
@@ -846,21 +963,219 @@ impl Data {
             .filter(|t| {
                 workspace_id.is_none_or(|w| t.workspace_roles.iter().any(|r| &*r.workspace_id == w))
             })
-            // Teams carry no Deployment roles in the emulator.
-            .filter(|_| deployment_id.is_none())
+            .filter(|t| {
+                deployment_id.is_none_or(|d| {
+                    t.deployment_roles.iter().any(|r| r.deployment_id == d)
+                        || t.dag_roles.iter().any(|r| r.deployment_id == d)
+                })
+            })
             .collect();
         sorted_teams(items, page)
     }
 
     /// ListUserTeams: the Teams the user is a member of. `None` when there is no such user.
-    pub fn list_user_teams(&self, user_id: &str, page: &Page) -> Option<(usize, Vec<Team>)> {
+    pub fn list_user_teams(&self, user_id: &str, page: &Page) -> Option<(usize, Vec<&Team>)> {
         self.user(user_id)?;
         let items: Vec<&Team> = self
             .teams
             .iter()
-            .filter(|t| t.member_ids.iter().any(|m| m == user_id))
+            .filter(|t| t.has_member(user_id))
             .collect();
         Some(sorted_teams(items, page))
+    }
+
+    fn team_mut(&mut self, id: &str) -> Option<&mut Team> {
+        self.teams.iter_mut().find(|t| t.id == id)
+    }
+
+    /// CreateTeam on validated input (the member IDs are users of this Organization), by
+    /// subject `by`, at `now`. Listed last in creation order.
+    pub fn create_team(&mut self, fields: NewTeam, by: &str, now: i64) -> String {
+        self.team_counter += 1;
+        let mut team = Team {
+            id: cuid(&format!("team{}", self.kind_suffix), self.team_counter, now),
+            name: fields.name,
+            description: fields.description,
+            organization_role: fields.organization_role,
+            is_idp_managed: false,
+            members: Vec::with_capacity(fields.member_ids.len()),
+            member_set: HashSet::with_capacity(fields.member_ids.len()),
+            workspace_roles: vec![],
+            deployment_roles: vec![],
+            dag_roles: vec![],
+            created: now,
+            updated: now,
+            created_by: by.to_string(),
+            updated_by: by.to_string(),
+        };
+        for id in &fields.member_ids {
+            team.add_member(id, now);
+        }
+        let id = team.id.clone();
+        self.teams.push(team);
+        id
+    }
+
+    /// UpdateTeam: the name replaced, the description replaced when given (else kept). An
+    /// IdP-managed Team keeps its name: a different one is refused.
+    pub fn update_team(
+        &mut self,
+        id: &str,
+        name: String,
+        description: Option<String>,
+        by: &str,
+        now: i64,
+    ) -> Result<(), TeamError> {
+        let t = self.team_mut(id).ok_or(TeamError::NotFound)?;
+        if t.is_idp_managed && t.name != name {
+            return Err(TeamError::IdpManaged {
+                name: t.name.clone(),
+            });
+        }
+        t.name = name;
+        if description.is_some() {
+            t.description = description;
+        }
+        t.updated = now;
+        t.updated_by = by.to_string();
+        Ok(())
+    }
+
+    /// DeleteTeam: the Team and every role it gave its members go. Refused for an
+    /// IdP-managed Team.
+    pub fn delete_team(&mut self, id: &str) -> Result<(), TeamError> {
+        let pos = self
+            .teams
+            .iter()
+            .position(|t| t.id == id)
+            .ok_or(TeamError::NotFound)?;
+        if self.teams[pos].is_idp_managed {
+            return Err(TeamError::IdpManaged {
+                name: self.teams[pos].name.clone(),
+            });
+        }
+        self.teams.remove(pos);
+        Ok(())
+    }
+
+    /// Checks that a Team exists and may have its members changed (not IdP-managed).
+    pub fn team_members_changeable(&self, id: &str) -> Result<&Team, TeamError> {
+        let t = self.team(id).ok_or(TeamError::NotFound)?;
+        if t.is_idp_managed {
+            return Err(TeamError::IdpManaged {
+                name: t.name.clone(),
+            });
+        }
+        Ok(t)
+    }
+
+    /// AddTeamMembers on validated input (users of this Organization, none a member yet).
+    pub fn add_team_members(
+        &mut self,
+        id: &str,
+        user_ids: &[String],
+        by: &str,
+        now: i64,
+    ) -> Result<(), TeamError> {
+        self.team_members_changeable(id)?;
+        let t = self.team_mut(id).ok_or(TeamError::NotFound)?;
+        for u in user_ids {
+            t.add_member(u, now);
+        }
+        t.updated = now;
+        t.updated_by = by.to_string();
+        Ok(())
+    }
+
+    /// RemoveTeamMember.
+    pub fn remove_team_member(
+        &mut self,
+        id: &str,
+        user_id: &str,
+        by: &str,
+        now: i64,
+    ) -> Result<(), TeamError> {
+        self.team_members_changeable(id)?;
+        let t = self.team_mut(id).ok_or(TeamError::NotFound)?;
+        if !t.remove_member(user_id) {
+            return Err(TeamError::NotAMember);
+        }
+        t.updated = now;
+        t.updated_by = by.to_string();
+        Ok(())
+    }
+
+    /// UpdateTeamRoles on validated input: the Organization role replaced, each `Some`
+    /// list replacing that set. Works on IdP-managed Teams too (their roles are Astro's).
+    #[allow(clippy::too_many_arguments)]
+    pub fn update_team_roles(
+        &mut self,
+        id: &str,
+        organization_role: &'static str,
+        workspace_roles: Option<Vec<WorkspaceRole>>,
+        deployment_roles: Option<Vec<DeploymentRole>>,
+        dag_roles: Option<Vec<DagRole>>,
+        by: &str,
+        now: i64,
+    ) -> Option<Value> {
+        let t = self.team_mut(id)?;
+        t.organization_role = organization_role;
+        if let Some(r) = workspace_roles {
+            t.workspace_roles = r;
+        }
+        if let Some(r) = deployment_roles {
+            t.deployment_roles = r;
+        }
+        if let Some(r) = dag_roles {
+            t.dag_roles = r;
+        }
+        t.updated = now;
+        t.updated_by = by.to_string();
+        Some(t.subject_roles())
+    }
+
+    /// ListTeamMembers: the members (order added, or sorted), then the page, as the spec's
+    /// `TeamMember`s. `None` when there is no such Team.
+    pub fn list_team_members(&self, id: &str, page: &Page) -> Option<(usize, Vec<Value>)> {
+        let t = self.team(id)?;
+        let mut items: Vec<(&TeamMember, &User)> = t
+            .members
+            .iter()
+            .filter_map(|m| self.user(&m.user_id).map(|u| (m, u)))
+            .collect();
+        if !page.sorts.is_empty() {
+            items.sort_by(|a, b| {
+                for s in &page.sorts {
+                    let o = match s.field.as_str() {
+                        "userId" => a.1.id.cmp(&b.1.id),
+                        "fullName" => cmp_ci(&a.1.full_name, &b.1.full_name),
+                        "username" => cmp_ci(&a.1.username, &b.1.username),
+                        "createdAt" => a.0.added.cmp(&b.0.added),
+                        _ => Ordering::Equal,
+                    };
+                    let o = if s.descending { o.reverse() } else { o };
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                Ordering::Equal
+            });
+        }
+        let start = page.offset.min(items.len());
+        let end = start.saturating_add(page.limit).min(items.len());
+        let page_items = items[start..end]
+            .iter()
+            .map(|(m, u)| {
+                json!({
+                    "userId": u.id,
+                    "username": u.username,
+                    "fullName": u.full_name,
+                    "avatarUrl": u.avatar_url(),
+                    "createdAt": rfc3339(m.added),
+                })
+            })
+            .collect();
+        Some((items.len(), page_items))
     }
 
     /// UpdateUserRoles on validated input: each `Some` replaces that set.
@@ -946,6 +1261,9 @@ impl Data {
         {
             self.users.remove(idx);
             self.reindex();
+            for t in &mut self.teams {
+                t.remove_member(&invite.user_id);
+            }
         }
         true
     }
@@ -1091,10 +1409,10 @@ impl Data {
         let mut v = self.user_team_json(t);
         let m = v.as_object_mut().expect("an object");
         m.insert("organizationId".into(), json!(self.org.id));
-        m.insert("createdAt".into(), json!(t.created_at));
-        m.insert("updatedAt".into(), json!(t.updated_at));
-        m.insert("createdBy".into(), self.owner_profile());
-        m.insert("updatedBy".into(), self.owner_profile());
+        m.insert("createdAt".into(), json!(rfc3339(t.created)));
+        m.insert("updatedAt".into(), json!(rfc3339(t.updated)));
+        m.insert("createdBy".into(), self.subject_profile(&t.created_by));
+        m.insert("updatedBy".into(), self.subject_profile(&t.updated_by));
         v
     }
 
@@ -1104,11 +1422,11 @@ impl Data {
             "id": t.id,
             "name": t.name,
             "organizationRole": t.organization_role,
-            "isIdpManaged": false,
-            "rolesCount": 1 + t.workspace_roles.len(),
+            "isIdpManaged": t.is_idp_managed,
+            "rolesCount": t.roles_count(),
             "workspaceRoles": t.workspace_roles,
-            "deploymentRoles": [],
-            "dagRoles": [],
+            "deploymentRoles": t.deployment_roles,
+            "dagRoles": t.dag_roles,
         });
         if let Some(d) = &t.description {
             v["description"] = json!(d);

@@ -187,13 +187,40 @@ pub struct SeedTeam {
     pub description: Option<String>,
     #[serde(default = "member_role")]
     pub organization_role: String,
-    /// Members, by email.
+    /// Managed by an identity provider: the emulator refuses changes to its members, its
+    /// name and its deletion (its roles change like any Team's).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_idp_managed: bool,
+    /// Members, by email (case-insensitive), in the order they were added.
     #[serde(default)]
     pub members: Vec<String>,
     #[serde(default)]
     pub workspace_roles: Vec<SeedWorkspaceRole>,
+    /// Deployment roles, the Deployment named as in a user's `deploymentRoles`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deployment_roles: Vec<SeedDeploymentRole>,
+    /// DAG roles, the Deployment named as in a user's `dagRoles`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dag_roles: Vec<SeedDagRole>,
     #[serde(default)]
     pub id: Option<String>,
+}
+
+impl SeedTeam {
+    /// A Team with a name, ORGANIZATION_MEMBER, not IdP-managed, and nothing else yet.
+    pub fn named(name: impl Into<String>) -> SeedTeam {
+        SeedTeam {
+            name: name.into(),
+            description: None,
+            organization_role: member_role(),
+            is_idp_managed: false,
+            members: vec![],
+            workspace_roles: vec![],
+            deployment_roles: vec![],
+            dag_roles: vec![],
+            id: None,
+        }
+    }
 }
 
 fn member_role() -> String {
@@ -202,7 +229,8 @@ fn member_role() -> String {
 
 impl Default for Seed {
     /// The default seed the CLI's tests rely on: "Example Org" with six users, two
-    /// Workspaces of two Deployments each, and one Team; then "Second Org" (ada the owner,
+    /// Workspaces of two Deployments each, and four Teams (one IdP-managed, one with a comma
+    /// in its name, two whose names differ only in case); then "Second Org" (ada the owner,
     /// margaret a member, one Workspace of two Deployments).
     fn default() -> Self {
         let user = |email: &str, name: &str, role: &str, status: &str| SeedUser {
@@ -341,14 +369,52 @@ impl Default for Seed {
                     ..SeedWorkspace::named("Analytics")
                 },
             ],
-            teams: vec![SeedTeam {
-                name: "Platform Team".into(),
-                description: Some("Keeps the platform running".into()),
-                organization_role: "ORGANIZATION_MEMBER".into(),
-                members: vec!["grace@example.com".into()],
-                workspace_roles: vec![ws_role("Data Platform", "WORKSPACE_AUTHOR")],
-                id: None,
-            }],
+            teams: vec![
+                SeedTeam {
+                    description: Some("Keeps the platform running".into()),
+                    members: vec!["grace@example.com".into()],
+                    workspace_roles: vec![ws_role("Data Platform", "WORKSPACE_AUTHOR")],
+                    ..SeedTeam::named("Platform Team")
+                },
+                // A comma in the name: a value never to be split.
+                SeedTeam {
+                    description: Some("Pipelines for the EU region".into()),
+                    members: vec![
+                        "Katherine.Johnson@Example.com".into(),
+                        "ada@example.com".into(),
+                    ],
+                    workspace_roles: vec![
+                        ws_role("Data Platform", "WORKSPACE_OPERATOR"),
+                        ws_role("Analytics", "WORKSPACE_MEMBER"),
+                    ],
+                    deployment_roles: vec![SeedDeploymentRole {
+                        deployment: Some("Warehouse Loads".into()),
+                        deployment_id: None,
+                        role: "DEPLOYMENT_ADMIN".into(),
+                    }],
+                    dag_roles: vec![dag_role("Ingestion", None, Some("eu"), "DAG_AUTHOR")],
+                    ..SeedTeam::named("Data Engineering, EU")
+                },
+                // Differs from "Platform Team" only in case.
+                SeedTeam {
+                    description: Some("Weekend on-call rota".into()),
+                    members: vec!["ada@example.com".into()],
+                    workspace_roles: vec![ws_role("Analytics", "WORKSPACE_MEMBER")],
+                    ..SeedTeam::named("platform team")
+                },
+                // Managed by an identity provider.
+                SeedTeam {
+                    description: Some("Synced from Okta".into()),
+                    organization_role: "ORGANIZATION_BILLING_ADMIN".into(),
+                    is_idp_managed: true,
+                    members: vec![
+                        "ada@example.com".into(),
+                        "Katherine.Johnson@Example.com".into(),
+                    ],
+                    workspace_roles: vec![ws_role("Analytics", "WORKSPACE_AUTHOR")],
+                    ..SeedTeam::named("Okta Engineers")
+                },
+            ],
         }
     }
 }
@@ -549,13 +615,47 @@ fn validate_organization(org: &SeedOrganization, at: &str) -> Result<(), Emulato
                 t.organization_role
             ));
         }
+        if t.name.trim().is_empty() {
+            return bad(format!("{at}teams[{i}].name is empty"));
+        }
+        let mut members = std::collections::HashSet::new();
         for m in &t.members {
             if !seen.contains(&m.to_lowercase()) {
                 return bad(format!("{at}teams[{i}].members: no user {m:?}"));
             }
+            if !members.insert(m.to_lowercase()) {
+                return bad(format!("{at}teams[{i}].members: {m:?} appears twice"));
+            }
         }
         for wr in &t.workspace_roles {
             check_workspace_role(org, wr, &format!("{at}teams[{i}]"))?;
+        }
+        for (j, dr) in t.deployment_roles.iter().enumerate() {
+            let place = format!("{at}teams[{i}].deploymentRoles[{j}]");
+            check_deployment_ref(
+                org,
+                dr.deployment.as_deref(),
+                dr.deployment_id.as_deref(),
+                &place,
+            )?;
+            if dr.role.trim().is_empty() {
+                return bad(format!("{place}.role is empty"));
+            }
+        }
+        for (j, dr) in t.dag_roles.iter().enumerate() {
+            let place = format!("{at}teams[{i}].dagRoles[{j}]");
+            check_deployment_ref(
+                org,
+                dr.deployment.as_deref(),
+                dr.deployment_id.as_deref(),
+                &place,
+            )?;
+            if dr.dag_id.is_none() && dr.dag_tag.is_none() {
+                return bad(format!("{place}: dagId or dagTag is needed"));
+            }
+            if dr.role.trim().is_empty() {
+                return bad(format!("{place}.role is empty"));
+            }
         }
     }
     Ok(())

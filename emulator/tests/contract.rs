@@ -151,6 +151,9 @@ const SELF: &str = "/users/self";
 const USER_TEAMS: &str = "/organizations/{organizationId}/users/{userId}/teams";
 const DEPLOYMENTS: &str = "/organizations/{organizationId}/deployments";
 const DEPLOYMENT: &str = "/organizations/{organizationId}/deployments/{deploymentId}";
+const TEAM_MEMBERS: &str = "/organizations/{organizationId}/teams/{teamId}/members";
+const TEAM_MEMBER: &str = "/organizations/{organizationId}/teams/{teamId}/members/{memberId}";
+const TEAM_ROLES: &str = "/organizations/{organizationId}/teams/{teamId}/roles";
 
 #[tokio::test]
 async fn every_operation_matches_the_spec() {
@@ -665,6 +668,419 @@ async fn workspace_operations_match_the_spec() {
         )
         .await;
     expect(&r, 200, DEPLOYMENTS, "get");
+}
+
+/// Asserts a 204 with an empty body, which is all the document gives that status.
+fn assert_no_content(r: &Reply, path: &str, method: &str) {
+    assert_eq!(r.status, 204, "{method} {path}: {}", r.text);
+    assert!(r.text.is_empty(), "{method} {path}: {}", r.text);
+    assert!(
+        spec()["paths"][path][method]["responses"]["204"]
+            .get("content")
+            .is_none(),
+        "the spec gives {method} {path} a 204 body"
+    );
+}
+
+/// The Teams issue's operations: every success and error response.
+#[tokio::test]
+async fn team_operations_match_the_spec() {
+    let c = Ctx::new().await;
+    let other_org = c.emu.mint_token(TokenOptions {
+        organization_id: Some("cotherorg0000000000000000".into()),
+        ..Default::default()
+    });
+    let get = |p: String| {
+        let c = &c;
+        async move { c.get(&p).await }
+    };
+    let expect = |r: &Reply, status: u16, path: &str, method: &str| {
+        assert_eq!(r.status.as_u16(), status, "{method} {path}: {}", r.text);
+        assert_conforms(r, path, method);
+    };
+    let dp = c.emu.workspace("Data Platform").unwrap().id;
+    let ingestion = c.emu.deployment("Ingestion").unwrap().id;
+    let grace = c.emu.user("grace@example.com").unwrap().id;
+    let ada = c.emu.user("ada@example.com").unwrap().id;
+    let alan = c.emu.user("alan@example.com").unwrap().id;
+    let barbara = c.emu.user("barbara@example.com").unwrap().id;
+    let platform = c.emu.team("Platform Team").unwrap().id;
+    let eu = c.emu.team("Data Engineering, EU").unwrap().id;
+    let okta = c.emu.team("Okta Engineers").unwrap().id;
+    let nope = "cnosuchteam00000000000000";
+
+    // ListTeams: every seeded Team (all three kinds of role, IdP-managed), filters, errors.
+    for q in [
+        String::new(),
+        "?sorts=name:asc&sorts=description:desc&limit=1000".into(),
+        "?names=Data%20Engineering%2C%20EU&names=platform%20team".into(),
+        format!("?workspaceId={dp}&deploymentId={ingestion}"),
+        "?offset=10".into(),
+    ] {
+        expect(&get(c.org(&format!("/teams{q}"))).await, 200, TEAMS, "get");
+    }
+    for q in ["?sorts=id:asc", "?limit=1001", "?names="] {
+        expect(&get(c.org(&format!("/teams{q}"))).await, 400, TEAMS, "get");
+    }
+    expect(
+        &get(c.org("/teams?deploymentId=cnope")).await,
+        404,
+        TEAMS,
+        "get",
+    );
+    expect(
+        &c.call_with(Method::GET, &c.org("/teams"), None, None).await,
+        401,
+        TEAMS,
+        "get",
+    );
+    expect(
+        &c.call_with(Method::GET, &c.org("/teams"), Some(&other_org), None)
+            .await,
+        403,
+        TEAMS,
+        "get",
+    );
+    // GetTeam of each seeded Team.
+    for t in [&platform, &eu, &okta] {
+        expect(&get(c.org(&format!("/teams/{t}"))).await, 200, TEAM, "get");
+    }
+    // CreateTeam: minimal and full; errors.
+    let r = c.post(&c.org("/teams"), r#"{"name":"Ops"}"#).await;
+    expect(&r, 200, TEAMS, "post");
+    let ops = r.json["id"].as_str().unwrap().to_string();
+    let body = json!({"name": "Ops, EU", "description": "d",
+        "organizationRole": "ORGANIZATION_OWNER", "memberIds": [grace, barbara]});
+    expect(
+        &c.post(&c.org("/teams"), &body.to_string()).await,
+        200,
+        TEAMS,
+        "post",
+    );
+    for bad in [
+        "{}".to_string(),
+        r#"{"name":"X","organizationRole":"NOPE"}"#.into(),
+        json!({"name": "X", "memberIds": ["cnosuchuser00000000000000"]}).to_string(),
+        "[]".into(),
+    ] {
+        expect(&c.post(&c.org("/teams"), &bad).await, 400, TEAMS, "post");
+    }
+    expect(
+        &c.call_with(Method::POST, &c.org("/teams"), None, Some("{}"))
+            .await,
+        401,
+        TEAMS,
+        "post",
+    );
+    expect(
+        &c.call_with(
+            Method::POST,
+            &c.org("/teams"),
+            Some(&other_org),
+            Some(r#"{"name":"X"}"#),
+        )
+        .await,
+        403,
+        TEAMS,
+        "post",
+    );
+    // UpdateTeam: success, validation, IdP rename refusal, unknown Team.
+    let path = c.org(&format!("/teams/{ops}"));
+    expect(
+        &c.post(&path, r#"{"name":"Ops 2","description":""}"#).await,
+        200,
+        TEAM,
+        "post",
+    );
+    expect(
+        &c.post(&path, r#"{"description":"x"}"#).await,
+        400,
+        TEAM,
+        "post",
+    );
+    expect(
+        &c.post(&c.org(&format!("/teams/{okta}")), r#"{"name":"Renamed"}"#)
+            .await,
+        400,
+        TEAM,
+        "post",
+    );
+    expect(
+        &c.post(
+            &c.org(&format!("/teams/{okta}")),
+            r#"{"name":"Okta Engineers"}"#,
+        )
+        .await,
+        200,
+        TEAM,
+        "post",
+    );
+    expect(
+        &c.post(&c.org(&format!("/teams/{nope}")), r#"{"name":"X"}"#)
+            .await,
+        404,
+        TEAM,
+        "post",
+    );
+    expect(
+        &c.call_with(
+            Method::POST,
+            &path,
+            Some(&other_org),
+            Some(r#"{"name":"X"}"#),
+        )
+        .await,
+        403,
+        TEAM,
+        "post",
+    );
+    // GetTeam's 404 and 401.
+    expect(
+        &get(c.org(&format!("/teams/{nope}"))).await,
+        404,
+        TEAM,
+        "get",
+    );
+    expect(
+        &c.call_with(Method::GET, &path, None, None).await,
+        401,
+        TEAM,
+        "get",
+    );
+    // ListTeamMembers.
+    for q in [
+        "",
+        "?sorts=username:desc&sorts=createdAt:asc",
+        "?limit=5000&offset=1",
+    ] {
+        expect(
+            &get(c.org(&format!("/teams/{eu}/members{q}"))).await,
+            200,
+            TEAM_MEMBERS,
+            "get",
+        );
+    }
+    expect(
+        &get(c.org(&format!("/teams/{eu}/members?sorts=name:asc"))).await,
+        400,
+        TEAM_MEMBERS,
+        "get",
+    );
+    expect(
+        &get(c.org(&format!("/teams/{nope}/members"))).await,
+        404,
+        TEAM_MEMBERS,
+        "get",
+    );
+    expect(
+        &c.call_with(
+            Method::GET,
+            &c.org(&format!("/teams/{eu}/members")),
+            Some(&other_org),
+            None,
+        )
+        .await,
+        403,
+        TEAM_MEMBERS,
+        "get",
+    );
+    // AddTeamMembers: 204 with no body; refusals.
+    let members = c.org(&format!("/teams/{ops}/members"));
+    assert_no_content(
+        &c.post(&members, &json!({"memberIds": [alan, ada]}).to_string())
+            .await,
+        TEAM_MEMBERS,
+        "post",
+    );
+    expect(
+        &get(c.org(&format!("/teams/{ops}/members"))).await,
+        200,
+        TEAM_MEMBERS,
+        "get",
+    );
+    for bad in [
+        r#"{"memberIds":[]}"#.to_string(),
+        json!({"memberIds": [alan]}).to_string(),
+        "{}".into(),
+    ] {
+        expect(&c.post(&members, &bad).await, 400, TEAM_MEMBERS, "post");
+    }
+    expect(
+        &c.post(
+            &c.org(&format!("/teams/{okta}/members")),
+            &json!({"memberIds": [alan]}).to_string(),
+        )
+        .await,
+        400,
+        TEAM_MEMBERS,
+        "post",
+    );
+    expect(
+        &c.post(
+            &c.org(&format!("/teams/{nope}/members")),
+            &json!({"memberIds": [alan]}).to_string(),
+        )
+        .await,
+        404,
+        TEAM_MEMBERS,
+        "post",
+    );
+    expect(
+        &c.call_with(
+            Method::POST,
+            &members,
+            None,
+            Some(&json!({"memberIds": [grace]}).to_string()),
+        )
+        .await,
+        401,
+        TEAM_MEMBERS,
+        "post",
+    );
+    // RemoveTeamMember.
+    assert_no_content(
+        &c.delete(&c.org(&format!("/teams/{ops}/members/{alan}")))
+            .await,
+        TEAM_MEMBER,
+        "delete",
+    );
+    expect(
+        &c.delete(&c.org(&format!("/teams/{ops}/members/{alan}")))
+            .await,
+        404,
+        TEAM_MEMBER,
+        "delete",
+    );
+    expect(
+        &c.delete(&c.org(&format!("/teams/{okta}/members/{ada}")))
+            .await,
+        400,
+        TEAM_MEMBER,
+        "delete",
+    );
+    expect(
+        &c.delete(&c.org(&format!("/teams/{nope}/members/{ada}")))
+            .await,
+        404,
+        TEAM_MEMBER,
+        "delete",
+    );
+    expect(
+        &c.call_with(
+            Method::DELETE,
+            &c.org(&format!("/teams/{ops}/members/{ada}")),
+            Some(&other_org),
+            None,
+        )
+        .await,
+        403,
+        TEAM_MEMBER,
+        "delete",
+    );
+    // UpdateTeamRoles: every list, the Organization role alone, an IdP-managed Team; refusals.
+    let roles = c.org(&format!("/teams/{ops}/roles"));
+    let body = json!({"organizationRole": "ORGANIZATION_MEMBER",
+        "workspaceRoles": [{"workspaceId": dp, "role": "WORKSPACE_OWNER"}],
+        "deploymentRoles": [{"deploymentId": ingestion, "role": "DEPLOYMENT_ADMIN"}],
+        "dagRoles": [{"deploymentId": ingestion, "dagId": "a", "dagTag": "t", "role": "DAG_VIEWER"}]});
+    expect(
+        &c.post(&roles, &body.to_string()).await,
+        200,
+        TEAM_ROLES,
+        "post",
+    );
+    expect(
+        &c.post(&roles, r#"{"organizationRole":"ORGANIZATION_OWNER"}"#)
+            .await,
+        200,
+        TEAM_ROLES,
+        "post",
+    );
+    expect(
+        &c.post(
+            &c.org(&format!("/teams/{okta}/roles")),
+            r#"{"organizationRole":"ORGANIZATION_MEMBER","workspaceRoles":[]}"#,
+        )
+        .await,
+        200,
+        TEAM_ROLES,
+        "post",
+    );
+    for bad in [
+        json!({"workspaceRoles": []}),
+        json!({}),
+        json!({"organizationRole": "ORGANIZATION_MEMBER", "workspaceRoles": [
+            {"workspaceId": dp, "role": "WORKSPACE_OWNER"}, {"workspaceId": dp, "role": "WORKSPACE_MEMBER"}]}),
+        json!({"organizationRole": "ORGANIZATION_MEMBER", "deploymentRoles": [
+            {"deploymentId": "cnope", "role": "DEPLOYMENT_ADMIN"}]}),
+    ] {
+        expect(
+            &c.post(&roles, &bad.to_string()).await,
+            400,
+            TEAM_ROLES,
+            "post",
+        );
+    }
+    expect(
+        &c.post(
+            &c.org(&format!("/teams/{nope}/roles")),
+            r#"{"organizationRole":"ORGANIZATION_MEMBER"}"#,
+        )
+        .await,
+        404,
+        TEAM_ROLES,
+        "post",
+    );
+    expect(
+        &c.call_with(
+            Method::POST,
+            &roles,
+            Some(&other_org),
+            Some(r#"{"organizationRole":"ORGANIZATION_MEMBER"}"#),
+        )
+        .await,
+        403,
+        TEAM_ROLES,
+        "post",
+    );
+    // The changed Teams read back, and ListUserTeams with every kind of Team.
+    expect(
+        &get(c.org(&format!("/teams/{ops}"))).await,
+        200,
+        TEAM,
+        "get",
+    );
+    expect(&get(c.org("/teams")).await, 200, TEAMS, "get");
+    for u in [&ada, &grace, &barbara] {
+        expect(
+            &get(c.org(&format!("/users/{u}/teams?limit=100"))).await,
+            200,
+            USER_TEAMS,
+            "get",
+        );
+    }
+    // DeleteTeam: refused for the IdP-managed one, 204 with no body, then 404.
+    expect(
+        &c.delete(&c.org(&format!("/teams/{okta}"))).await,
+        400,
+        TEAM,
+        "delete",
+    );
+    assert_no_content(&c.delete(&path).await, TEAM, "delete");
+    expect(&c.delete(&path).await, 404, TEAM, "delete");
+    expect(
+        &c.call_with(Method::DELETE, &path, None, None).await,
+        401,
+        TEAM,
+        "delete",
+    );
+    expect(
+        &c.call_with(Method::DELETE, &path, Some(&other_org), None)
+            .await,
+        403,
+        TEAM,
+        "delete",
+    );
 }
 
 #[tokio::test]

@@ -155,7 +155,7 @@ async fn workspaces_and_teams() {
 
     let r = c.get(&c.org("/teams")).await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.json["totalCount"], 1);
+    assert_eq!(r.json["totalCount"], 4);
     assert_eq!(r.json["teams"][0]["name"], "Platform Team");
     let team_id = r.json["teams"][0]["id"].as_str().unwrap().to_string();
     let r = c.get(&c.org(&format!("/teams/{team_id}"))).await;

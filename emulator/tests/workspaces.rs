@@ -485,9 +485,6 @@ async fn delete_workspace_removes_team_roles() {
             },
         ],
         teams: vec![SeedTeam {
-            name: "Devs".into(),
-            description: None,
-            organization_role: "ORGANIZATION_MEMBER".into(),
             members: vec!["dev@acme.test".into()],
             workspace_roles: vec![
                 SeedWorkspaceRole {
@@ -499,7 +496,7 @@ async fn delete_workspace_removes_team_roles() {
                     role: "WORKSPACE_ACCESSOR".into(),
                 },
             ],
-            id: None,
+            ..SeedTeam::named("Devs")
         }],
         organizations: vec![],
     };
@@ -893,12 +890,22 @@ async fn list_user_teams() {
         t["workspaceRoles"][0]["workspaceId"],
         c.emu.workspace("Data Platform").unwrap().id.as_str()
     );
-    let ada = c.emu.user("ada@example.com").unwrap();
-    let r = c.get(&c.org(&format!("/users/{}/teams", ada.id))).await;
+    let edsger = c.emu.user("edsger@example.com").unwrap();
+    let r = c.get(&c.org(&format!("/users/{}/teams", edsger.id))).await;
     assert_eq!(
         (r.json["totalCount"].clone(), r.json["teams"].clone()),
         (json!(0), json!([]))
     );
+    // ada is in three seeded Teams, the IdP-managed one among them.
+    let ada = c.emu.user("ada@example.com").unwrap();
+    let r = c
+        .get(&c.org(&format!("/users/{}/teams?sorts=name:asc", ada.id)))
+        .await;
+    assert_eq!(
+        names(&r, "teams"),
+        ["Data Engineering, EU", "Okta Engineers", "platform team"]
+    );
+    assert_eq!(r.json["teams"][1]["isIdpManaged"], true);
     let r = c
         .get(&c.org(&format!(
             "/users/{}/teams?offset=1&sorts=name:desc",
@@ -939,12 +946,9 @@ async fn list_user_teams_sorts_several() {
         dag_roles: vec![],
     };
     let team = |name: &str, description: &str, members: &[&str]| SeedTeam {
-        name: name.into(),
         description: Some(description.into()),
-        organization_role: "ORGANIZATION_MEMBER".into(),
         members: members.iter().map(|m| (*m).to_string()).collect(),
-        workspace_roles: vec![],
-        id: None,
+        ..SeedTeam::named(name)
     };
     let seed = Seed {
         organization: Some(SeedOrganization::named("Acme")),
@@ -1162,7 +1166,7 @@ fn documented_operations() -> Vec<(String, String, String)> {
     out
 }
 
-const SERVED: [&str; 18] = [
+const SERVED: [&str; 25] = [
     "ListOrganizations",
     "GetOrganization",
     "ListUsers",
@@ -1179,7 +1183,14 @@ const SERVED: [&str; 18] = [
     "ListDeployments",
     "GetDeployment",
     "ListTeams",
+    "CreateTeam",
     "GetTeam",
+    "UpdateTeam",
+    "DeleteTeam",
+    "ListTeamMembers",
+    "AddTeamMembers",
+    "RemoveTeamMember",
+    "UpdateTeamRoles",
     "GetSelfUser",
 ];
 
@@ -1367,16 +1378,25 @@ async fn list_teams_unknown_filters_are_404() {
         c.get(&c.org(&format!("/teams?workspaceId={dp}")))
             .await
             .json["totalCount"],
-        1
+        2
     );
     assert_eq!(
         c.get(&c.org(&format!("/teams?workspaceId={an}")))
             .await
             .json["totalCount"],
-        0
+        3
     );
+    // A DAG role in a Deployment counts as a role in it.
     let r = c
         .get(&c.org(&format!("/teams?deploymentId={ingestion}")))
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.json["totalCount"].clone()),
+        (200, json!(1))
+    );
+    let reporting = c.emu.deployment("Reporting").unwrap().id;
+    let r = c
+        .get(&c.org(&format!("/teams?deploymentId={reporting}")))
         .await;
     assert_eq!(
         (r.status.as_u16(), r.json["totalCount"].clone()),
