@@ -26,6 +26,8 @@ pub mod role_lists;
 pub mod roles;
 pub mod secret;
 pub mod settings;
+pub mod team_membership;
+pub mod teams;
 pub mod text;
 pub mod time;
 pub mod workspace_fields;

@@ -21,6 +21,15 @@ impl Named for crate::api::Workspace {
     }
 }
 
+impl Named for crate::api::Team {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 impl Named for crate::api::Organization {
     fn id(&self) -> &str {
         &self.id
@@ -40,6 +49,11 @@ pub struct Kind {
 pub const WORKSPACE: Kind = Kind {
     noun: "Workspace",
     list_command: "astro workspace list",
+};
+
+pub const TEAM: Kind = Kind {
+    noun: "Team",
+    list_command: "astro organization team list",
 };
 
 /// The one item `arg` names among `items`.

@@ -171,10 +171,28 @@ pub fn role(
     default: Option<WorkspaceRole>,
     target: &Target,
 ) -> Result<WorkspaceRole, CliError> {
+    ask_role(
+        ctx,
+        flag,
+        default,
+        target.user.workspace_role(&target.workspace.id),
+        &crate::members::describe(&target.user),
+        &target.workspace.name,
+    )
+}
+
+/// [`role`] for any subject: `current` is its role in the Workspace, `who` how it is named.
+pub fn ask_role(
+    ctx: &mut Ctx,
+    flag: Option<WorkspaceRole>,
+    default: Option<WorkspaceRole>,
+    current: Option<&str>,
+    who: &str,
+    workspace_name: &str,
+) -> Result<WorkspaceRole, CliError> {
     if let Some(role) = flag {
         return Ok(role);
     }
-    let current = target.user.workspace_role(&target.workspace.id);
     let Some(prompter) = ctx.prompter.as_mut() else {
         return default.ok_or_else(|| CliError::missing("the new role", "--role ROLE"));
     };
@@ -195,9 +213,8 @@ pub fn role(
         .unwrap_or(0);
     let index = prompter.select(
         &format!(
-            "Workspace role for {} in {}",
-            crate::members::describe(&target.user),
-            crate::text::cell(&target.workspace.name)
+            "Workspace role for {who} in {}",
+            crate::text::cell(workspace_name)
         ),
         &items,
         start,
@@ -210,42 +227,47 @@ pub fn print(ctx: &Ctx, outcome: &MembershipOutcome, json: bool) -> Result<(), C
     if ctx.wants_json(json) {
         return ctx.print_json(outcome);
     }
-    let who = &outcome.email;
-    let ws = outcome.workspace_name.as_deref().unwrap_or_default();
-    let previous = outcome.previous_role.as_deref();
-    let role = outcome.role.as_deref();
-    let dry = if outcome.dry_run {
+    output::line(&sentence(
+        &outcome.email,
+        outcome.workspace_name.as_deref().unwrap_or_default(),
+        outcome.previous_role.as_deref(),
+        outcome.role.as_deref(),
+        outcome.dry_run,
+    ))
+}
+
+/// What a membership change did (or, on a dry run, would do), as a sentence.
+pub fn sentence(
+    who: &str,
+    ws: &str,
+    previous: Option<&str>,
+    role: Option<&str>,
+    dry_run: bool,
+) -> String {
+    let dry = if dry_run {
         " (dry run: nothing sent)"
     } else {
         ""
     };
-    let would = |done: &str, planned: &str| {
-        if outcome.dry_run {
-            planned.to_owned()
-        } else {
-            done.to_owned()
+    let verb = |done: &'static str, planned: &'static str| if dry_run { planned } else { done };
+    match (previous, role) {
+        (Some(p), Some(r)) if p == r => {
+            format!("{who} is already in Workspace {ws} as {r}; nothing changed")
         }
-    };
-    let line = match (previous, role) {
-        (p, r) if p == r && r.is_some() => format!(
-            "{who} is already in Workspace {ws} as {}; nothing changed",
-            r.unwrap_or_default()
-        ),
         (None, None) => format!("{who} is not in Workspace {ws}; nothing changed"),
         (None, Some(r)) => format!(
             "{} {who} to Workspace {ws} as {r}{dry}",
-            would("Added", "Would add")
+            verb("Added", "Would add")
         ),
         (Some(p), None) => format!(
             "{} {who} from Workspace {ws} (was {p}){dry}",
-            would("Removed", "Would remove")
+            verb("Removed", "Would remove")
         ),
         (Some(p), Some(r)) => format!(
             "{} {who} in Workspace {ws}: {p} -> {r}{dry}",
-            would("Updated", "Would update")
+            verb("Updated", "Would update")
         ),
-    };
-    output::line(&line)
+    }
 }
 
 /// The hint of a user who is not in the Workspace.

@@ -1,4 +1,4 @@
-//! Changing a user's Workspace roles safely. The API replaces each role list it is given, keeps
+//! Changing a user's or a Team's Workspace roles safely. The API replaces each role list it is given, keeps
 //! a list that is left out, and needs `organizationRole` beside a scoped list. So: read the
 //! user (GetUser) right before writing; send their Organization role as read and their
 //! complete Workspace list with only the requested entries added, changed or removed; leave
@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::{Client, SubjectRoles, User, WorkspaceRole};
+use crate::api::{Client, SubjectRoles, Team, User, WorkspaceRole};
 use crate::error::{CliError, echo};
 
 /// One Workspace's entry in a user's list: the role to hold there, or `None` to leave it.
@@ -41,11 +41,73 @@ pub async fn read(client: &Client, org: &str, user_id: &str) -> Result<User, Cli
     Ok(user)
 }
 
-/// The user's Workspace list with `changes` applied, in a stable order.
-pub fn apply(user: &User, changes: &[WorkspaceChange]) -> Vec<WorkspaceRole> {
-    let mut roles: BTreeMap<String, String> = user
-        .workspace_roles
-        .iter()
+/// Whose roles are changed: a user or a Team, as read right before the write.
+pub trait Subject {
+    /// How messages name it: an email, or a Team's name.
+    fn shown_as(&self) -> &str;
+    fn organization_role(&self) -> Option<&str>;
+    fn workspace_roles(&self) -> Option<&[WorkspaceRole]>;
+
+    fn workspace_role(&self, workspace_id: &str) -> Option<&str> {
+        self.workspace_roles()
+            .into_iter()
+            .flatten()
+            .find(|r| r.workspace_id == workspace_id)
+            .map(|r| r.role.as_str())
+    }
+}
+
+impl Subject for User {
+    fn shown_as(&self) -> &str {
+        &self.username
+    }
+    fn organization_role(&self) -> Option<&str> {
+        self.organization_role.as_deref()
+    }
+    fn workspace_roles(&self) -> Option<&[WorkspaceRole]> {
+        self.workspace_roles.as_deref()
+    }
+}
+
+impl Subject for Team {
+    fn shown_as(&self) -> &str {
+        &self.name
+    }
+    fn organization_role(&self) -> Option<&str> {
+        self.organization_role.as_deref()
+    }
+    fn workspace_roles(&self) -> Option<&[WorkspaceRole]> {
+        self.workspace_roles.as_deref()
+    }
+}
+
+/// Reads a Team right before a write, refusing (exit 4) one whose roles the token cannot see.
+pub async fn read_team(client: &Client, org: &str, team_id: &str) -> Result<Team, CliError> {
+    let team = client.get_team(org, team_id).await.map_err(|e| {
+        if e.status() == Some(404) {
+            CliError::not_found(format!(
+                "no Team `{}` in Organization `{org}`",
+                echo(team_id)
+            ))
+        } else {
+            e.into()
+        }
+    })?;
+    if team.organization_role.is_none() || team.workspace_roles.is_none() {
+        return Err(CliError::auth(format!(
+            "the API did not show Team {}'s Organization and Workspace roles, so they cannot be changed safely",
+            crate::text::cell(&team.name)
+        ))
+        .with_hint("use a token that may manage the Organization's Teams"));
+    }
+    Ok(team)
+}
+
+/// The subject's Workspace list with `changes` applied, in a stable order.
+pub fn apply<S: Subject>(subject: &S, changes: &[WorkspaceChange]) -> Vec<WorkspaceRole> {
+    let mut roles: BTreeMap<String, String> = subject
+        .workspace_roles()
+        .into_iter()
         .flatten()
         .map(|r| (r.workspace_id.clone(), r.role.clone()))
         .collect();
@@ -61,11 +123,42 @@ pub fn apply(user: &User, changes: &[WorkspaceChange]) -> Vec<WorkspaceRole> {
         .collect()
 }
 
-/// Whether applying `changes` to `user` would change anything.
-pub fn changes_anything(user: &User, changes: &[WorkspaceChange]) -> bool {
+/// Whether applying `changes` to `subject` would change anything.
+pub fn changes_anything<S: Subject>(subject: &S, changes: &[WorkspaceChange]) -> bool {
     changes
         .iter()
-        .any(|c| user.workspace_role(&c.workspace_id) != c.role.as_deref())
+        .any(|c| subject.workspace_role(&c.workspace_id) != c.role.as_deref())
+}
+
+/// What is sent: the Organization role as read, the complete Workspace list with `changes`
+/// applied, and no other list.
+fn request<S: Subject>(subject: &S, changes: &[WorkspaceChange]) -> SubjectRoles {
+    SubjectRoles {
+        organization_role: subject.organization_role().map(str::to_owned),
+        workspace_roles: Some(apply(subject, changes)),
+        deployment_roles: None,
+        dag_roles: None,
+    }
+}
+
+/// Sends a Team's Workspace list with `changes` applied (the Team as just [`read_team`]), then
+/// checks the answer. Sends nothing when nothing would change.
+pub async fn write_team(
+    client: &Client,
+    org: &str,
+    team: &Team,
+    changes: &[WorkspaceChange],
+) -> Result<bool, CliError> {
+    if !changes_anything(team, changes) {
+        return Ok(false);
+    }
+    let sent = request(team, changes);
+    let answer = client
+        .update_team_roles(org, &team.id, &sent)
+        .await
+        .map_err(CliError::from)?;
+    check_answer(team.shown_as(), &sent, &answer)?;
+    Ok(true)
 }
 
 /// Sends `user`'s Workspace list with `changes` applied (the user as just [`read`]), then checks
@@ -79,12 +172,7 @@ pub async fn write(
     if !changes_anything(user, changes) {
         return Ok(false);
     }
-    let sent = SubjectRoles {
-        organization_role: user.organization_role.clone(),
-        workspace_roles: Some(apply(user, changes)),
-        deployment_roles: None,
-        dag_roles: None,
-    };
+    let sent = request(user, changes);
     let answer = client
         .update_user_roles(org, &user.id, &sent)
         .await

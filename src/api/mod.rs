@@ -7,8 +7,8 @@ mod types;
 
 pub use error::{ApiError, FieldError};
 pub use types::{
-    DagRole, Deployment, DeploymentRole, Invite, Organization, SelfUser, SubjectRoles, Team, User,
-    Workspace, WorkspaceRole,
+    DagRole, Deployment, DeploymentRole, Invite, Organization, SelfUser, SubjectRoles, Team,
+    TeamMember, User, Workspace, WorkspaceRole,
 };
 
 use std::time::Duration;
@@ -22,7 +22,8 @@ use serde::de::DeserializeOwned;
 use crate::env_vars;
 use crate::secret::Token;
 use types::{
-    DeploymentsPage, HasId, OrganizationsPage, Paged, TeamsPage, UsersPage, WorkspacesPage,
+    DeploymentsPage, HasId, OrganizationsPage, Paged, TeamMembersPage, TeamsPage, UsersPage,
+    WorkspacesPage,
 };
 
 /// The largest page the API serves.
@@ -309,6 +310,67 @@ impl Client {
             sorts: &["name:asc", "createdAt:asc"],
         })
         .await
+    }
+
+    /// Every Team of the Organization, by name.
+    pub async fn list_all_teams(&self, organization_id: &str) -> Result<Vec<Team>, ApiError> {
+        self.list_all::<TeamsPage>(Listing {
+            segments: &["organizations", organization_id, "teams"],
+            filters: &[],
+            sorts: &["name:asc", "createdAt:asc"],
+        })
+        .await
+    }
+
+    /// The Teams with a role in a Workspace.
+    pub async fn list_workspace_teams(
+        &self,
+        organization_id: &str,
+        workspace_id: &str,
+    ) -> Result<Vec<Team>, ApiError> {
+        self.list_all::<TeamsPage>(Listing {
+            segments: &["organizations", organization_id, "teams"],
+            filters: &[("workspaceId", workspace_id.to_owned())],
+            sorts: &["name:asc", "createdAt:asc"],
+        })
+        .await
+    }
+
+    pub async fn get_team(&self, organization_id: &str, team_id: &str) -> Result<Team, ApiError> {
+        let url = self.url(&["organizations", organization_id, "teams", team_id]);
+        self.send(Method::GET, url, &[], None::<&()>).await
+    }
+
+    /// Every member of a Team.
+    pub async fn list_team_members(
+        &self,
+        organization_id: &str,
+        team_id: &str,
+    ) -> Result<Vec<TeamMember>, ApiError> {
+        self.list_all::<TeamMembersPage>(Listing {
+            segments: &[
+                "organizations",
+                organization_id,
+                "teams",
+                team_id,
+                "members",
+            ],
+            filters: &[],
+            sorts: &["username:asc"],
+        })
+        .await
+    }
+
+    /// Replaces the Team's role lists present in `roles` (the API requires
+    /// `organizationRole`; omitted lists are kept). Safe to repeat.
+    pub async fn update_team_roles(
+        &self,
+        organization_id: &str,
+        team_id: &str,
+        roles: &SubjectRoles,
+    ) -> Result<SubjectRoles, ApiError> {
+        let url = self.url(&["organizations", organization_id, "teams", team_id, "roles"]);
+        self.send(Method::POST, url, &[], Some(roles)).await
     }
 
     /// Replaces the role lists present in `roles` (the others are kept by the API). Safe to

@@ -127,12 +127,57 @@ pub struct DeploymentsPage {
     pub total_count: usize,
 }
 
-/// A Team, as far as naming it goes.
+/// A Team. Its role lists are `None` when the response left them out.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Team {
     pub id: String,
     pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub organization_role: Option<String>,
+    #[serde(default)]
+    pub is_idp_managed: bool,
+    #[serde(default)]
+    pub created_at: String,
+    #[serde(default)]
+    pub workspace_roles: Option<Vec<WorkspaceRole>>,
+    #[serde(default)]
+    pub deployment_roles: Option<Vec<DeploymentRole>>,
+    #[serde(default)]
+    pub dag_roles: Option<Vec<DagRole>>,
+}
+
+impl Team {
+    /// The Team's role in a Workspace, when the response listed its Workspace roles.
+    pub fn workspace_role(&self, workspace_id: &str) -> Option<&str> {
+        self.workspace_roles
+            .iter()
+            .flatten()
+            .find(|r| r.workspace_id == workspace_id)
+            .map(|r| r.role.as_str())
+    }
+}
+
+/// A member of a Team.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamMember {
+    pub user_id: String,
+    /// The email address.
+    pub username: String,
+    #[serde(default)]
+    pub full_name: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamMembersPage {
+    pub team_members: Vec<TeamMember>,
+    pub total_count: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,6 +219,12 @@ impl HasId for Deployment {
 impl HasId for Team {
     fn id(&self) -> &str {
         &self.id
+    }
+}
+
+impl HasId for TeamMember {
+    fn id(&self) -> &str {
+        &self.user_id
     }
 }
 
@@ -220,6 +271,16 @@ impl Paged for TeamsPage {
     }
     fn into_items(self) -> Vec<Team> {
         self.teams
+    }
+}
+
+impl Paged for TeamMembersPage {
+    type Item = TeamMember;
+    fn total(&self) -> usize {
+        self.total_count
+    }
+    fn into_items(self) -> Vec<TeamMember> {
+        self.team_members
     }
 }
 

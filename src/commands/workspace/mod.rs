@@ -4,6 +4,7 @@ pub mod create;
 pub mod delete;
 pub mod list;
 pub mod switch;
+pub mod team;
 pub mod update;
 pub mod user;
 
@@ -32,6 +33,9 @@ pub enum WorkspaceCommand {
     /// Manage the users of a Workspace
     #[command(subcommand, visible_aliases = ["us", "users"])]
     User(user::WorkspaceUserCommand),
+    /// Manage the Teams of a Workspace
+    #[command(subcommand, visible_aliases = ["te", "teams"])]
+    Team(team::WorkspaceTeamCommand),
 }
 
 impl WorkspaceCommand {
@@ -43,6 +47,7 @@ impl WorkspaceCommand {
             WorkspaceCommand::Update(args) => update::run(args, ctx).await,
             WorkspaceCommand::Delete(args) => delete::run(args, ctx).await,
             WorkspaceCommand::User(command) => command.run(ctx).await,
+            WorkspaceCommand::Team(command) => command.run(ctx).await,
         }
     }
 }
