@@ -18,4 +18,5 @@ mod settings;
 mod update;
 mod user_get;
 mod workspace;
+mod workspace_team;
 mod workspace_user;

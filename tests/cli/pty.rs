@@ -939,3 +939,31 @@ fn get_without_an_argument_picks_a_member_by_typing_to_filter() {
         "the picked member is read with GetUser"
     );
 }
+
+/// `workspace team add` with nothing given: the Teams not yet in the Workspace, then the role.
+#[test]
+fn workspace_team_add_picks_a_team_not_in_the_workspace_then_a_role() {
+    let env = TestEnv::new();
+    let mut s = astro(
+        &env,
+        100,
+        24,
+        &["wo", "team", "add", "--workspace-id", "Analytics"],
+    );
+    // Three of the four Teams already have a role in Analytics.
+    s.wait_for("1 Team");
+    assert!(s.contents().contains("Platform Team"), "{}", s.dump());
+    s.send(ENTER);
+    s.wait_for("? Workspace role for Team Platform Team in Analytics");
+    s.wait_for("❯ WORKSPACE_MEMBER");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let platform = env.emu.team("Platform Team").unwrap();
+    assert!(
+        platform
+            .workspace_roles
+            .iter()
+            .any(|r| r.workspace_name == "Analytics" && r.role == "WORKSPACE_MEMBER"),
+        "{platform:?}"
+    );
+}
