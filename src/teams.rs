@@ -74,3 +74,46 @@ pub fn refuse_if_idp_managed(team: &Team, what: &str) -> Result<(), CliError> {
     }
     Ok(())
 }
+
+/// A Team name as `create` and a rename take it: not blank, no spaces around it, no control
+/// characters (checked as typed at a prompt, and for arguments before any request).
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        Err("a Team name is required".into())
+    } else if name.trim() != name {
+        Err("the name starts or ends with spaces".into())
+    } else if name.chars().any(char::is_control) {
+        Err("the name contains control characters".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// The Team other than `except` (an ID) whose name is `name` ignoring case, if any.
+pub fn taken_by<'a>(teams: &'a [Team], name: &str, except: Option<&str>) -> Option<&'a Team> {
+    let folded = name.to_lowercase();
+    teams
+        .iter()
+        .filter(|t| Some(t.id.as_str()) != except)
+        .find(|t| t.name.to_lowercase() == folded)
+}
+
+/// The message for a name another Team has (for a prompt's check and for the error).
+pub fn taken_message(name: &str, other: &Team) -> String {
+    format!(
+        "the name `{}` is taken by Team {} (`{}`), ignoring case",
+        crate::error::echo(name),
+        crate::text::cell(&other.name),
+        other.id
+    )
+}
+
+/// Refuses (exit 1) a name another Team has, ignoring case: Teams are addressed by name here.
+pub fn check_unique(teams: &[Team], name: &str, except: Option<&str>) -> Result<(), CliError> {
+    match taken_by(teams, name, except) {
+        Some(other) => Err(CliError::failure(taken_message(name, other)).with_hint(
+            "choose another name: `astro` addresses Teams by name, so it keeps their names unique, ignoring case",
+        )),
+        None => Ok(()),
+    }
+}
