@@ -117,3 +117,41 @@ pub fn check_unique(teams: &[Team], name: &str, except: Option<&str>) -> Result<
         None => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn team(id: &str, name: &str) -> Team {
+        Team {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            organization_role: None,
+            is_idp_managed: false,
+            created_at: String::new(),
+            workspace_roles: None,
+            deployment_roles: None,
+            dag_roles: None,
+        }
+    }
+
+    #[test]
+    fn names_are_checked_before_anything_is_sent() {
+        assert!(check_name("Data Engineering, EU").is_ok());
+        for bad in ["", "  ", " Ops", "Ops ", "a\u{7}b"] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_is_taken_by_another_team_ignoring_case() {
+        let all = [team("c1", "Platform Team"), team("c2", "Ops")];
+        assert_eq!(taken_by(&all, "PLATFORM team", None).unwrap().id, "c1");
+        assert!(taken_by(&all, "platform team", Some("c1")).is_none());
+        let err = check_unique(&all, "ops", Some("c1")).unwrap_err();
+        assert_eq!(err.exit, crate::error::Exit::Failure);
+        assert!(err.message.contains("Team Ops (`c2`)"), "{}", err.message);
+        assert!(err.hint.is_some());
+    }
+}
