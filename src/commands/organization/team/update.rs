@@ -122,6 +122,10 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         Some(arg) => lookup::find(&all, arg, lookup::TEAM)?.clone(),
         None => teams::pick(ctx, all.clone(), "Team to update")?,
     };
+    // A rename is checked against the listing first, before any other request.
+    if let Some(name) = &args.name {
+        check_rename(&all, &listed, name)?;
+    }
     // A role change needs the Team's Workspace roles as they are right before the write.
     let team = match args.role {
         Some(_) => {
@@ -144,8 +148,7 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     };
     let renamed = wanted.name != previous.name;
     if renamed {
-        teams::refuse_if_idp_managed(&team, "rename")?;
-        teams::check_unique(&all, &wanted.name, Some(&team.id))?;
+        check_rename(&all, &team, &wanted.name)?;
     }
     let fields_change = renamed || wanted.description != previous.description;
     let role_change = wanted.organization_role != previous.organization_role;
@@ -189,6 +192,16 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         outcome.changed = true;
     }
     print(ctx, &outcome, args.json)
+}
+
+/// Renaming `team` to `name` (when that changes it): refused for a Team an identity provider
+/// manages, and for a name another Team has, ignoring case.
+fn check_rename(all: &[Team], team: &Team, name: &str) -> Result<(), CliError> {
+    if name == team.name {
+        return Ok(());
+    }
+    teams::refuse_if_idp_managed(team, "rename")?;
+    teams::check_unique(all, name, Some(&team.id))
 }
 
 fn print(ctx: &Ctx, outcome: &UpdateOutcome, json: bool) -> Result<(), CliError> {
