@@ -13,8 +13,10 @@ use crate::text::{self, count};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  astro organization team delete \"Platform Team\"\n  \
-                        astro org te de clrhjy5c000000164wjlm5wfr --force --json"
+    after_help = "A Team managed by an identity provider is deleted there, not here (exit 1, \
+                  nothing sent).\n\n\
+                  Examples:\n  astro organization team delete \"Platform Team\"\n  \
+                  astro org te de clrhjy5c000000164wjlm5wfr --force --json"
 )]
 pub struct DeleteArgs {
     /// The Team's name (any case when only one Team has it) or ID; picked from the Teams on a
