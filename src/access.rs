@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::api::{Deployment, Team, User, Workspace};
+use crate::api::{DagRole, Deployment, DeploymentRole, Team, User, Workspace, WorkspaceRole};
 
 /// What `astro organization user get --json` prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,11 +63,7 @@ pub struct TeamRef {
 /// Which listings naming the user's roles needs: the Workspaces when they have a Workspace
 /// role, the Deployments when they have a Deployment or DAG role.
 pub fn needs_listings(user: &User) -> (bool, bool) {
-    let any = |n: Option<usize>| n.unwrap_or(0) > 0;
-    let workspaces = any(user.workspace_roles.as_ref().map(Vec::len));
-    let deployments = any(user.deployment_roles.as_ref().map(Vec::len))
-        || any(user.dag_roles.as_ref().map(Vec::len));
-    (workspaces, deployments)
+    listings_for(RoleLists::of_user(user))
 }
 
 /// The user's access, each role named from `workspaces` and `deployments` (the listings, or
@@ -79,6 +75,80 @@ pub fn assemble(
     deployments: &[Deployment],
     teams: Option<&[Team]>,
 ) -> Access {
+    let roles = name_roles(RoleLists::of_user(user), workspaces, deployments);
+    Access {
+        id: user.id.clone(),
+        email: user.username.clone(),
+        full_name: user.full_name.clone(),
+        status: user.status.clone(),
+        organization_role: user.organization_role.clone(),
+        workspace_roles: roles.workspace_roles,
+        deployment_roles: roles.deployment_roles,
+        dag_roles: roles.dag_roles,
+        teams: teams.map(|teams| {
+            teams
+                .iter()
+                .map(|t| TeamRef {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                })
+                .collect()
+        }),
+    }
+}
+
+/// A subject's scoped role lists as the API gave them (`None`: left out).
+#[derive(Debug, Clone, Copy)]
+pub struct RoleLists<'a> {
+    pub workspace_roles: Option<&'a [WorkspaceRole]>,
+    pub deployment_roles: Option<&'a [DeploymentRole]>,
+    pub dag_roles: Option<&'a [DagRole]>,
+}
+
+impl<'a> RoleLists<'a> {
+    pub fn of_user(user: &'a User) -> Self {
+        Self {
+            workspace_roles: user.workspace_roles.as_deref(),
+            deployment_roles: user.deployment_roles.as_deref(),
+            dag_roles: user.dag_roles.as_deref(),
+        }
+    }
+
+    pub fn of_team(team: &'a Team) -> Self {
+        Self {
+            workspace_roles: team.workspace_roles.as_deref(),
+            deployment_roles: team.deployment_roles.as_deref(),
+            dag_roles: team.dag_roles.as_deref(),
+        }
+    }
+}
+
+/// A subject's scoped roles, each named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedRoles {
+    pub workspace_roles: Option<Vec<WorkspaceAccess>>,
+    pub deployment_roles: Option<Vec<DeploymentAccess>>,
+    pub dag_roles: Option<Vec<DagAccess>>,
+}
+
+/// Which listings naming `roles` needs: the Workspaces when there is a Workspace role, the
+/// Deployments when there is a Deployment or DAG role.
+pub fn listings_for(roles: RoleLists<'_>) -> (bool, bool) {
+    let any = |n: Option<usize>| n.unwrap_or(0) > 0;
+    let workspaces = any(roles.workspace_roles.map(<[_]>::len));
+    let deployments =
+        any(roles.deployment_roles.map(<[_]>::len)) || any(roles.dag_roles.map(<[_]>::len));
+    (workspaces, deployments)
+}
+
+/// Each role of `roles` named from `workspaces` and `deployments` (the listings, or what of
+/// them the token could see), sorted by name (unnamed last), then ID; a list left out stays
+/// `None`.
+pub fn name_roles(
+    roles: RoleLists<'_>,
+    workspaces: &[Workspace],
+    deployments: &[Deployment],
+) -> NamedRoles {
     let workspace_name = |id: &str| {
         workspaces
             .iter()
@@ -91,7 +161,7 @@ pub fn assemble(
             .find(|d| d.id == id)
             .map(|d| d.name.clone())
     };
-    let workspace_roles = user.workspace_roles.as_ref().map(|roles| {
+    let workspace_roles = roles.workspace_roles.map(|roles| {
         let mut roles: Vec<WorkspaceAccess> = roles
             .iter()
             .map(|r| WorkspaceAccess {
@@ -103,7 +173,7 @@ pub fn assemble(
         roles.sort_by_cached_key(|r| name_key(r.workspace_name.as_deref(), &r.workspace_id));
         roles
     });
-    let deployment_roles = user.deployment_roles.as_ref().map(|roles| {
+    let deployment_roles = roles.deployment_roles.map(|roles| {
         let mut roles: Vec<DeploymentAccess> = roles
             .iter()
             .map(|r| DeploymentAccess {
@@ -115,7 +185,7 @@ pub fn assemble(
         roles.sort_by_cached_key(|r| name_key(r.deployment_name.as_deref(), &r.deployment_id));
         roles
     });
-    let dag_roles = user.dag_roles.as_ref().map(|roles| {
+    let dag_roles = roles.dag_roles.map(|roles| {
         let mut roles: Vec<DagAccess> = roles
             .iter()
             .map(|r| DagAccess {
@@ -135,24 +205,10 @@ pub fn assemble(
         });
         roles
     });
-    Access {
-        id: user.id.clone(),
-        email: user.username.clone(),
-        full_name: user.full_name.clone(),
-        status: user.status.clone(),
-        organization_role: user.organization_role.clone(),
+    NamedRoles {
         workspace_roles,
         deployment_roles,
         dag_roles,
-        teams: teams.map(|teams| {
-            teams
-                .iter()
-                .map(|t| TeamRef {
-                    id: t.id.clone(),
-                    name: t.name.clone(),
-                })
-                .collect()
-        }),
     }
 }
 

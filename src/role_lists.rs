@@ -161,6 +161,37 @@ pub async fn write_team(
     Ok(true)
 }
 
+/// Sets a Team's Organization role (the Team as just [`read_team`]): UpdateTeamRoles with the
+/// new role and the Team's Workspace list as read, the Deployment and DAG lists left out; then
+/// checks the answer. Sends nothing when the role is already `role`.
+pub async fn write_team_organization_role(
+    client: &Client,
+    org: &str,
+    team: &Team,
+    role: &str,
+) -> Result<bool, CliError> {
+    if team.organization_role.as_deref() == Some(role) {
+        return Ok(false);
+    }
+    let sent = SubjectRoles {
+        organization_role: Some(role.to_owned()),
+        workspace_roles: team.workspace_roles.clone(),
+        deployment_roles: None,
+        dag_roles: None,
+    };
+    let answer = client
+        .update_team_roles(org, &team.id, &sent)
+        .await
+        .map_err(CliError::from)?;
+    check_answer(team.shown_as(), &sent, &answer).map_err(|e| {
+        e.with_hint(format!(
+            "check them with `astro organization team get {}`",
+            team.id
+        ))
+    })?;
+    Ok(true)
+}
+
 /// Sends `user`'s Workspace list with `changes` applied (the user as just [`read`]), then checks
 /// the answer. Sends nothing when nothing would change.
 pub async fn write(

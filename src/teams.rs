@@ -74,3 +74,84 @@ pub fn refuse_if_idp_managed(team: &Team, what: &str) -> Result<(), CliError> {
     }
     Ok(())
 }
+
+/// A Team name as `create` and a rename take it: not blank, no spaces around it, no control
+/// characters (checked as typed at a prompt, and for arguments before any request).
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        Err("a Team name is required".into())
+    } else if name.trim() != name {
+        Err("the name starts or ends with spaces".into())
+    } else if name.chars().any(char::is_control) {
+        Err("the name contains control characters".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// The Team other than `except` (an ID) whose name is `name` ignoring case, if any.
+pub fn taken_by<'a>(teams: &'a [Team], name: &str, except: Option<&str>) -> Option<&'a Team> {
+    let folded = name.to_lowercase();
+    teams
+        .iter()
+        .filter(|t| Some(t.id.as_str()) != except)
+        .find(|t| t.name.to_lowercase() == folded)
+}
+
+/// The message for a name another Team has (for a prompt's check and for the error).
+pub fn taken_message(name: &str, other: &Team) -> String {
+    format!(
+        "the name `{}` is taken by Team {} (`{}`), ignoring case",
+        crate::error::echo(name),
+        crate::text::cell(&other.name),
+        other.id
+    )
+}
+
+/// Refuses (exit 1) a name another Team has, ignoring case: Teams are addressed by name here.
+pub fn check_unique(teams: &[Team], name: &str, except: Option<&str>) -> Result<(), CliError> {
+    match taken_by(teams, name, except) {
+        Some(other) => Err(CliError::failure(taken_message(name, other)).with_hint(
+            "choose another name: `astro` addresses Teams by name, so it keeps their names unique, ignoring case",
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn team(id: &str, name: &str) -> Team {
+        Team {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            organization_role: None,
+            is_idp_managed: false,
+            created_at: String::new(),
+            workspace_roles: None,
+            deployment_roles: None,
+            dag_roles: None,
+        }
+    }
+
+    #[test]
+    fn names_are_checked_before_anything_is_sent() {
+        assert!(check_name("Data Engineering, EU").is_ok());
+        for bad in ["", "  ", " Ops", "Ops ", "a\u{7}b"] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_is_taken_by_another_team_ignoring_case() {
+        let all = [team("c1", "Platform Team"), team("c2", "Ops")];
+        assert_eq!(taken_by(&all, "PLATFORM team", None).unwrap().id, "c1");
+        assert!(taken_by(&all, "platform team", Some("c1")).is_none());
+        let err = check_unique(&all, "ops", Some("c1")).unwrap_err();
+        assert_eq!(err.exit, crate::error::Exit::Failure);
+        assert!(err.message.contains("Team Ops (`c2`)"), "{}", err.message);
+        assert!(err.hint.is_some());
+    }
+}

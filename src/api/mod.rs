@@ -361,6 +361,92 @@ impl Client {
         .await
     }
 
+    /// How many members a Team has: one page of one member, for its `totalCount`.
+    pub async fn count_team_members(
+        &self,
+        organization_id: &str,
+        team_id: &str,
+    ) -> Result<usize, ApiError> {
+        let listing = Listing {
+            segments: &[
+                "organizations",
+                organization_id,
+                "teams",
+                team_id,
+                "members",
+            ],
+            filters: &[],
+            sorts: &["username:asc"],
+        };
+        let page: TeamMembersPage = self.page(&listing, 1, 0).await?;
+        Ok(page.total())
+    }
+
+    /// Creates a Team. Not repeated blindly: after an ambiguous failure the Teams are listed,
+    /// and one with this name whose ID is not among `existing` (the IDs listed before) counts
+    /// as created.
+    pub async fn create_team(
+        &self,
+        organization_id: &str,
+        team: &TeamInput<'_>,
+        existing: &[String],
+    ) -> Result<Team, ApiError> {
+        let url = self.url(&["organizations", organization_id, "teams"]);
+        let mut attempt = 1;
+        loop {
+            let error = match self
+                .send_once::<Team>(Method::POST, url.clone(), &[], Some(team))
+                .await
+            {
+                Ok(created) => return Ok(created),
+                Err(e) => e,
+            };
+            if !error.is_transient() {
+                return Err(error.after_attempts(attempt));
+            }
+            if !error.was_not_processed() {
+                let now = self.list_all_teams(organization_id).await?;
+                if let Some(created) = now
+                    .into_iter()
+                    .find(|t| t.name == team.name && !existing.contains(&t.id))
+                {
+                    return Ok(created);
+                }
+            }
+            if attempt >= MAX_ATTEMPTS {
+                return Err(error.after_attempts(attempt));
+            }
+            self.back_off(&error, attempt).await;
+            attempt += 1;
+        }
+    }
+
+    /// Sets a Team's name (required by the API) and, when given, its description (kept when
+    /// left out). Safe to repeat.
+    pub async fn update_team(
+        &self,
+        organization_id: &str,
+        team_id: &str,
+        name: &str,
+        description: Option<&str>,
+    ) -> Result<Team, ApiError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            name: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            description: Option<&'a str>,
+        }
+        let url = self.url(&["organizations", organization_id, "teams", team_id]);
+        let body = Body { name, description };
+        self.send(Method::POST, url, &[], Some(&body)).await
+    }
+
+    /// Deletes a Team. A retry that finds it gone (404) means the first attempt did it.
+    pub async fn delete_team(&self, organization_id: &str, team_id: &str) -> Result<(), ApiError> {
+        let url = self.url(&["organizations", organization_id, "teams", team_id]);
+        self.delete_once_gone(url).await
+    }
+
     /// Replaces the Team's role lists present in `roles` (the API requires
     /// `organizationRole`; omitted lists are kept). Safe to repeat.
     pub async fn update_team_roles(
@@ -442,6 +528,12 @@ impl Client {
         workspace_id: &str,
     ) -> Result<(), ApiError> {
         let url = self.url(&["organizations", organization_id, "workspaces", workspace_id]);
+        self.delete_once_gone(url).await
+    }
+
+    /// Sends a DELETE, retrying transient failures; a retry that finds the object gone (404)
+    /// means an earlier attempt deleted it.
+    async fn delete_once_gone(&self, url: Url) -> Result<(), ApiError> {
         let mut attempt = 1;
         loop {
             match self
@@ -585,6 +677,23 @@ pub struct WorkspaceInput<'a> {
     pub cicd_enforced_default: bool,
 }
 
+/// What CreateTeam is sent.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamInput<'a> {
+    pub name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    pub organization_role: &'a str,
+    /// Left out when empty.
+    #[serde(skip_serializing_if = "none")]
+    pub member_ids: &'a [String],
+}
+
+fn none(ids: &&[String]) -> bool {
+    ids.is_empty()
+}
+
 /// Decodes `bytes` as every response and error body the client reads, discarding the results.
 /// For the fuzz targets and property tests: decoding must never panic, whatever the bytes.
 #[doc(hidden)]
@@ -596,6 +705,8 @@ pub fn decode_all_shapes(bytes: &[u8]) {
     let _ = serde_json::from_slice::<WorkspacesPage>(bytes);
     let _ = serde_json::from_slice::<DeploymentsPage>(bytes);
     let _ = serde_json::from_slice::<TeamsPage>(bytes);
+    let _ = serde_json::from_slice::<Team>(bytes);
+    let _ = serde_json::from_slice::<TeamMembersPage>(bytes);
     let _ = serde_json::from_slice::<Workspace>(bytes);
     let _ = serde_json::from_slice::<Organization>(bytes);
     let _ = serde_json::from_slice::<SubjectRoles>(bytes);

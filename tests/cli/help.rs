@@ -142,3 +142,42 @@ fn help_workspace_delete() {
 fn help_user_get() {
     check(&["organization", "user", "get"], "user-get");
 }
+
+#[test]
+fn help_organization_team() {
+    check(&["organization", "team"], "organization-team");
+}
+
+#[test]
+fn help_organization_team_list() {
+    check(&["organization", "team", "list"], "organization-team-list");
+}
+
+#[test]
+fn help_organization_team_get() {
+    check(&["organization", "team", "get"], "organization-team-get");
+}
+
+#[test]
+fn help_organization_team_create() {
+    check(
+        &["organization", "team", "create"],
+        "organization-team-create",
+    );
+}
+
+#[test]
+fn help_organization_team_update() {
+    check(
+        &["organization", "team", "update"],
+        "organization-team-update",
+    );
+}
+
+#[test]
+fn help_organization_team_delete() {
+    check(
+        &["organization", "team", "delete"],
+        "organization-team-delete",
+    );
+}

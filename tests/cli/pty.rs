@@ -940,6 +940,120 @@ fn get_without_an_argument_picks_a_member_by_typing_to_filter() {
     );
 }
 
+// ---------------------------------------------------------------------------------------
+// astro organization team create|delete
+
+#[test]
+fn team_create_asks_for_a_name_refusing_a_taken_one_as_typed_then_a_role() {
+    let env = TestEnv::new();
+    let mut s = astro(
+        &env,
+        100,
+        24,
+        &["org", "te", "cr", "--member", "grace@example.com"],
+    );
+    s.wait_for("? Name of the new Team:");
+    s.type_into("? Name of the new Team: ", "PLATFORM team");
+    s.send(ENTER);
+    s.wait_for("✘ the name `PLATFORM team` is taken by Team Platform Team");
+    assert_eq!(
+        s.rows()[0],
+        "? Name of the new Team: PLATFORM team",
+        "{}",
+        s.dump()
+    );
+    assert!(env.mutations().is_empty());
+    s.send(CTRL_U);
+    s.type_into("? Name of the new Team: ", "Data Science");
+    assert!(!s.contents().contains('✘'), "{}", s.dump());
+    s.send(ENTER);
+    // The role list starts on the default.
+    s.wait_for("? Organization role for Team Data Science");
+    assert!(
+        s.rows().iter().any(|r| r == "❯ ORGANIZATION_MEMBER"),
+        "{}",
+        s.dump()
+    );
+    assert!(env.mutations().is_empty());
+    s.send(UP);
+    s.wait_for("❯ ORGANIZATION_BILLING_ADMIN");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("✔ Name of the new Team · Data Science"),
+        "{screen}"
+    );
+    let team = env.emu.team("Data Science").expect("created");
+    assert!(
+        screen.contains(&format!(
+            "Created Team Data Science ({}) as ORGANIZATION_BILLING_ADMIN with 1 member: grace@example.com",
+            team.id
+        )),
+        "{screen}"
+    );
+    assert_eq!(team.organization_role, "ORGANIZATION_BILLING_ADMIN");
+    assert_eq!(team.members, ["grace@example.com"]);
+    assert_eq!(env.mutations().len(), 1);
+}
+
+#[test]
+fn team_delete_answered_no_sends_nothing() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 100, 24, &["org", "te", "de", "Data Engineering, EU"]);
+    s.wait_for("? Delete Team \"Data Engineering, EU\" (2 members)? [y/N]");
+    assert!(env.mutations().is_empty());
+    s.send("n");
+    assert_eq!(s.finish(), 1, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("✔ Delete Team \"Data Engineering, EU\" (2 members)? · no"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("error: not confirmed; nothing was sent"),
+        "{screen}"
+    );
+    assert!(env.mutations().is_empty());
+    assert!(env.emu.team("Data Engineering, EU").is_some());
+}
+
+#[test]
+fn team_delete_picks_the_team_then_answered_yes_deletes_it() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 100, 24, &["org", "te", "de"]);
+    s.wait_for("4 Teams");
+    s.type_into("? Team to delete: ", "platform team");
+    s.wait_until("two rows", |s| {
+        s.rows()[1].starts_with("❯ ") && s.contents().contains("2 of 4 Teams")
+    });
+    // Typing narrows; the arrow keys choose between the two that differ only in case.
+    let lower = "clrho8gw0000003642m95fuxa";
+    if !s.rows()[1].contains(lower) {
+        s.send(DOWN);
+        s.wait_until("the lower-case one", |s| {
+            s.rows()
+                .iter()
+                .any(|r| r.starts_with("❯ ") && r.contains(lower))
+        });
+    }
+    s.send(ENTER);
+    s.wait_for("? Delete Team \"platform team\" (1 member)? [y/N]");
+    assert!(env.mutations().is_empty());
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains(&format!(
+            "Deleted Team platform team ({lower}), which had 1 member"
+        )),
+        "{screen}"
+    );
+    assert_eq!(env.mutations().len(), 1);
+    assert!(env.emu.team_by_id(lower).is_none());
+    assert!(env.emu.team("Platform Team").is_some());
+}
+
 /// `workspace team add` with nothing given: the Teams not yet in the Workspace, then the role.
 #[test]
 fn workspace_team_add_picks_a_team_not_in_the_workspace_then_a_role() {

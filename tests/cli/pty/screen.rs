@@ -106,9 +106,10 @@ impl Screen {
         for c in text.chars() {
             typed.push(c);
             self.send(&c.to_string());
+            // Rows are compared without trailing spaces, so a space just typed counts as shown.
             let line = format!("{header}{typed}");
             self.wait_until(&format!("{line:?}"), |s| {
-                s.rows().iter().any(|r| r.trim_end() == line)
+                s.rows().iter().any(|r| r.trim_end() == line.trim_end())
             });
         }
     }

@@ -1,0 +1,45 @@
+//! `astro organization team …` (`te`, `teams`): the Organization's Teams, named by ID or name.
+
+pub mod create;
+pub mod delete;
+pub mod get;
+pub mod list;
+pub mod update;
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::error::CliError;
+
+#[derive(Debug, Subcommand)]
+pub enum OrganizationTeamCommand {
+    /// List the Organization's Teams, with their roles and member counts
+    #[command(visible_alias = "ls")]
+    List(list::ListArgs),
+    /// Show a Team: its roles (Organization, Workspaces, Deployments) and its members
+    Get(get::GetArgs),
+    /// Create a Team
+    #[command(visible_alias = "cr")]
+    Create(create::CreateArgs),
+    /// Change a Team's name, description or Organization role
+    #[command(visible_alias = "up")]
+    Update(update::UpdateArgs),
+    /// Delete a Team
+    #[command(visible_alias = "de")]
+    Delete(delete::DeleteArgs),
+}
+
+impl OrganizationTeamCommand {
+    pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
+        match self {
+            OrganizationTeamCommand::List(args) => list::run(args, ctx).await,
+            OrganizationTeamCommand::Get(args) => get::run(args, ctx).await,
+            OrganizationTeamCommand::Create(args) => create::run(args, ctx).await,
+            OrganizationTeamCommand::Update(args) => update::run(args, ctx).await,
+            OrganizationTeamCommand::Delete(args) => delete::run(args, ctx).await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
