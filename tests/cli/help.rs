@@ -107,3 +107,18 @@ fn help_organization_switch() {
 fn help_completion() {
     check(&["completion"], "completion");
 }
+
+#[test]
+fn help_workspace_user_add() {
+    check(&["workspace", "user", "add"], "workspace-user-add");
+}
+
+#[test]
+fn help_workspace_user_update() {
+    check(&["workspace", "user", "update"], "workspace-user-update");
+}
+
+#[test]
+fn help_workspace_user_remove() {
+    check(&["workspace", "user", "remove"], "workspace-user-remove");
+}
