@@ -88,6 +88,7 @@ fn ambiguous<T: Named>(matches: &[&T], arg: &str, kind: Kind) -> CliError {
 mod tests {
     use super::*;
 
+    #[derive(Debug)]
     struct Item(&'static str, &'static str);
 
     impl Named for Item {
