@@ -16,3 +16,4 @@ mod pty;
 mod scripting;
 mod settings;
 mod update;
+mod workspace_bulk;
