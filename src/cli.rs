@@ -401,7 +401,7 @@ pub fn id_value(raw: &str) -> Result<String, String> {
     Ok(id.to_owned())
 }
 
-/// Options shared by `update` and `invite` for many rows at once.
+/// Options shared by `update`, `invite` and `workspace user add|update` for many rows at once.
 #[derive(Debug, Default, clap::Args)]
 pub struct BulkArgs {
     /// Apply many rows from a CSV file with header `email,role`, or JSON lines

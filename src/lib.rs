@@ -19,6 +19,7 @@ pub mod jwt;
 pub mod lookup;
 pub mod members;
 pub mod membership;
+pub mod membership_bulk;
 pub mod output;
 pub mod paste;
 pub mod prompt;

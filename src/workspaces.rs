@@ -17,19 +17,6 @@ pub async fn resolve(
     value: &str,
     source: &str,
 ) -> Result<Workspace, CliError> {
-    let from = |err: CliError| {
-        if err.exit == crate::error::Exit::NotFound {
-            let hint = err.hint.clone();
-            let mut err = CliError::not_found(format!(
-                "no Workspace `{}` in Organization `{org}` (from {source})",
-                echo(value)
-            ));
-            err.hint = hint;
-            err
-        } else {
-            err
-        }
-    };
     if is_cuid(value) {
         match client.get_workspace(org, value).await {
             Ok(workspace) => return Ok(workspace),
@@ -39,9 +26,31 @@ pub async fn resolve(
         }
     }
     let workspaces = client.list_all_workspaces(org).await?;
-    lookup::find(&workspaces, value, lookup::WORKSPACE)
+    find_in(&workspaces, org, value, source)
+}
+
+/// As [`resolve`], among Workspaces already listed.
+pub fn find_in(
+    workspaces: &[Workspace],
+    org: &str,
+    value: &str,
+    source: &str,
+) -> Result<Workspace, CliError> {
+    lookup::find(workspaces, value, lookup::WORKSPACE)
         .cloned()
-        .map_err(from)
+        .map_err(|err| {
+            if err.exit == crate::error::Exit::NotFound {
+                let hint = err.hint.clone();
+                let mut err = CliError::not_found(format!(
+                    "no Workspace `{}` in Organization `{org}` (from {source})",
+                    echo(value)
+                ));
+                err.hint = hint;
+                err
+            } else {
+                err
+            }
+        })
 }
 
 /// What names the Workspace to work in, and where it came from, before any request: `None`

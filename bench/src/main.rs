@@ -19,6 +19,9 @@ use measure::ChildRun;
 
 const OWNER: &str = "ORGANIZATION_OWNER";
 const MEMBER: &str = "ORGANIZATION_MEMBER";
+/// The Workspace generated users are added to, and the role they get there.
+const WORKSPACE: &str = "Analytics";
+const WS_ROLE: &str = "WORKSPACE_AUTHOR";
 /// Users in the emulator's default seed, before the generated ones.
 const SEED_USERS: usize = 6;
 /// The reference CLI's page size; its presence in the log proves the binary honoured
@@ -107,6 +110,9 @@ struct SizeResult {
     list: (Stat, Stat),
     bulk_rows: usize,
     bulk: (Stat, Stat),
+    ws_add: (Stat, Stat),
+    ws_bulk_rows: usize,
+    ws_bulk: (Stat, Stat),
 }
 
 fn run(args: &Args) -> Result<(), String> {
@@ -185,6 +191,14 @@ fn progress(msg: &str) {
 
 fn generated_email(i: usize) -> String {
     format!("user{i:06}@example.com")
+}
+
+/// Generated users with no role in Analytics, in list order: the emulator makes user `i` a
+/// member of Data Platform when `i` is odd and of Analytics when it is even, and every third
+/// user (`i % 3 == 0`) an author of the other one too (emulator/README.md), so those with
+/// `i % 6` of 1 or 5 are in Data Platform only. Checked against the emulator before use.
+fn outside_analytics(generated: usize) -> impl DoubleEndedIterator<Item = usize> {
+    (1..=generated).filter(|i| i % 6 == 1 || i % 6 == 5)
 }
 
 impl Bench<'_> {
@@ -356,13 +370,183 @@ impl Bench<'_> {
         }
         let bulk_ref = loop_stat(&loops, rows);
 
+        let ws_add = self.workspace_add(&emu, size)?;
+        let (ws_bulk_rows, ws_bulk) = self.workspace_bulk(&emu, size, &ws_add.1)?;
+
         Ok(SizeResult {
             size,
             update,
             list,
             bulk_rows: rows,
             bulk: (bulk_new, bulk_ref),
+            ws_add,
+            ws_bulk_rows,
+            ws_bulk,
         })
+    }
+
+    /// Job 4, `workspace user add EMAIL --role WORKSPACE_AUTHOR --workspace-id Analytics` for the
+    /// last generated user with no role there; taken out again (by ID, unmeasured) after each
+    /// run so every add is a real change.
+    fn workspace_add(&self, emu: &EmulatorHandle, size: usize) -> Result<(Stat, Stat), String> {
+        let runs = self.args.runs;
+        let i = outside_analytics(size - SEED_USERS)
+            .next_back()
+            .ok_or_else(|| format!("no generated user outside {WORKSPACE} at size {size}"))?;
+        let email = generated_email(i);
+        expect_ws_role(emu, &email, None)?;
+        let id = emu
+            .user(&email)
+            .ok_or_else(|| format!("emulator has no {email}"))?
+            .id;
+        let ws_id = analytics_id(emu)?;
+        progress(&format!(
+            "N = {size}: workspace user add {email} ({runs} runs each way)"
+        ));
+        let (mut new, mut reference) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            for (is_ref, into) in [(false, &mut new), (true, &mut reference)] {
+                let s = self.measure_way(
+                    emu,
+                    is_ref,
+                    &[
+                        "workspace",
+                        "user",
+                        "add",
+                        &email,
+                        "--role",
+                        WS_ROLE,
+                        "--workspace-id",
+                        WORKSPACE,
+                    ],
+                )?;
+                expect_ws_role(emu, &email, Some(WS_ROLE))?;
+                into.push(s);
+                self.quietly(
+                    emu,
+                    &[
+                        "workspace",
+                        "user",
+                        "remove",
+                        &id,
+                        "--force",
+                        "--workspace-id",
+                        &ws_id,
+                    ],
+                )?;
+                expect_ws_role(emu, &email, None)?;
+            }
+        }
+        Ok((stat(&new), stat(&reference)))
+    }
+
+    /// Job 5, `workspace user add --from-file` of min(1,000, those there are) generated users with
+    /// no role in Analytics, against one single `workspace user add` per row (the reference
+    /// paging), sampled and extrapolated as the Organization bulk is; the rows are taken out
+    /// again (unmeasured, `workspace user remove --from-file`) after each run.
+    fn workspace_bulk(
+        &self,
+        emu: &EmulatorHandle,
+        size: usize,
+        single_ref: &Stat,
+    ) -> Result<(usize, (Stat, Stat)), String> {
+        let runs = self.args.runs;
+        let users: Vec<usize> = outside_analytics(size - SEED_USERS).take(1000).collect();
+        let rows = users.len();
+        if rows == 0 {
+            return Err(format!(
+                "no generated user outside {WORKSPACE} at size {size}"
+            ));
+        }
+        let file = self.scratch.join("workspace.csv");
+        let mut text = String::from("email,role\n");
+        for &i in &users {
+            let _ = writeln!(text, "{},{WS_ROLE}", generated_email(i));
+        }
+        fs::write(&file, text).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        let file_arg = file.to_string_lossy().into_owned();
+        let expect_all = |role: Option<&str>| {
+            users
+                .iter()
+                .try_for_each(|&i| expect_ws_role(emu, &generated_email(i), role))
+        };
+        expect_all(None)?;
+        let take_out = || {
+            self.quietly(
+                emu,
+                &[
+                    "workspace",
+                    "user",
+                    "remove",
+                    "--from-file",
+                    &file_arg,
+                    "--force",
+                    "--workspace-id",
+                    WORKSPACE,
+                ],
+            )
+        };
+        progress(&format!(
+            "N = {size}: workspace bulk add of {rows} rows, new way ({runs} runs)"
+        ));
+        let mut new = Vec::new();
+        for _ in 0..runs {
+            let s = self.measure_way(
+                emu,
+                false,
+                &[
+                    "workspace",
+                    "user",
+                    "add",
+                    "--from-file",
+                    &file_arg,
+                    "--workspace-id",
+                    WORKSPACE,
+                ],
+            )?;
+            expect_all(Some(WS_ROLE))?;
+            new.push(s);
+            take_out()?;
+            expect_all(None)?;
+        }
+
+        let estimate = single_ref.wall.as_secs_f64() * rows as f64;
+        let k = if estimate > self.args.ref_budget_s as f64 {
+            self.args.sample.min(rows)
+        } else {
+            rows
+        };
+        progress(&format!(
+            "N = {size}: workspace bulk the reference way: {k} of {rows} single runs \
+             (whole loop estimated at {estimate:.0} s), {} time(s)",
+            self.args.bulk_ref_runs
+        ));
+        let mut loops = Vec::new();
+        for _ in 0..self.args.bulk_ref_runs.max(1) {
+            let mut singles = Vec::new();
+            for &i in &users[..k] {
+                let email = generated_email(i);
+                singles.push(self.measure_way(
+                    emu,
+                    true,
+                    &[
+                        "workspace",
+                        "user",
+                        "add",
+                        &email,
+                        "--role",
+                        WS_ROLE,
+                        "--workspace-id",
+                        WORKSPACE,
+                    ],
+                )?);
+                expect_ws_role(emu, &email, Some(WS_ROLE))?;
+            }
+            loops.push(singles);
+            take_out()?;
+            expect_all(None)?;
+        }
+        Ok((rows, (stat(&new), loop_stat(&loops, rows))))
     }
 
     /// `astro --version` against `/bin/true`: (astro, true) medians and peak RSS.
@@ -396,6 +580,23 @@ fn expect_role(emu: &EmulatorHandle, email: &str, role: &str) -> Result<(), Stri
     } else {
         Err(format!("{email} should have {role}, has {got:?}"))
     }
+}
+
+fn expect_ws_role(emu: &EmulatorHandle, email: &str, role: Option<&str>) -> Result<(), String> {
+    let got = emu.workspace_role(email, WORKSPACE);
+    if got.as_deref() == role {
+        Ok(())
+    } else {
+        Err(format!(
+            "{email} should have {role:?} in {WORKSPACE}, has {got:?}"
+        ))
+    }
+}
+
+fn analytics_id(emu: &EmulatorHandle) -> Result<String, String> {
+    emu.workspace(WORKSPACE)
+        .map(|w| w.id)
+        .ok_or_else(|| format!("the emulator has no Workspace {WORKSPACE}"))
 }
 
 fn expect_roles(emu: &EmulatorHandle, rows: usize, role: &str) -> Result<(), String> {
@@ -684,8 +885,8 @@ fn render(r: &Report) -> String {
         "Generated by `astro-bench` (bench/README.md). Each job is run the **new** way and the \
          **reference** way (`ASTRO_PAGING=reference`: pages of 100, one after another, as \
          Astronomer's Go CLI does; for bulk, one `astro org user update EMAIL --role ROLE` \
-         process per row) side by side in the same run, against an in-process emulator with a \
-         fixed latency per request.\n"
+         or `astro workspace user add EMAIL --role ROLE` process per row) side by side in the \
+         same run, against an in-process emulator with a fixed latency per request.\n"
     );
     let _ = writeln!(out, "## Setup\n");
     let _ = writeln!(out, "| | |\n|---|---|");
@@ -784,6 +985,12 @@ fn render(r: &Report) -> String {
         .iter()
         .map(|s| s.update.0.chain)
         .fold(0.0, f64::max);
+    let ws_add_ok = r.results.iter().all(|s| s.ws_add.0.chain <= 4.0);
+    let ws_worst_chain = r
+        .results
+        .iter()
+        .map(|s| s.ws_add.0.chain)
+        .fold(0.0, f64::max);
     let big_list = r.results.iter().find(|s| s.size == 50_000);
     let bulk_1000: Vec<&SizeResult> = r.results.iter().filter(|s| s.bulk_rows == 1000).collect();
     let _ = writeln!(out, "## Targets\n");
@@ -798,6 +1005,17 @@ fn render(r: &Report) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         pass(update_ok)
+    );
+    let _ = writeln!(
+        out,
+        "| `workspace user add` of one user by email: at most 4 sequential round trips at every size | longest chain {} at worst ({}) | {} |",
+        fmt_count(ws_worst_chain),
+        r.results
+            .iter()
+            .map(|s| format!("{}: {}", s.size, fmt_count(s.ws_add.0.chain)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        pass(ws_add_ok)
     );
     match big_list {
         Some(s) => {
@@ -846,6 +1064,42 @@ fn render(r: &Report) -> String {
             pass(all)
         );
     }
+    let ws_bulk_1000: Vec<&SizeResult> = r
+        .results
+        .iter()
+        .filter(|s| s.ws_bulk_rows == 1000)
+        .collect();
+    if ws_bulk_1000.is_empty() {
+        let _ = writeln!(
+            out,
+            "| `workspace user add --from-file` of 1,000 rows at least 6× faster than 1,000 single runs (the Organization bulk's target) | no size with 1,000 rows | n/a |"
+        );
+    } else {
+        let all = ws_bulk_1000
+            .iter()
+            .all(|s| speedup(&s.ws_bulk.0, &s.ws_bulk.1) >= 6.0);
+        let detail = ws_bulk_1000
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}: {:.1}×{}",
+                    s.size,
+                    speedup(&s.ws_bulk.0, &s.ws_bulk.1),
+                    if s.ws_bulk.1.extrapolated_from.is_some() {
+                        " (ref. extrapolated)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "| `workspace user add --from-file` of 1,000 rows at least 6× faster than 1,000 single runs (the Organization bulk's target) | {detail} | {} |",
+            pass(all)
+        );
+    }
 
     let _ = writeln!(
         out,
@@ -889,8 +1143,42 @@ fn render(r: &Report) -> String {
         );
     }
 
+    let _ = writeln!(
+        out,
+        "\n## 4. `astro workspace user add EMAIL --role {WS_ROLE} --workspace-id {WORKSPACE}`\n\n\
+         The last generated user with no role in {WORKSPACE} (found by email: the whole \
+         Organization is listed; the Workspace by name: one listing, at the same time); taken \
+         out of it again (by ID, unmeasured) after each run so every add is a real change.\n"
+    );
+    table_header(&mut out);
+    for s in r.results {
+        table_row(&mut out, &s.size.to_string(), &s.ws_add.0, &s.ws_add.1);
+    }
+
+    let _ = writeln!(
+        out,
+        "\n## 5. Bulk `workspace user add` to {WORKSPACE} as {WS_ROLE}\n\n\
+         New: `astro workspace user add --from-file FILE --workspace-id {WORKSPACE}` (CSV \
+         `email,role`, default concurrency) of the first min(1,000, those there are) generated \
+         users with no role in {WORKSPACE}, median of {} runs, taken out again (unmeasured, \
+         `workspace user remove --from-file FILE --force`) after each. Reference: one \
+         `ASTRO_PAGING=reference astro workspace user add EMAIL --role {WS_ROLE} \
+         --workspace-id {WORKSPACE}` per row, one after another, summed, and sampled and \
+         extrapolated as in 3 (estimate: rows × the reference single add of 4).\n",
+        args.runs
+    );
+    table_header(&mut out);
+    for s in r.results {
+        table_row(
+            &mut out,
+            &format!("{} ({} rows)", s.size, s.ws_bulk_rows),
+            &s.ws_bulk.0,
+            &s.ws_bulk.1,
+        );
+    }
+
     let (astro, truth) = &r.startup;
-    let _ = writeln!(out, "\n## 4. Start-up and size\n");
+    let _ = writeln!(out, "\n## 6. Start-up and size\n");
     let _ = writeln!(
         out,
         "| what | median of {} | peak RSS |\n|---|---:|---:|",

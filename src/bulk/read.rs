@@ -1,6 +1,8 @@
-//! Reading a bulk file (`--from-file FILE`, `-` for stdin): CSV with a header naming `email`
-//! and `role` columns, or JSON lines `{"email": …, "role": …}`. Every row keeps its line number
-//! so that problems are reported where the user can find them.
+//! Reading a bulk file (`--from-file FILE`, `-` for stdin): CSV with a header naming an `email`
+//! column and, as the command needs, `role` and `workspace` columns, or JSON lines
+//! `{"email": …, "role": …, "workspace": …}`. Columns and keys a command does not use are
+//! ignored. Every row keeps its line number so that problems are reported where the user can
+//! find them.
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -13,6 +15,8 @@ pub struct RawRow {
     pub email: String,
     /// Empty when the row gives none.
     pub role: String,
+    /// The Workspace (an ID or a name) the row is about; empty when the row gives none.
+    pub workspace: String,
 }
 
 /// A row that could not be read at all.
@@ -120,6 +124,8 @@ fn parse_json_lines(text: &str) -> (Vec<RawRow>, Vec<BadLine>) {
         email: String,
         #[serde(default)]
         role: Option<String>,
+        #[serde(default)]
+        workspace: Option<String>,
     }
     let mut rows = Vec::new();
     let mut bad = Vec::new();
@@ -132,6 +138,7 @@ fn parse_json_lines(text: &str) -> (Vec<RawRow>, Vec<BadLine>) {
                 line: index + 1,
                 email: l.email.trim().to_owned(),
                 role: l.role.unwrap_or_default().trim().to_owned(),
+                workspace: l.workspace.unwrap_or_default().trim().to_owned(),
             }),
             Err(e) => bad.push(BadLine {
                 line: index + 1,
@@ -152,6 +159,7 @@ fn parse_csv(text: &str) -> Result<(Vec<RawRow>, Vec<BadLine>), CliError> {
         .map_err(|e| CliError::usage(format!("cannot read the CSV header: {e}")))?
         .clone();
     let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let workspace_col = column("workspace");
     let (Some(email_col), role_col) = (column("email"), column("role")) else {
         return Err(CliError::usage(format!(
             "the CSV header must name an `email` column (and usually `role`); it is `{}`",
@@ -176,6 +184,10 @@ fn parse_csv(text: &str) -> Result<(Vec<RawRow>, Vec<BadLine>), CliError> {
                         line,
                         email: email.to_owned(),
                         role: role_col
+                            .and_then(|c| record.get(c))
+                            .unwrap_or("")
+                            .to_owned(),
+                        workspace: workspace_col
                             .and_then(|c| record.get(c))
                             .unwrap_or("")
                             .to_owned(),
@@ -242,12 +254,14 @@ mod tests {
                 RawRow {
                     line: 2,
                     email: "a@x.io".into(),
-                    role: "ORGANIZATION_OWNER".into()
+                    role: "ORGANIZATION_OWNER".into(),
+                    workspace: String::new(),
                 },
                 RawRow {
                     line: 4,
                     email: "b@x.io".into(),
-                    role: "organization_member".into()
+                    role: "organization_member".into(),
+                    workspace: String::new(),
                 },
             ]
         );
@@ -285,10 +299,51 @@ mod tests {
             RawRow {
                 line: 3,
                 email: "b@x.io".into(),
-                role: String::new()
+                role: String::new(),
+                workspace: String::new(),
             }
         );
         assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [2, 4]);
+    }
+
+    #[test]
+    fn an_optional_workspace_column_or_key() {
+        let row = |line: usize, email: &str, role: &str, workspace: &str| RawRow {
+            line,
+            email: email.into(),
+            role: role.into(),
+            workspace: workspace.into(),
+        };
+        let (rows, bad) = parse(
+            "Workspace,email,role\n\"Ops, EU\",a@x.io,author\n,b@x.io,member\n c1 ,c@x.io\n",
+            Path::new("f"),
+        )
+        .unwrap();
+        assert!(bad.is_empty());
+        assert_eq!(
+            rows,
+            [
+                row(2, "a@x.io", "author", "Ops, EU"),
+                row(3, "b@x.io", "member", ""),
+                row(4, "c@x.io", "", "c1"),
+            ]
+        );
+        let (rows, bad) = parse(
+            "{\"email\":\"a@x.io\",\"workspace\":\" Analytics \",\"role\":\"owner\"}\n{\"email\":\"b@x.io\",\"workspace\":null}\n{\"email\":\"c@x.io\",\"workspace\":7}\n",
+            Path::new("f"),
+        )
+        .unwrap();
+        assert_eq!(
+            rows,
+            [
+                row(1, "a@x.io", "owner", "Analytics"),
+                row(2, "b@x.io", "", ""),
+            ]
+        );
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [3]);
+        // Without the column every row's Workspace is empty, as before.
+        let (rows, _) = parse("email,role\na@x.io,owner\n", Path::new("f")).unwrap();
+        assert_eq!(rows, [row(2, "a@x.io", "owner", "")]);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! What the bulk forms of `update` and `invite` share: a result per row (with the keys of the
+//! What the bulk forms of `update`, `invite` and `workspace user add|update|remove` share: a result per row (with the keys of the
 //! single command's JSON), printed as a table at the end or as NDJSON in file order as rows
 //! complete; a summary on stderr; and a bounded-concurrency
 //! executor that, on Ctrl-C, stops starting rows, lets the ones in flight finish, and reports
@@ -70,6 +70,13 @@ pub trait Outcome: Serialize + Clone {
     fn before(&self) -> Option<&str>;
     /// The value asked for (the table's TO column).
     fn after(&self) -> Option<&str>;
+    /// The header of a column naming where each row applies (`WORKSPACE`), for commands whose
+    /// rows may each name their own scope; `None` leaves the column out.
+    const SCOPE: Option<&'static str> = None;
+    /// Where this row applies (the SCOPE column).
+    fn scope(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// One row's result: its line in the file, what happened, why (for rows not applied), and the
@@ -119,6 +126,17 @@ pub struct Rows<V, T> {
 pub fn read_rows<V, T: Outcome>(
     source: &Path,
     skip_invalid: bool,
+    check: impl FnMut(&RawRow) -> Result<(String, V), String>,
+) -> Result<Rows<V, T>, CliError> {
+    read_rows_keyed(source, skip_invalid, "user", check)
+}
+
+/// As [`read_rows`], where the key identifies `what` (`user and Workspace`): a second row with
+/// the same key is invalid as "the same {what} as line N".
+pub fn read_rows_keyed<V, T: Outcome>(
+    source: &Path,
+    skip_invalid: bool,
+    what: &str,
     mut check: impl FnMut(&RawRow) -> Result<(String, V), String>,
 ) -> Result<Rows<V, T>, CliError> {
     let (raw, bad) = read::parse(&read::read_source(source)?, source)?;
@@ -136,7 +154,7 @@ pub fn read_rows<V, T: Outcome>(
     let mut first_line: HashMap<String, usize> = HashMap::new();
     for row in raw {
         let checked = check(&row).and_then(|(key, value)| match first_line.get(&key) {
-            Some(first) => Err(format!("the same user as line {first}")),
+            Some(first) => Err(format!("the same {what} as line {first}")),
             None => {
                 first_line.insert(key, row.line);
                 Ok(value)
@@ -282,22 +300,28 @@ impl<T: Outcome> Report<T> {
                 .rows
                 .iter()
                 .map(|r| {
-                    vec![
-                        r.line.to_string(),
-                        r.outcome.email().to_owned(),
+                    let mut cells = vec![r.line.to_string(), r.outcome.email().to_owned()];
+                    if T::SCOPE.is_some() {
+                        cells.push(r.outcome.scope().unwrap_or_default().to_owned());
+                    }
+                    cells.extend([
                         r.result.label().to_owned(),
                         r.outcome.before().unwrap_or_default().to_owned(),
                         r.outcome.after().unwrap_or_default().to_owned(),
                         r.message.clone().unwrap_or_default(),
-                    ]
+                    ]);
+                    cells
                 })
                 .collect();
-            let printed = ctx.print_table(
-                &["LINE", "EMAIL", "RESULT", "FROM", "TO", "MESSAGE"],
-                (&["EMAIL", "MESSAGE"], &["FROM"]),
-                table,
-                ("row", "rows"),
-            );
+            let mut header = vec!["LINE", "EMAIL"];
+            let mut cut_first = vec!["EMAIL"];
+            if let Some(scope) = T::SCOPE {
+                header.push(scope);
+                cut_first.push(scope);
+            }
+            header.extend(["RESULT", "FROM", "TO", "MESSAGE"]);
+            cut_first.push("MESSAGE");
+            let printed = ctx.print_table(&header, (&cut_first, &["FROM"]), table, ("row", "rows"));
             self.note_output(printed)?;
         }
         let mut counts: Vec<(Status, usize)> = Vec::new();
@@ -356,18 +380,53 @@ where
     F: Fn(RowResult<T>) -> Fut,
     Fut: Future<Output = RowResult<T>>,
 {
+    let groups = tasks.into_iter().map(|task| vec![task]).collect();
+    execute_groups(
+        ctx,
+        report,
+        groups,
+        concurrency,
+        |group: Vec<RowResult<T>>| {
+            let one = group.into_iter().next().map(&apply);
+            async move {
+                match one {
+                    Some(row) => vec![row.await],
+                    None => Vec::new(),
+                }
+            }
+        },
+    )
+    .await
+}
+
+/// Runs `apply` on every group of rows (rows that must be applied together, such as all the
+/// rows about one user), at most `concurrency` groups at once, reporting each row. On Ctrl-C
+/// the groups in flight finish and the rows of groups not started are reported as skipped.
+/// Returns whether the run was interrupted.
+pub async fn execute_groups<T, F, Fut>(
+    ctx: &Ctx,
+    report: &mut Report<T>,
+    groups: Vec<Vec<RowResult<T>>>,
+    concurrency: usize,
+    apply: F,
+) -> Result<bool, CliError>
+where
+    T: Outcome,
+    F: Fn(Vec<RowResult<T>>) -> Fut,
+    Fut: Future<Output = Vec<RowResult<T>>>,
+{
     ctx.interrupt.claim();
-    let total = tasks.len();
+    let total: usize = groups.iter().map(Vec::len).sum();
     let spinner =
         output::Spinner::start(format!("Applying {}…", text::count(total, "row", "rows")));
     let mut done = 0;
-    let mut pending = tasks.into_iter();
+    let mut pending = groups.into_iter();
     let mut in_flight = FuturesUnordered::new();
     let mut stopping = false;
     loop {
         while !stopping && !report.output_closed() && in_flight.len() < concurrency {
             match pending.next() {
-                Some(task) => in_flight.push(apply(task)),
+                Some(group) => in_flight.push(apply(group)),
                 None => break,
             }
         }
@@ -375,9 +434,11 @@ where
             break;
         }
         tokio::select! {
-            Some(row) = in_flight.next() => {
-                report.push(ctx, row)?;
-                done += 1;
+            Some(rows) = in_flight.next() => {
+                for row in rows {
+                    report.push(ctx, row)?;
+                    done += 1;
+                }
                 spinner.set_message(format!(
                     "Applied {done} of {}…",
                     text::count(total, "row", "rows")
@@ -390,7 +451,7 @@ where
         }
     }
     drop(spinner);
-    for mut task in pending {
+    for mut task in pending.flatten() {
         task.result = Status::Skipped;
         report.push(ctx, task)?;
     }

@@ -181,3 +181,18 @@ fn help_organization_team_delete() {
         "organization-team-delete",
     );
 }
+
+#[test]
+fn help_workspace_user_add() {
+    check(&["workspace", "user", "add"], "workspace-user-add");
+}
+
+#[test]
+fn help_workspace_user_update() {
+    check(&["workspace", "user", "update"], "workspace-user-update");
+}
+
+#[test]
+fn help_workspace_user_remove() {
+    check(&["workspace", "user", "remove"], "workspace-user-remove");
+}

@@ -19,5 +19,6 @@ mod team;
 mod update;
 mod user_get;
 mod workspace;
+mod workspace_bulk;
 mod workspace_team;
 mod workspace_user;

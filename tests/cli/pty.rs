@@ -1081,3 +1081,76 @@ fn workspace_team_add_picks_a_team_not_in_the_workspace_then_a_role() {
         "{platform:?}"
     );
 }
+
+/// `workspace user remove --from-file` on a terminal: asked once for the whole file.
+fn bulk_remove(answer: &str) -> (TestEnv, Screen, i32) {
+    let env = TestEnv::new();
+    let file = env.write_file(
+        "leavers.csv",
+        "email\nalan@example.com\nkatherine.johnson@example.com\nedsger@example.com\n",
+    );
+    let mut s = astro(
+        &env,
+        100,
+        24,
+        &[
+            "workspace",
+            "user",
+            "remove",
+            "--from-file",
+            &file,
+            "--workspace-id",
+            "Analytics",
+        ],
+    );
+    s.wait_for("? Remove 2 members from Workspace Analytics? [y/N]");
+    assert!(env.mutations().is_empty(), "{}", s.dump());
+    s.send(answer);
+    let code = s.finish();
+    (env, s, code)
+}
+
+#[test]
+fn bulk_remove_on_a_terminal_asks_once_and_answered_yes_removes() {
+    let (env, s, code) = bulk_remove("y");
+    assert_eq!(code, 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("✔ Remove 2 members from Workspace Analytics? · yes"),
+        "{screen}"
+    );
+    assert_eq!(screen.matches("Remove 2 members").count(), 1, "{screen}");
+    assert!(
+        screen.contains("2 changed, 1 unchanged (3 rows)"),
+        "{screen}"
+    );
+    assert_eq!(env.mutations().len(), 2);
+    assert!(
+        env.emu
+            .workspace_role("alan@example.com", "Analytics")
+            .is_none()
+    );
+    assert!(
+        env.emu
+            .workspace_role("Katherine.Johnson@Example.com", "Analytics")
+            .is_none()
+    );
+}
+
+#[test]
+fn bulk_remove_on_a_terminal_answered_no_sends_nothing() {
+    let (env, s, code) = bulk_remove("n");
+    assert_eq!(code, 1, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("error: not confirmed; nothing was sent"),
+        "{screen}"
+    );
+    assert!(env.mutations().is_empty());
+    assert_eq!(
+        env.emu
+            .workspace_role("alan@example.com", "Analytics")
+            .as_deref(),
+        Some("WORKSPACE_MEMBER")
+    );
+}

@@ -4,12 +4,14 @@ use crate::cli::{Takes, WorkspaceWrites};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::membership::{self, Candidates, MembershipOutcome};
+use crate::membership_bulk::{self, Verb};
 use crate::role_lists::{self, WorkspaceChange};
 
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  astro workspace user remove grace@example.com\n  \
-                        astro wo us rm grace@example.com --force --workspace-id \"Data Platform\""
+                        astro wo us rm grace@example.com --force --workspace-id \"Data Platform\"\n  \
+                        astro workspace user remove --from-file leavers.csv --force"
 )]
 pub struct RemoveArgs {
     /// The member's email address (any case) or user ID; picked from the Workspace's members
@@ -21,19 +23,49 @@ pub struct RemoveArgs {
     #[arg(short, long)]
     pub force: bool,
 
-    /// Print the result as JSON
+    /// Print the result as JSON (NDJSON, one object per row, with --from-file)
     #[arg(long)]
     pub json: bool,
+
+    /// Remove many members from a CSV file with header `email` and an optional `workspace`
+    /// column (a Workspace ID or name; default: the selected Workspace), or JSON lines
+    /// {"email":…,"workspace":…}; `-` reads stdin. Asks once on a terminal unless --force
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<std::path::PathBuf>,
 
     /// Show what would be done and send no change
     #[arg(long)]
     pub dry_run: bool,
+
+    /// With --from-file: how many requests to send at once
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+
+    /// With --from-file: apply the valid rows even when some are invalid
+    #[arg(long, requires = "from_file")]
+    pub skip_invalid: bool,
 
     #[command(flatten)]
     pub globals: Takes<WorkspaceWrites>,
 }
 
 pub async fn run(args: RemoveArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    if let Some(source) = &args.from_file {
+        if args.user.is_some() {
+            return Err(CliError::usage(
+                "--from-file takes the users from the file; drop EMAIL_OR_ID",
+            ));
+        }
+        let options = membership_bulk::Options {
+            source,
+            json: args.json,
+            dry_run: args.dry_run,
+            concurrency: args.concurrency,
+            skip_invalid: args.skip_invalid,
+            force: args.force,
+        };
+        return membership_bulk::run(ctx, Verb::Remove, options).await;
+    }
     membership::check_user_arg(args.user.as_deref())?;
     if ctx.prompter.is_none() {
         if args.user.is_none() {

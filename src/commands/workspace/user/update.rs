@@ -1,16 +1,20 @@
 //! `astro workspace user update`: change a member's Workspace role.
 
-use crate::cli::{Takes, WorkspaceWrites};
+use crate::cli::{BulkArgs, Takes, WorkspaceWrites};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::membership::{self, Candidates, MembershipOutcome};
+use crate::membership_bulk::{self, Verb};
 use crate::role_lists::{self, WorkspaceChange};
 use crate::roles::{Role, RoleParser, WorkspaceRole};
 
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  astro workspace user update grace@example.com --role WORKSPACE_OPERATOR\n  \
-                        astro wo us up cm1abcdefghijklmnopqrstuv -r author --workspace-id cm1workspace0000000000000"
+                        astro wo us up cm1abcdefghijklmnopqrstuv -r author --workspace-id cm1workspace0000000000000\n  \
+                        astro workspace user update --from-file roles.csv",
+    mut_arg("from_file", |a| a.help(FROM_FILE_HELP)),
+    mut_arg("json", |a| a.help("Print the result as JSON (NDJSON, one object per row, with --from-file)"))
 )]
 pub struct UpdateArgs {
     /// The member's email address (any case) or user ID; picked from the Workspace's members
@@ -28,15 +32,28 @@ pub struct UpdateArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Show what would be done and send no change
-    #[arg(long)]
-    pub dry_run: bool,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
 
     #[command(flatten)]
     pub globals: Takes<WorkspaceWrites>,
 }
 
+const FROM_FILE_HELP: &str = "Change many members' roles from a CSV file with header \
+     `email,role` and an optional `workspace` column (a Workspace ID or name; default: the \
+     selected Workspace), or JSON lines {\"email\":…,\"role\":…,\"workspace\":…}; `-` reads \
+     stdin";
+
 pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    if let Some(source) = &args.bulk.from_file {
+        if args.user.is_some() || args.role.is_some() {
+            return Err(CliError::usage(
+                "--from-file takes the users and roles from the file; drop EMAIL_OR_ID and --role",
+            ));
+        }
+        let options = membership_bulk::Options::from_bulk(&args.bulk, source, args.json);
+        return membership_bulk::run(ctx, Verb::Update, options).await;
+    }
     membership::check_user_arg(args.user.as_deref())?;
     if ctx.prompter.is_none() {
         if args.user.is_none() {
@@ -56,9 +73,13 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     }
     let role = membership::role(ctx, args.role, None, &target)?;
     let role = role.as_str();
-    let mut outcome =
-        MembershipOutcome::planned(&target.user, &target.workspace, Some(role), args.dry_run);
-    if outcome.previous_role.as_deref() != Some(role) && !args.dry_run {
+    let mut outcome = MembershipOutcome::planned(
+        &target.user,
+        &target.workspace,
+        Some(role),
+        args.bulk.dry_run,
+    );
+    if outcome.previous_role.as_deref() != Some(role) && !args.bulk.dry_run {
         let (client, org) = ctx.api().await?;
         let change = WorkspaceChange {
             workspace_id: target.workspace.id.clone(),
