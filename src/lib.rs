@@ -8,6 +8,7 @@ pub mod callback;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod confirm;
 pub mod context;
 pub mod credentials;
 pub mod env_vars;

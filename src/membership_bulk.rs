@@ -13,6 +13,7 @@ use std::path::Path;
 use crate::api::{User, Workspace};
 use crate::bulk::read::RawRow;
 use crate::bulk::report::{self, Outcome, Report, RowResult, Status};
+use crate::confirm;
 use crate::context::Ctx;
 use crate::error::{CliError, Exit, echo};
 use crate::lookup;
@@ -144,11 +145,8 @@ fn judge(
 
 pub async fn run(ctx: &mut Ctx, verb: Verb, options: Options<'_>) -> Result<(), CliError> {
     let source = options.source;
-    if verb == Verb::Remove && ctx.prompter.is_none() && !options.force && !options.dry_run {
-        return Err(CliError::usage(
-            "removing members needs a confirmation, and there is no terminal to ask",
-        )
-        .with_hint("pass --force to remove without asking"));
+    if verb == Verb::Remove {
+        confirm::can_confirm(ctx, options.force, options.dry_run, "removing members")?;
     }
     let rows =
         report::read_rows_keyed(source, options.skip_invalid, "user and Workspace", |row| {
@@ -396,14 +394,7 @@ fn confirm_removal(
         "Remove {} from {from}?",
         text::count(rows.len(), "member", "members")
     );
-    let Some(prompter) = ctx.prompter.as_mut() else {
-        return Err(CliError::usage("no terminal to confirm on").with_hint("pass --force"));
-    };
-    if prompter.confirm(&question)? {
-        Ok(())
-    } else {
-        Err(CliError::failure("not confirmed; nothing was sent"))
-    }
+    confirm::ask(ctx, false, &question)
 }
 
 /// One user's rows: read the user, judge each row on what was read, and send the rows that

@@ -11,6 +11,7 @@ pub use types::{
     TeamMember, User, Workspace, WorkspaceRole,
 };
 
+use std::future::Future;
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt, stream};
@@ -392,33 +393,15 @@ impl Client {
         existing: &[String],
     ) -> Result<Team, ApiError> {
         let url = self.url(&["organizations", organization_id, "teams"]);
-        let mut attempt = 1;
-        loop {
-            let error = match self
-                .send_once::<Team>(Method::POST, url.clone(), &[], Some(team))
-                .await
-            {
-                Ok(created) => return Ok(created),
-                Err(e) => e,
-            };
-            if !error.is_transient() {
-                return Err(error.after_attempts(attempt));
-            }
-            if !error.was_not_processed() {
+        let creation = self
+            .create_once(url, team, || async {
                 let now = self.list_all_teams(organization_id).await?;
-                if let Some(created) = now
+                Ok(now
                     .into_iter()
-                    .find(|t| t.name == team.name && !existing.contains(&t.id))
-                {
-                    return Ok(created);
-                }
-            }
-            if attempt >= MAX_ATTEMPTS {
-                return Err(error.after_attempts(attempt));
-            }
-            self.back_off(&error, attempt).await;
-            attempt += 1;
-        }
+                    .find(|t| t.name == team.name && !existing.contains(&t.id)))
+            })
+            .await?;
+        Ok(creation.either())
     }
 
     /// Sets a Team's name (required by the API) and, when given, its description (kept when
@@ -471,6 +454,47 @@ impl Client {
         self.send(Method::POST, url, &[], Some(roles)).await
     }
 
+    /// Sends a creation that must not happen twice. It is sent again only when the server
+    /// certainly did not take it (429, no connection). After an ambiguous failure (a lost
+    /// response, a 502/503/504) `landed` looks for what the first attempt may have made: found,
+    /// it is the result; not found, the creation is sent again.
+    async fn create_once<T, F, B, L, Fut>(
+        &self,
+        url: Url,
+        body: &B,
+        landed: L,
+    ) -> Result<Creation<T, F>, ApiError>
+    where
+        T: DeserializeOwned,
+        B: Serialize + ?Sized,
+        L: Fn() -> Fut,
+        Fut: Future<Output = Result<Option<F>, ApiError>>,
+    {
+        let mut attempt = 1;
+        loop {
+            let error = match self
+                .send_once::<T>(Method::POST, url.clone(), &[], Some(body))
+                .await
+            {
+                Ok(created) => return Ok(Creation::Sent(created)),
+                Err(e) => e,
+            };
+            if !error.is_transient() {
+                return Err(error.after_attempts(attempt));
+            }
+            if !error.was_not_processed()
+                && let Some(found) = landed().await?
+            {
+                return Ok(Creation::Found(found));
+            }
+            if attempt >= MAX_ATTEMPTS {
+                return Err(error.after_attempts(attempt));
+            }
+            self.back_off(&error, attempt).await;
+            attempt += 1;
+        }
+    }
+
     /// Creates a Workspace. Not repeated blindly: after an ambiguous failure the Workspaces are
     /// listed, and one with this name whose ID is not among `existing` (the IDs listed before)
     /// counts as created.
@@ -481,33 +505,15 @@ impl Client {
         existing: &[String],
     ) -> Result<Workspace, ApiError> {
         let url = self.url(&["organizations", organization_id, "workspaces"]);
-        let mut attempt = 1;
-        loop {
-            let error = match self
-                .send_once::<Workspace>(Method::POST, url.clone(), &[], Some(workspace))
-                .await
-            {
-                Ok(created) => return Ok(created),
-                Err(e) => e,
-            };
-            if !error.is_transient() {
-                return Err(error.after_attempts(attempt));
-            }
-            if !error.was_not_processed() {
+        let creation = self
+            .create_once(url, workspace, || async {
                 let now = self.list_all_workspaces(organization_id).await?;
-                if let Some(created) = now
+                Ok(now
                     .into_iter()
-                    .find(|w| w.name == workspace.name && !existing.contains(&w.id))
-                {
-                    return Ok(created);
-                }
-            }
-            if attempt >= MAX_ATTEMPTS {
-                return Err(error.after_attempts(attempt));
-            }
-            self.back_off(&error, attempt).await;
-            attempt += 1;
-        }
+                    .find(|w| w.name == workspace.name && !existing.contains(&w.id)))
+            })
+            .await?;
+        Ok(creation.either())
     }
 
     /// Replaces a Workspace's name, description and CI/CD enforcement (all three required).
@@ -627,36 +633,40 @@ impl Client {
             invitee_email: email,
             role,
         };
-        let mut attempt = 1;
-        loop {
-            let error = match self
-                .send_once(Method::POST, url.clone(), &[], Some(&body))
-                .await
-            {
-                Ok(invite) => return Ok(InviteResult::Created(invite)),
-                Err(e) => e,
-            };
-            if !error.is_transient() {
-                return Err(error.after_attempts(attempt));
-            }
-            // Ambiguous: it may have landed. Only an invitee PENDING with exactly this role
-            // counts; anything else is settled by sending again (the server then says whether
-            // the email already has a role).
-            if !error.was_not_processed() {
+        // Only an invitee PENDING with exactly this role counts as the invite landing;
+        // anything else is settled by sending again (the server then says whether the email
+        // already has a role).
+        let creation = self
+            .create_once::<Invite, _, _, _, _>(url, &body, || async {
                 let users = self.list_all_users(organization_id).await?;
-                if let Some(user) = users.into_iter().find(|u| {
-                    same_email(&u.username, email)
-                        && u.status == "PENDING"
-                        && u.organization_role.as_deref() == Some(role)
-                }) {
-                    return Ok(InviteResult::Confirmed { user_id: user.id });
-                }
-            }
-            if attempt >= MAX_ATTEMPTS {
-                return Err(error.after_attempts(attempt));
-            }
-            self.back_off(&error, attempt).await;
-            attempt += 1;
+                Ok(users
+                    .into_iter()
+                    .find(|u| {
+                        same_email(&u.username, email)
+                            && u.status == "PENDING"
+                            && u.organization_role.as_deref() == Some(role)
+                    })
+                    .map(|u| u.id))
+            })
+            .await?;
+        Ok(match creation {
+            Creation::Sent(invite) => InviteResult::Created(invite),
+            Creation::Found(user_id) => InviteResult::Confirmed { user_id },
+        })
+    }
+}
+
+/// How a creation that must not happen twice ended: the server's answer, or (the answer was
+/// lost) what was found to have been created.
+enum Creation<T, F> {
+    Sent(T),
+    Found(F),
+}
+
+impl<T> Creation<T, T> {
+    fn either(self) -> T {
+        match self {
+            Creation::Sent(t) | Creation::Found(t) => t,
         }
     }
 }

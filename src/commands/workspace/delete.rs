@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::cli::{Global, GlobalSet, Takes, name_value};
+use crate::confirm;
 use crate::context::Ctx;
 use crate::env_vars;
 use crate::error::CliError;
@@ -72,26 +73,19 @@ struct DeleteOutcome {
 
 pub async fn run(args: DeleteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let named = workspace_target::named(ctx, args.workspace.as_deref(), Also::FlagOnly)?;
-    if ctx.prompter.is_none() {
-        if named.is_none() {
-            let hint = if env_vars::get(env_vars::WORKSPACE_ID).is_some() {
-                "pass its name or ID as the WORKSPACE argument (or --workspace-id); \
-                 ASTRO_WORKSPACE_ID never chooses the Workspace to delete"
-            } else {
-                "pass its name or ID as the WORKSPACE argument (or --workspace-id)"
-            };
-            return Err(CliError::usage(
-                "the Workspace to delete is required when not running interactively",
-            )
-            .with_hint(hint));
-        }
-        if !args.force && !args.dry_run {
-            return Err(CliError::usage(
-                "deleting a Workspace needs a confirmation, and there is no terminal to ask",
-            )
-            .with_hint("pass --force to delete without asking"));
-        }
+    if ctx.prompter.is_none() && named.is_none() {
+        let hint = if env_vars::get(env_vars::WORKSPACE_ID).is_some() {
+            "pass its name or ID as the WORKSPACE argument (or --workspace-id); \
+             ASTRO_WORKSPACE_ID never chooses the Workspace to delete"
+        } else {
+            "pass its name or ID as the WORKSPACE argument (or --workspace-id)"
+        };
+        return Err(CliError::usage(
+            "the Workspace to delete is required when not running interactively",
+        )
+        .with_hint(hint));
     }
+    confirm::can_confirm(ctx, args.force, args.dry_run, "deleting a Workspace")?;
     let (client, org) = ctx.api().await?;
     let org = org.to_owned();
     let workspace = match named {
@@ -127,14 +121,8 @@ pub async fn run(args: DeleteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         }
         return print(ctx, &outcome, &its, args.json);
     }
-    if !args.force
-        && let Some(prompter) = ctx.prompter.as_mut()
-    {
-        let question = format!("Delete Workspace \"{name}\" and its {its}?");
-        if !prompter.confirm(&question)? {
-            return Err(CliError::failure("not confirmed; nothing was sent"));
-        }
-    }
+    let question = format!("Delete Workspace \"{name}\" and its {its}?");
+    confirm::ask(ctx, args.force, &question)?;
     let (client, _) = ctx.api().await?;
     client
         .delete_workspace(&org, &workspace.id)

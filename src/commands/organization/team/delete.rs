@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::cli::{Global, GlobalSet, Takes, name_value};
+use crate::confirm;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
@@ -64,20 +65,13 @@ struct DeleteOutcome {
 }
 
 pub async fn run(args: DeleteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    if ctx.prompter.is_none() {
-        if args.team.is_none() {
-            return Err(CliError::missing(
-                "the Team to delete",
-                "its name or ID as the TEAM argument",
-            ));
-        }
-        if !args.force && !args.dry_run {
-            return Err(CliError::usage(
-                "deleting a Team needs a confirmation, and there is no terminal to ask",
-            )
-            .with_hint("pass --force to delete without asking"));
-        }
+    if ctx.prompter.is_none() && args.team.is_none() {
+        return Err(CliError::missing(
+            "the Team to delete",
+            "its name or ID as the TEAM argument",
+        ));
     }
+    confirm::can_confirm(ctx, args.force, args.dry_run, "deleting a Team")?;
     let team = teams::named_or_picked(ctx, args.team.as_deref(), "Team to delete").await?;
     teams::refuse_if_idp_managed(&team, "delete")?;
     let (client, org) = ctx.api().await?;
@@ -108,14 +102,8 @@ pub async fn run(args: DeleteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     if args.dry_run {
         return print(ctx, &outcome, &its, args.json);
     }
-    if !args.force
-        && let Some(prompter) = ctx.prompter.as_mut()
-    {
-        let question = format!("Delete Team \"{}\" ({its})?", text::cell(&team.name));
-        if !prompter.confirm(&question)? {
-            return Err(CliError::failure("not confirmed; nothing was sent"));
-        }
-    }
+    let question = format!("Delete Team \"{}\" ({its})?", text::cell(&team.name));
+    confirm::ask(ctx, args.force, &question)?;
     let (client, _) = ctx.api().await?;
     client.delete_team(&org, &team.id).await?;
     outcome.deleted = true;

@@ -1,6 +1,7 @@
 //! `astro workspace team remove`: take a Team out of a Workspace (its other roles stay).
 
 use crate::cli::{Takes, WorkspaceWrites};
+use crate::confirm;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::role_lists::{self, WorkspaceChange};
@@ -33,20 +34,13 @@ pub struct RemoveArgs {
 }
 
 pub async fn run(args: RemoveArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    if ctx.prompter.is_none() {
-        if args.team.is_none() {
-            return Err(CliError::missing(
-                "the Team",
-                "its name or ID as the TEAM argument",
-            ));
-        }
-        if !args.force && !args.dry_run {
-            return Err(CliError::usage(
-                "removing a Team needs a confirmation, and there is no terminal to ask",
-            )
-            .with_hint("pass --force to remove without asking"));
-        }
+    if ctx.prompter.is_none() && args.team.is_none() {
+        return Err(CliError::missing(
+            "the Team",
+            "its name or ID as the TEAM argument",
+        ));
     }
+    confirm::can_confirm(ctx, args.force, args.dry_run, "removing a Team")?;
     let target =
         team_membership::target(ctx, args.team.as_deref(), Candidates::InWorkspace).await?;
     let mut outcome =
@@ -54,18 +48,12 @@ pub async fn run(args: RemoveArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     if outcome.previous_role.is_none() || args.dry_run {
         return team_membership::print(ctx, &outcome, args.json);
     }
-    if !args.force
-        && let Some(prompter) = ctx.prompter.as_mut()
-    {
-        let question = format!(
-            "Remove Team {} from Workspace {}?",
-            crate::text::cell(&target.team.name),
-            crate::text::cell(&target.workspace.name)
-        );
-        if !prompter.confirm(&question)? {
-            return Err(CliError::failure("not confirmed; nothing was sent"));
-        }
-    }
+    let question = format!(
+        "Remove Team {} from Workspace {}?",
+        crate::text::cell(&target.team.name),
+        crate::text::cell(&target.workspace.name)
+    );
+    confirm::ask(ctx, args.force, &question)?;
     let (client, org) = ctx.api().await?;
     let change = WorkspaceChange {
         workspace_id: target.workspace.id.clone(),

@@ -1,6 +1,7 @@
 //! `astro workspace user remove`: take a member out of a Workspace (their other roles stay).
 
 use crate::cli::{Takes, WorkspaceWrites};
+use crate::confirm;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::membership::{self, Candidates, MembershipOutcome};
@@ -67,38 +68,25 @@ pub async fn run(args: RemoveArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         return membership_bulk::run(ctx, Verb::Remove, options).await;
     }
     membership::check_user_arg(args.user.as_deref())?;
-    if ctx.prompter.is_none() {
-        if args.user.is_none() {
-            return Err(CliError::missing(
-                "the member's email or ID",
-                "it as the EMAIL_OR_ID argument",
-            ));
-        }
-        if !args.force && !args.dry_run {
-            return Err(CliError::usage(
-                "removing a member needs a confirmation, and there is no terminal to ask",
-            )
-            .with_hint("pass --force to remove without asking"));
-        }
+    if ctx.prompter.is_none() && args.user.is_none() {
+        return Err(CliError::missing(
+            "the member's email or ID",
+            "it as the EMAIL_OR_ID argument",
+        ));
     }
+    confirm::can_confirm(ctx, args.force, args.dry_run, "removing a member")?;
     let target = membership::target(ctx, args.user.as_deref(), Candidates::InWorkspace).await?;
     let mut outcome =
         MembershipOutcome::planned(&target.user, &target.workspace, None, args.dry_run);
     if outcome.previous_role.is_none() || args.dry_run {
         return membership::print(ctx, &outcome, args.json);
     }
-    if !args.force
-        && let Some(prompter) = ctx.prompter.as_mut()
-    {
-        let question = format!(
-            "Remove {} from Workspace {}?",
-            target.user.username,
-            crate::text::cell(&target.workspace.name)
-        );
-        if !prompter.confirm(&question)? {
-            return Err(CliError::failure("not confirmed; nothing was sent"));
-        }
-    }
+    let question = format!(
+        "Remove {} from Workspace {}?",
+        target.user.username,
+        crate::text::cell(&target.workspace.name)
+    );
+    confirm::ask(ctx, args.force, &question)?;
     let (client, org) = ctx.api().await?;
     let change = WorkspaceChange {
         workspace_id: target.workspace.id.clone(),
