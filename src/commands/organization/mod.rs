@@ -1,7 +1,8 @@
-//! `astro organization …` (`org`): the Organizations you can access, and their members.
+//! `astro organization …` (`org`): the Organizations you can access, their members and Teams.
 
 pub mod list;
 pub mod switch;
+pub mod team;
 pub mod user;
 
 use clap::Subcommand;
@@ -20,6 +21,9 @@ pub enum OrganizationCommand {
     /// Manage the users of your Organization
     #[command(subcommand, visible_aliases = ["us", "users"])]
     User(user::UserCommand),
+    /// Manage the Teams of your Organization
+    #[command(subcommand, visible_aliases = ["te", "teams"])]
+    Team(team::OrganizationTeamCommand),
 }
 
 impl OrganizationCommand {
@@ -28,6 +32,7 @@ impl OrganizationCommand {
             OrganizationCommand::List(args) => list::run(args, ctx).await,
             OrganizationCommand::Switch(args) => switch::run(args, ctx).await,
             OrganizationCommand::User(command) => command.run(ctx).await,
+            OrganizationCommand::Team(command) => command.run(ctx).await,
         }
     }
 }
