@@ -15,6 +15,7 @@ mod oauth;
 mod pty;
 mod scripting;
 mod settings;
+mod team_users;
 mod update;
 mod user_get;
 mod workspace;
