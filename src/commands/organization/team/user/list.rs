@@ -78,6 +78,13 @@ pub async fn run(args: ListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
                 .collect(),
         });
     }
+    if members.is_empty() {
+        output::note(&format!(
+            "Team {} has no members",
+            crate::text::cell(&team.name)
+        ));
+        return Ok(());
+    }
     let rows = members
         .iter()
         .map(|m| {
