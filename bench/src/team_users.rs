@@ -54,9 +54,7 @@ impl Bench<'_> {
             .into_iter()
             .map(generated_email)
             .collect();
-        progress(&format!(
-            "team: starting the emulator with {size} members"
-        ));
+        progress(&format!("team: starting the emulator with {size} members"));
         let emu = self.emulator(size)?;
         let before = team_members(&emu)?;
         let runs = self.args.runs;

@@ -42,7 +42,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Status::Changed => "changed",
             Status::Unchanged => "unchanged",
