@@ -28,6 +28,7 @@ pub mod role_lists;
 pub mod roles;
 pub mod secret;
 pub mod settings;
+pub mod team_members;
 pub mod team_membership;
 pub mod teams;
 pub mod text;

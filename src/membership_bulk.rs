@@ -523,6 +523,7 @@ mod tests {
     fn rows_are_checked_with_short_role_names_and_defaults() {
         let raw = |email: &str, role: &str, workspace: &str| RawRow {
             line: 2,
+            team: String::new(),
             email: email.into(),
             role: role.into(),
             workspace: workspace.into(),

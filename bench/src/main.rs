@@ -5,6 +5,7 @@
 
 mod chain;
 mod measure;
+mod team_users;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -58,6 +59,15 @@ struct Args {
     /// Runs of `astro --version` and of /bin/true for the start-up figure
     #[arg(long, default_value_t = 200)]
     startup_runs: usize,
+    /// Organization size (members, seed users included) of the Team members job
+    #[arg(long, default_value_t = 10_000)]
+    team_size: usize,
+    /// Emails given to one `organization team user add` in the Team members job
+    #[arg(long, default_value_t = 50)]
+    team_emails: usize,
+    /// Run only the Team members job, and replace only its section of the report at --out
+    #[arg(long)]
+    team_only: bool,
 }
 
 fn workspace_root() -> PathBuf {
@@ -152,6 +162,11 @@ fn run(args: &Args) -> Result<(), String> {
         scratch: scratch.clone(),
         latency: Duration::from_millis(args.latency_ms),
     };
+    if args.team_only {
+        let done = team_users::alone(&bench, &out);
+        let _ = fs::remove_dir_all(&scratch);
+        return done;
+    }
 
     progress(&format!("start-up: {} runs each", args.startup_runs));
     let startup = bench.startup()?;
@@ -159,6 +174,7 @@ fn run(args: &Args) -> Result<(), String> {
     for &size in &args.sizes {
         results.push(bench.size(size)?);
     }
+    let team = bench.team_add()?;
     let load_end = loadavg();
     let builds_end = compilers_running();
     let _ = fs::remove_dir_all(&scratch);
@@ -175,6 +191,7 @@ fn run(args: &Args) -> Result<(), String> {
         elapsed: started.elapsed(),
         startup,
         results: &results,
+        team: &team,
     });
     if let Some(dir) = out.parent() {
         let _ = fs::create_dir_all(dir);
@@ -819,20 +836,24 @@ struct Report<'a> {
     elapsed: Duration,
     startup: (Stat, Stat),
     results: &'a [SizeResult],
+    team: &'a team_users::TeamAdd,
 }
 
 fn reproduce(args: &Args) -> String {
     let sizes: Vec<String> = args.sizes.iter().map(ToString::to_string).collect();
     let mut cmd = format!(
         "cargo run --release -p astro-bench -- --sizes {} --latency-ms {} --runs {} \
-         --bulk-ref-runs {} --sample {} --ref-budget-s {} --startup-runs {}",
+         --bulk-ref-runs {} --sample {} --ref-budget-s {} --startup-runs {} --team-size {} \
+         --team-emails {}",
         sizes.join(","),
         args.latency_ms,
         args.runs,
         args.bulk_ref_runs,
         args.sample,
         args.ref_budget_s,
-        args.startup_runs
+        args.startup_runs,
+        args.team_size,
+        args.team_emails
     );
     if let Some(astro) = &args.astro {
         let _ = write!(cmd, " --astro {}", astro.display());
@@ -1100,6 +1121,7 @@ fn render(r: &Report) -> String {
             pass(all)
         );
     }
+    team_users::target_row(&mut out, r.team);
 
     let _ = writeln!(
         out,
@@ -1176,6 +1198,7 @@ fn render(r: &Report) -> String {
             &s.ws_bulk.1,
         );
     }
+    team_users::section(&mut out, r.team, args, None);
 
     let (astro, truth) = &r.startup;
     let _ = writeln!(out, "\n## 6. Start-up and size\n");

@@ -3,9 +3,11 @@
 
 pub mod auth;
 mod error;
+mod team_members;
 mod types;
 
 pub use error::{ApiError, FieldError};
+pub use team_members::Added;
 pub use types::{
     DagRole, Deployment, DeploymentRole, Invite, Organization, SelfUser, SubjectRoles, Team,
     TeamMember, User, Workspace, WorkspaceRole,

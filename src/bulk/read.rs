@@ -12,6 +12,8 @@ use crate::error::CliError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawRow {
     pub line: usize,
+    /// The Team (an ID or a name) of a `team` column or key; empty when the row gives none.
+    pub team: String,
     pub email: String,
     /// Empty when the row gives none.
     pub role: String,
@@ -121,6 +123,8 @@ fn parse_json_lines(text: &str) -> (Vec<RawRow>, Vec<BadLine>) {
     // Keys other than these are ignored, as CSV ignores extra columns.
     #[derive(serde::Deserialize)]
     struct Line {
+        #[serde(default)]
+        team: Option<String>,
         email: String,
         #[serde(default)]
         role: Option<String>,
@@ -136,6 +140,7 @@ fn parse_json_lines(text: &str) -> (Vec<RawRow>, Vec<BadLine>) {
         match serde_json::from_str::<Line>(line) {
             Ok(l) => rows.push(RawRow {
                 line: index + 1,
+                team: l.team.unwrap_or_default().trim().to_owned(),
                 email: l.email.trim().to_owned(),
                 role: l.role.unwrap_or_default().trim().to_owned(),
                 workspace: l.workspace.unwrap_or_default().trim().to_owned(),
@@ -167,6 +172,7 @@ fn parse_csv(text: &str) -> Result<(Vec<RawRow>, Vec<BadLine>), CliError> {
         ))
         .with_hint("start the file with the line `email,role`"));
     };
+    let team_col = column("team");
     let mut rows = Vec::new();
     let mut bad = Vec::new();
     let mut lines = LineCounter::default();
@@ -182,6 +188,10 @@ fn parse_csv(text: &str) -> Result<(Vec<RawRow>, Vec<BadLine>), CliError> {
                 match record.get(email_col) {
                     Some(email) => rows.push(RawRow {
                         line,
+                        team: team_col
+                            .and_then(|c| record.get(c))
+                            .unwrap_or("")
+                            .to_owned(),
                         email: email.to_owned(),
                         role: role_col
                             .and_then(|c| record.get(c))
@@ -253,12 +263,14 @@ mod tests {
             [
                 RawRow {
                     line: 2,
+                    team: String::new(),
                     email: "a@x.io".into(),
                     role: "ORGANIZATION_OWNER".into(),
                     workspace: String::new(),
                 },
                 RawRow {
                     line: 4,
+                    team: String::new(),
                     email: "b@x.io".into(),
                     role: "organization_member".into(),
                     workspace: String::new(),
@@ -298,6 +310,7 @@ mod tests {
             rows[1],
             RawRow {
                 line: 3,
+                team: "ops".into(),
                 email: "b@x.io".into(),
                 role: String::new(),
                 workspace: String::new(),
@@ -310,6 +323,7 @@ mod tests {
     fn an_optional_workspace_column_or_key() {
         let row = |line: usize, email: &str, role: &str, workspace: &str| RawRow {
             line,
+            team: String::new(),
             email: email.into(),
             role: role.into(),
             workspace: workspace.into(),
@@ -363,5 +377,31 @@ mod tests {
         // Escaped quotes inside a quoted value and quotes inside a bare value are fine.
         assert_eq!(unterminated_quote("a,\"x \"\"y\"\" z\",b\nc,d\"e\n"), None);
         assert_eq!(unterminated_quote("a,\"multi\nline\",b\n"), None);
+    }
+
+    #[test]
+    fn an_optional_team_column_or_key() {
+        let (rows, bad) = parse(
+            "email,TEAM\na@x.io,\"Data Engineering, EU\"\nb@x.io,\n",
+            Path::new("f"),
+        )
+        .unwrap();
+        assert!(bad.is_empty());
+        let teams: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.email.as_str(), r.team.as_str()))
+            .collect();
+        assert_eq!(teams, [("a@x.io", "Data Engineering, EU"), ("b@x.io", "")]);
+        let (rows, bad) = parse(
+            "{\"team\":\" Platform Team \",\"email\":\"a@x.io\"}\n{\"email\":\"b@x.io\",\"team\":null}\n{\"email\":\"c@x.io\",\"team\":3}\n",
+            Path::new("f"),
+        )
+        .unwrap();
+        let teams: Vec<(usize, &str)> = rows.iter().map(|r| (r.line, r.team.as_str())).collect();
+        assert_eq!(teams, [(1, "Platform Team"), (2, "")]);
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [3]);
+        // Without the column every row's Team is empty.
+        let (rows, _) = parse("email,role\na@x.io,owner\n", Path::new("f")).unwrap();
+        assert_eq!(rows[0].team, "");
     }
 }

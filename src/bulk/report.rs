@@ -28,6 +28,12 @@ pub enum Status {
     AlreadyMember,
     WouldChange,
     WouldInvite,
+    /// Team members (`organization team user add|remove`).
+    Added,
+    Removed,
+    NotMember,
+    WouldAdd,
+    WouldRemove,
     NotFound,
     Failed,
     Invalid,
@@ -44,6 +50,11 @@ impl Status {
             Status::AlreadyMember => "already a member",
             Status::WouldChange => "would change",
             Status::WouldInvite => "would invite",
+            Status::Added => "added",
+            Status::Removed => "removed",
+            Status::NotMember => "not a member",
+            Status::WouldAdd => "would add",
+            Status::WouldRemove => "would remove",
             Status::NotFound => "not found",
             Status::Failed => "failed",
             Status::Invalid => "invalid",
@@ -52,7 +63,7 @@ impl Status {
     }
 
     /// Rows that count against the run's exit code.
-    fn is_problem(self) -> bool {
+    pub fn is_problem(self) -> bool {
         matches!(
             self,
             Status::NotFound | Status::Failed | Status::Invalid | Status::Skipped

@@ -196,3 +196,32 @@ fn help_workspace_user_update() {
 fn help_workspace_user_remove() {
     check(&["workspace", "user", "remove"], "workspace-user-remove");
 }
+
+#[test]
+fn help_organization_team_user() {
+    check(&["organization", "team", "user"], "organization-team-user");
+}
+
+#[test]
+fn help_organization_team_user_add() {
+    check(
+        &["organization", "team", "user", "add"],
+        "organization-team-user-add",
+    );
+}
+
+#[test]
+fn help_organization_team_user_remove() {
+    check(
+        &["organization", "team", "user", "remove"],
+        "organization-team-user-remove",
+    );
+}
+
+#[test]
+fn help_organization_team_user_list() {
+    check(
+        &["organization", "team", "user", "list"],
+        "organization-team-user-list",
+    );
+}

@@ -38,6 +38,10 @@ fn the_token_never_appears_in_output_or_files() {
     )
     .unwrap();
     let csv = csv.display().to_string();
+    let team_csv = env.write_file(
+        "team-rows.csv",
+        "team,email\nPlatform Team,alan@example.com\nNope,x\n",
+    );
     let runs: Vec<Vec<&str>> = vec![
         vec!["org", "user", "list"],
         vec!["org", "user", "list", "--json"],
@@ -116,6 +120,44 @@ fn the_token_never_appears_in_output_or_files() {
         ],
         vec!["org", "team", "delete", "Leak Team", "--force", "--json"],
         vec!["org", "team", "delete", "Okta Engineers", "--force"],
+        vec![
+            "org",
+            "team",
+            "user",
+            "add",
+            "Platform Team",
+            "alan@example.com",
+            "nobody@example.com",
+            "--json",
+        ],
+        vec!["org", "team", "user", "list", "Platform Team"],
+        vec!["org", "team", "user", "list", "Platform Team", "--json"],
+        vec![
+            "org",
+            "team",
+            "user",
+            "remove",
+            "Platform Team",
+            "alan@example.com",
+            "--force",
+        ],
+        vec![
+            "org",
+            "team",
+            "user",
+            "add",
+            "Okta Engineers",
+            "alan@example.com",
+        ],
+        vec![
+            "org",
+            "team",
+            "user",
+            "add",
+            "--from-file",
+            &team_csv,
+            "--dry-run",
+        ],
         vec!["logout"],
         vec![
             "org",

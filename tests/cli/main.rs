@@ -16,6 +16,7 @@ mod pty;
 mod scripting;
 mod settings;
 mod team;
+mod team_users;
 mod update;
 mod user_get;
 mod workspace;

@@ -1154,3 +1154,111 @@ fn bulk_remove_on_a_terminal_answered_no_sends_nothing() {
         Some("WORKSPACE_MEMBER")
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// astro organization team user add|remove
+
+/// `organization team user remove` asks first, naming the member and the Team: no sends
+/// nothing (exit 1), yes removes.
+#[test]
+fn team_user_remove_asks_first() {
+    let env = TestEnv::new();
+    let mut s = astro(
+        &env,
+        100,
+        24,
+        &[
+            "org",
+            "team",
+            "user",
+            "rm",
+            "Platform Team",
+            "grace@example.com",
+        ],
+    );
+    s.wait_for("? Remove grace@example.com from Team \"Platform Team\"? [y/N]");
+    assert!(env.mutations().is_empty());
+    s.send("n");
+    assert_eq!(s.finish(), 1, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("error: not confirmed; nothing was sent"),
+        "{screen}"
+    );
+    assert!(env.mutations().is_empty());
+    assert_eq!(
+        env.emu.team("Platform Team").unwrap().members,
+        ["grace@example.com"]
+    );
+
+    let mut s = astro(
+        &env,
+        160,
+        24,
+        &[
+            "org",
+            "te",
+            "us",
+            "rm",
+            "Data Engineering, EU",
+            "ada@example.com",
+            "katherine.johnson@example.com",
+            "alan@example.com",
+        ],
+    );
+    // Only the two members are asked about; alan is not one.
+    s.wait_for(
+        "? Remove 2 members (ada@example.com, Katherine.Johnson@Example.com) from Team \"Data Engineering, EU\"? [y/N]",
+    );
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let screen = s.contents();
+    assert!(
+        screen.contains("Removed Katherine.Johnson@Example.com from Team Data Engineering, EU"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("alan@example.com is not a member of Team Data Engineering, EU"),
+        "{screen}"
+    );
+    assert_eq!(env.mutations().len(), 2);
+    assert!(
+        env.emu
+            .team("Data Engineering, EU")
+            .unwrap()
+            .members
+            .is_empty()
+    );
+}
+
+/// `organization team user add` with nothing given: the Teams whose members can change here
+/// (no IdP-managed one), then the Organization's members not in the Team picked.
+#[test]
+fn team_user_add_picks_a_team_then_a_user_not_in_it() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 100, 24, &["org", "te", "us", "add"]);
+    s.wait_for("3 Teams");
+    assert!(!s.contents().contains("Okta Engineers"), "{}", s.dump());
+    s.type_into("? Team: ", "Platform");
+    s.wait_until("Platform Team first", |s| {
+        s.rows()[1].starts_with("❯ Platform Team ")
+    });
+    s.send(ENTER);
+    // grace is in Platform Team already: five others are offered.
+    s.wait_for("5 members");
+    assert!(!s.contents().contains("grace@example.com"), "{}", s.dump());
+    s.type_into("? User to add to Team Platform Team: ", "edsger");
+    s.wait_for("1 of 5 members");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents()
+            .contains("Added edsger@example.com to Team Platform Team"),
+        "{}",
+        s.dump()
+    );
+    assert_eq!(
+        env.emu.team("Platform Team").unwrap().members,
+        ["grace@example.com", "edsger@example.com"]
+    );
+}

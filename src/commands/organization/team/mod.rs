@@ -5,6 +5,7 @@ pub mod delete;
 pub mod get;
 pub mod list;
 pub mod update;
+pub mod user;
 
 use clap::Subcommand;
 
@@ -27,6 +28,9 @@ pub enum OrganizationTeamCommand {
     /// Delete a Team
     #[command(visible_alias = "de")]
     Delete(delete::DeleteArgs),
+    /// Manage the members of a Team
+    #[command(subcommand, visible_aliases = ["us", "users"])]
+    User(user::TeamUserCommand),
 }
 
 impl OrganizationTeamCommand {
@@ -37,6 +41,7 @@ impl OrganizationTeamCommand {
             OrganizationTeamCommand::Create(args) => create::run(args, ctx).await,
             OrganizationTeamCommand::Update(args) => update::run(args, ctx).await,
             OrganizationTeamCommand::Delete(args) => delete::run(args, ctx).await,
+            OrganizationTeamCommand::User(command) => command.run(ctx).await,
         }
     }
 }
