@@ -5,14 +5,13 @@
 //! RemoveTeamMember each, at the same time), and what the commands report.
 
 use std::collections::HashMap;
-use std::future::Future;
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use serde::Serialize;
 
 use crate::api::{Added, Client, Team, TeamMember, User, same_email};
-use crate::bulk::report::{Outcome, Report, RowResult, Status};
+use crate::bulk::report::{Outcome, Status};
 use crate::context::Ctx;
 use crate::error::{CliError, Exit, echo};
 use crate::members::{self, is_cuid};
@@ -552,65 +551,6 @@ impl Outcome for RowOutcome {
     fn after(&self) -> Option<&str> {
         self.adding.then_some(self.team_name.as_deref()).flatten()
     }
-}
-
-/// Runs `apply` on every group of rows (all the rows one request carries: one Team's
-/// additions), at most `concurrency` groups at once, reporting every row in file order. On
-/// Ctrl-C the groups in flight finish and the rows of groups not started are reported as
-/// skipped. Returns whether the run was interrupted.
-pub async fn execute_groups<T, F, Fut>(
-    ctx: &Ctx,
-    report: &mut Report<T>,
-    groups: Vec<Vec<RowResult<T>>>,
-    concurrency: usize,
-    apply: F,
-) -> Result<bool, CliError>
-where
-    T: Outcome,
-    F: Fn(Vec<RowResult<T>>) -> Fut,
-    Fut: Future<Output = Vec<RowResult<T>>>,
-{
-    ctx.interrupt.claim();
-    let total: usize = groups.iter().map(Vec::len).sum();
-    let spinner =
-        output::Spinner::start(format!("Applying {}…", text::count(total, "row", "rows")));
-    let mut done = 0;
-    let mut pending = groups.into_iter();
-    let mut in_flight = FuturesUnordered::new();
-    let mut stopping = false;
-    loop {
-        while !stopping && !report.output_closed() && in_flight.len() < concurrency.max(1) {
-            match pending.next() {
-                Some(group) => in_flight.push(apply(group)),
-                None => break,
-            }
-        }
-        if in_flight.is_empty() {
-            break;
-        }
-        tokio::select! {
-            Some(rows) = in_flight.next() => {
-                for row in rows {
-                    report.push(ctx, row)?;
-                    done += 1;
-                }
-                spinner.set_message(format!(
-                    "Applied {done} of {}…",
-                    text::count(total, "row", "rows")
-                ));
-            }
-            () = ctx.interrupt.soft(), if !stopping => {
-                stopping = true;
-                output::note("interrupted: finishing the requests in flight, starting no more (Ctrl-C again to stop at once)");
-            }
-        }
-    }
-    drop(spinner);
-    for mut row in pending.flatten() {
-        row.result = Status::Skipped;
-        report.push(ctx, row)?;
-    }
-    Ok(stopping)
 }
 
 /// A Team named in a file that names no Team: the row's result and message.

@@ -253,9 +253,13 @@ impl Run<'_> {
                     });
                     groups[index].push(row);
                 }
-                team_members::execute_groups(ctx, &mut report, groups, concurrency, |group| {
-                    add_group(client, org, group)
-                })
+                crate::bulk::report::execute_groups(
+                    ctx,
+                    &mut report,
+                    groups,
+                    concurrency,
+                    |group| add_group(client, org, group),
+                )
                 .await?
             }
             Change::Remove => {
