@@ -39,6 +39,15 @@ impl fmt::Display for Token {
     }
 }
 
+/// A secret in a response (a created or rotated API token's value) is read straight into a
+/// [`Token`], so no plain copy of it is ever kept.
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Token::new(&raw).ok_or_else(|| serde::de::Error::custom("an empty token"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,12 @@ pub enum ApiError {
     Decode { status: u16, detail: String },
     #[error("{0}")]
     Config(String),
+    /// A token was created or rotated but its secret never arrived: it is gone for good.
+    #[error("API token `{token_id}` {what}, but its new value was lost on the way")]
+    SecretLost {
+        token_id: String,
+        what: &'static str,
+    },
     #[error("{last}; gave up after {attempts} attempts")]
     Retried { attempts: u32, last: Box<ApiError> },
 }

@@ -9,8 +9,8 @@ mod types;
 pub use error::{ApiError, FieldError};
 pub use team_members::Added;
 pub use types::{
-    DagRole, Deployment, DeploymentRole, Invite, Organization, SelfUser, SubjectRoles, Team,
-    TeamMember, User, Workspace, WorkspaceRole,
+    ApiToken, ApiTokenRole, DagRole, Deployment, DeploymentRole, Invite, Organization, Profile,
+    SelfUser, SubjectRoles, Team, TeamMember, User, Workspace, WorkspaceRole,
 };
 
 use std::future::Future;
@@ -25,8 +25,8 @@ use serde::de::DeserializeOwned;
 use crate::env_vars;
 use crate::secret::Token;
 use types::{
-    DeploymentsPage, HasId, OrganizationsPage, Paged, TeamMembersPage, TeamsPage, UsersPage,
-    WorkspacesPage,
+    ApiTokensPage, DeploymentsPage, HasId, OrganizationsPage, Paged, TeamMembersPage, TeamsPage,
+    UsersPage, WorkspacesPage,
 };
 
 /// The largest page the API serves.
@@ -444,6 +444,161 @@ impl Client {
         self.send(Method::POST, url, &[], Some(roles)).await
     }
 
+    /// Every API token of the Organization (`TokenFilter::All`), only its Organization-scoped
+    /// ones, or every token with a role in a Workspace (of any scope).
+    pub async fn list_api_tokens(
+        &self,
+        organization_id: &str,
+        filter: TokenFilter<'_>,
+    ) -> Result<Vec<ApiToken>, ApiError> {
+        let filters: Vec<(&str, String)> = match filter {
+            TokenFilter::All => vec![],
+            TokenFilter::OrganizationOnly => {
+                vec![("includeOnlyOrganizationTokens", "true".to_owned())]
+            }
+            TokenFilter::InWorkspace(ws) => vec![("workspaceId", ws.to_owned())],
+        };
+        self.list_all::<ApiTokensPage>(Listing {
+            segments: &["organizations", organization_id, "tokens"],
+            filters: &filters,
+            sorts: &["name:asc", "createdAt:asc"],
+        })
+        .await
+    }
+
+    pub async fn get_api_token(
+        &self,
+        organization_id: &str,
+        token_id: &str,
+    ) -> Result<ApiToken, ApiError> {
+        let url = self.url(&["organizations", organization_id, "tokens", token_id]);
+        self.send(Method::GET, url, &[], None::<&()>).await
+    }
+
+    /// Creates an API token; its secret is in the answer's `token`. Never sent twice: after an
+    /// ambiguous failure, a token with this name whose ID is not among `existing` (listed before)
+    /// means the creation landed and its secret is lost ([`ApiError::SecretLost`]).
+    pub async fn create_api_token(
+        &self,
+        organization_id: &str,
+        token: &NewApiToken<'_>,
+        existing: &[String],
+    ) -> Result<ApiToken, ApiError> {
+        let url = self.url(&["organizations", organization_id, "tokens"]);
+        let creation = self
+            .create_once::<ApiToken, ApiToken, _, _, _>(url, token, || async {
+                let now = self
+                    .list_api_tokens(organization_id, TokenFilter::All)
+                    .await?;
+                Ok(now
+                    .into_iter()
+                    .find(|t| t.name == token.name && !existing.contains(&t.id)))
+            })
+            .await?;
+        match creation {
+            Creation::Sent(created) => Ok(created),
+            Creation::Found(found) => Err(ApiError::SecretLost {
+                token_id: found.id,
+                what: "created",
+            }),
+        }
+    }
+
+    /// Sets a token's name (required) and description. Safe to repeat.
+    pub async fn update_api_token(
+        &self,
+        organization_id: &str,
+        token_id: &str,
+        name: &str,
+        description: &str,
+    ) -> Result<ApiToken, ApiError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            name: &'a str,
+            description: &'a str,
+        }
+        let url = self.url(&["organizations", organization_id, "tokens", token_id]);
+        self.send(Method::POST, url, &[], Some(&Body { name, description }))
+            .await
+    }
+
+    /// Replaces a token's whole role list. Safe to repeat.
+    pub async fn update_api_token_roles(
+        &self,
+        organization_id: &str,
+        token_id: &str,
+        roles: &[ApiTokenRole],
+    ) -> Result<Vec<ApiTokenRole>, ApiError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            roles: &'a [ApiTokenRole],
+        }
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            #[serde(default)]
+            roles: Vec<ApiTokenRole>,
+        }
+        let url = self.url(&[
+            "organizations",
+            organization_id,
+            "tokens",
+            token_id,
+            "roles",
+        ]);
+        let answer: Answer = self
+            .send(Method::POST, url, &[], Some(&Body { roles }))
+            .await?;
+        Ok(answer.roles)
+    }
+
+    /// Rotates a token: the old secret stops working, the answer carries the new one. Sent once:
+    /// a rotation is never repeated blindly, and one whose answer is lost cannot be recovered
+    /// ([`ApiError::SecretLost`]): the token must be rotated again.
+    pub async fn rotate_api_token(
+        &self,
+        organization_id: &str,
+        token_id: &str,
+    ) -> Result<ApiToken, ApiError> {
+        let url = self.url(&[
+            "organizations",
+            organization_id,
+            "tokens",
+            token_id,
+            "rotate",
+        ]);
+        let mut attempt = 1;
+        loop {
+            match self
+                .send_once::<ApiToken>(Method::POST, url.clone(), &[], None::<&()>)
+                .await
+            {
+                Ok(rotated) => return Ok(rotated),
+                // Certainly not taken (429, no connection): safe to send again.
+                Err(e) if e.was_not_processed() && attempt < MAX_ATTEMPTS => {
+                    self.back_off(&e, attempt).await;
+                    attempt += 1;
+                }
+                Err(e) if e.is_transient() || matches!(e.last(), ApiError::Timeout(_)) => {
+                    return Err(ApiError::SecretLost {
+                        token_id: token_id.to_owned(),
+                        what: "may have been rotated",
+                    });
+                }
+                Err(e) => return Err(e.after_attempts(attempt)),
+            }
+        }
+    }
+
+    /// Deletes a token. A retry that finds it gone (404) means the first attempt did it.
+    pub async fn delete_api_token(
+        &self,
+        organization_id: &str,
+        token_id: &str,
+    ) -> Result<(), ApiError> {
+        let url = self.url(&["organizations", organization_id, "tokens", token_id]);
+        self.delete_once_gone(url).await
+    }
+
     /// Replaces the role lists present in `roles` (the others are kept by the API). Safe to
     /// repeat: it sets, it does not add.
     pub async fn update_user_roles(
@@ -678,6 +833,32 @@ struct Listing<'a> {
     segments: &'a [&'a str],
     filters: &'a [(&'a str, String)],
     sorts: &'a [&'a str],
+}
+
+/// Which API tokens to list.
+#[derive(Debug, Clone, Copy)]
+pub enum TokenFilter<'a> {
+    All,
+    OrganizationOnly,
+    /// Every token with a role in this Workspace, whatever its scope.
+    InWorkspace(&'a str),
+}
+
+/// What CreateApiToken is sent.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewApiToken<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    /// `ORGANIZATION` or `WORKSPACE`.
+    pub scope: &'a str,
+    pub role: &'a str,
+    /// The Workspace of a WORKSPACE-scoped token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<&'a str>,
+    /// Days until it expires; left out: never.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_expiry_period_in_days: Option<u32>,
 }
 
 /// What CreateWorkspace and UpdateWorkspace are sent.

@@ -317,3 +317,114 @@ pub struct Invite {
     #[serde(default)]
     pub user_id: Option<String>,
 }
+
+/// An API token. `token` (its secret value) is present only in what CreateApiToken and
+/// RotateApiToken answer, and never shown by `Debug`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// `ORGANIZATION`, `WORKSPACE` or `DEPLOYMENT`.
+    pub scope: String,
+    #[serde(default)]
+    pub roles: Option<Vec<ApiTokenRole>>,
+    #[serde(default)]
+    pub start_at: Option<String>,
+    /// When it expires; `None`: never.
+    #[serde(default)]
+    pub end_at: Option<String>,
+    #[serde(default)]
+    pub created_at: String,
+    #[serde(default)]
+    pub created_by: Option<Profile>,
+    #[serde(default)]
+    pub last_used_at: Option<String>,
+    #[serde(default)]
+    pub last_rotated_at: Option<String>,
+    #[serde(default)]
+    pub token: Option<crate::secret::Token>,
+}
+
+impl ApiToken {
+    /// The token's role on an entity (`ORGANIZATION` and the Organization's ID, `WORKSPACE` and
+    /// a Workspace's ID).
+    pub fn role_on(&self, entity_type: &str, entity_id: &str) -> Option<&str> {
+        self.roles
+            .iter()
+            .flatten()
+            .find(|r| r.entity_type == entity_type && r.entity_id == entity_id)
+            .map(|r| r.role.as_str())
+    }
+
+    /// The Workspace a WORKSPACE-scoped token belongs to: the entity of its Workspace role.
+    pub fn own_workspace(&self) -> Option<&str> {
+        (self.scope == "WORKSPACE")
+            .then(|| {
+                self.roles
+                    .iter()
+                    .flatten()
+                    .find(|r| r.entity_type == "WORKSPACE")
+                    .map(|r| r.entity_id.as_str())
+            })
+            .flatten()
+    }
+
+    /// Who created it: a user's email, or a token's name.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by
+            .as_ref()
+            .and_then(|p| p.username.as_deref().or(p.api_token_name.as_deref()))
+    }
+}
+
+/// One role of an API token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiTokenRole {
+    /// `ORGANIZATION`, `WORKSPACE`, `DEPLOYMENT`, `DAG` or `DAG_TAG`.
+    pub entity_type: String,
+    pub entity_id: String,
+    pub role: String,
+    /// For DAG and DAG_TAG roles: the Deployment holding the DAG.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+}
+
+/// A user or a token, as the API names who did something.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub id: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub full_name: Option<String>,
+    #[serde(default)]
+    pub api_token_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiTokensPage {
+    pub tokens: Vec<ApiToken>,
+    pub total_count: usize,
+}
+
+impl HasId for ApiToken {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Paged for ApiTokensPage {
+    type Item = ApiToken;
+    fn total(&self) -> usize {
+        self.total_count
+    }
+    fn into_items(self) -> Vec<ApiToken> {
+        self.tokens
+    }
+}
