@@ -1106,7 +1106,7 @@ async fn error_bodies_of_405_404_and_501_use_the_error_schema() {
         c.call_with(Method::GET, "/nowhere", Some(&c.token), None)
             .await,
         // 501 for a documented operation that is not served (the document has no 501).
-        c.call_with(Method::GET, &c.org("/tokens"), Some(&c.token), None)
+        c.call_with(Method::GET, &c.org("/clusters"), Some(&c.token), None)
             .await,
         c.call_with(
             Method::POST,
