@@ -897,7 +897,7 @@ fn validate_api_tokens(
         };
         if !role_ok {
             return bad(format!(
-                "{place}.role {:?} is not a role for a {} token",
+                "{place}.role {:?} is not a role for a token of scope {}",
                 t.role, t.scope
             ));
         }
