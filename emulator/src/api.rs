@@ -1,6 +1,8 @@
 //! The HTTP API: the axum router for the emulated Astro v1 operations and the
 //! `/_emulator/*` control paths, with auth, validation and the spec's error bodies.
 
+mod tokens;
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,7 +17,7 @@ use axum::routing::{MethodFilter, MethodRouter, delete, get, on, post};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::auth::{Claims, TokenOptions, TokenStore};
+use crate::auth::{ApiTokenRef, Claims, TokenOptions, TokenStore};
 use crate::faults::{FaultQueue, FaultSpec};
 use crate::idp::IdpState;
 use crate::model::{
@@ -55,7 +57,7 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     pub fn new(
-        world: World,
+        mut world: World,
         latency: Duration,
         jitter: Duration,
         access_token_ttl: Duration,
@@ -63,9 +65,17 @@ impl Shared {
     ) -> Shared {
         let org_id = world.first().org.id.clone();
         let owner_id = world.first().owner_id.clone();
+        // The seed's API tokens get their secrets now.
+        let mut tokens = TokenStore::default();
+        for data in &mut world.orgs {
+            let org = data.org.id.clone();
+            for t in &mut data.api_tokens {
+                mint_secret(&mut tokens, &org, t);
+            }
+        }
         Shared {
             data: Mutex::new(world),
-            tokens: Mutex::new(TokenStore::default()),
+            tokens: Mutex::new(tokens),
             idp: Mutex::new(IdpState::default()),
             faults: Mutex::new(FaultQueue::default()),
             recorder: Recorder::default(),
@@ -112,6 +122,18 @@ impl Shared {
         let exp = now_unix().saturating_add(self.access_token_ttl.as_secs() as i64);
         lock(&self.tokens).mint_user(sub, exp, crate::idp::AUDIENCE, &self.idp_base())
     }
+}
+
+/// Mints a new secret for an API token and makes it the token's current value (`iat` its
+/// `startAt`, `exp` its `endAt`).
+pub fn mint_secret(tokens: &mut TokenStore, organization_id: &str, t: &mut crate::model::ApiToken) {
+    let reference = ApiTokenRef {
+        organization_id: organization_id.to_string(),
+        token_id: t.id.clone(),
+    };
+    let (secret, short) = tokens.mint_api_token(&reference, t.scope_permission(), t.start, t.end);
+    t.secret = secret;
+    t.short_token = short;
 }
 
 /// One entry of `fieldErrors`.
@@ -220,13 +242,198 @@ fn ok(body: &impl Serialize) -> ApiResult {
 // ---------------------------------------------------------------------------------------
 // Auth
 
-fn authorize(shared: &Shared, headers: &HeaderMap, org: Option<&str>) -> Result<Claims, ApiError> {
+/// Who is calling, and what they may do in the Organization the request names.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub claims: Claims,
+    pub access: Access,
+}
+
+impl std::ops::Deref for Caller {
+    type Target = Claims;
+
+    fn deref(&self) -> &Claims {
+        &self.claims
+    }
+}
+
+/// What a caller may do in an Organization it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// Everything: user tokens, the emulator's own tokens (`handle.token()`, `mint_token`),
+    /// and API tokens whose Organization role is ORGANIZATION_OWNER.
+    Full,
+    /// An API token's roles (read when the request came in), short of ORGANIZATION_OWNER.
+    Roles {
+        token: String,
+        organization_role: Option<String>,
+        /// (Workspace ID, role).
+        workspaces: Vec<(String, String)>,
+        /// Deployments it has a Deployment role in.
+        deployments: Vec<String>,
+    },
+}
+
+impl Caller {
+    fn refuse(&self, what: &str) -> ApiError {
+        let who = match &self.access {
+            Access::Full => "the token".to_string(),
+            Access::Roles {
+                token,
+                organization_role: Some(role),
+                ..
+            } => format!("API token {token:?} ({role})"),
+            Access::Roles { token, .. } => {
+                format!("API token {token:?} (no Organization role)")
+            }
+        };
+        ApiError::new(StatusCode::FORBIDDEN, format!("{who} may not {what}"))
+    }
+
+    /// Reads of the Organization's users, Teams, API tokens and the like: any Organization
+    /// role.
+    pub fn read_org(&self) -> Result<(), ApiError> {
+        match &self.access {
+            Access::Full
+            | Access::Roles {
+                organization_role: Some(_),
+                ..
+            } => Ok(()),
+            Access::Roles { .. } => Err(self.refuse(
+                "read this across the Organization: it has roles in Workspaces only \
+                 (name one of its Workspaces where the operation takes workspaceId)",
+            )),
+        }
+    }
+
+    /// Changes to the Organization (users' roles, invites, Teams, Workspaces created,
+    /// Organization tokens): ORGANIZATION_OWNER.
+    pub fn write_org(&self) -> Result<(), ApiError> {
+        match &self.access {
+            Access::Full => Ok(()),
+            Access::Roles { .. } => {
+                Err(self.refuse("change the Organization: that needs ORGANIZATION_OWNER"))
+            }
+        }
+    }
+
+    /// Whether the caller sees a Workspace: any Organization role, or a role in it.
+    pub fn sees_workspace(&self, workspace_id: &str) -> bool {
+        match &self.access {
+            Access::Full
+            | Access::Roles {
+                organization_role: Some(_),
+                ..
+            } => true,
+            Access::Roles { workspaces, .. } => workspaces.iter().any(|(w, _)| w == workspace_id),
+        }
+    }
+
+    /// `None` when the caller sees every Workspace; otherwise the ones it has a role in.
+    pub fn visible_workspaces(&self) -> Option<Vec<String>> {
+        match &self.access {
+            Access::Roles {
+                organization_role: None,
+                workspaces,
+                ..
+            } => Some(workspaces.iter().map(|(w, _)| w.clone()).collect()),
+            _ => None,
+        }
+    }
+
+    /// Whether the caller sees a Deployment (in `workspace_id`): it sees the Workspace, or
+    /// has a Deployment role in it.
+    pub fn sees_deployment(&self, deployment_id: &str, workspace_id: &str) -> bool {
+        self.sees_workspace(workspace_id)
+            || matches!(&self.access, Access::Roles { deployments, .. }
+                if deployments.iter().any(|d| d == deployment_id))
+    }
+
+    pub fn read_workspace(&self, workspace_id: &str) -> Result<(), ApiError> {
+        if self.sees_workspace(workspace_id) {
+            Ok(())
+        } else {
+            Err(self.refuse(&format!(
+                "read Workspace {workspace_id}: it has no role there"
+            )))
+        }
+    }
+
+    /// Changes within one Workspace (the Workspace itself, its Workspace and Deployment
+    /// tokens): ORGANIZATION_OWNER, or WORKSPACE_OWNER in it.
+    pub fn write_workspace(&self, workspace_id: &str) -> Result<(), ApiError> {
+        match &self.access {
+            Access::Full => Ok(()),
+            Access::Roles { workspaces, .. }
+                if workspaces
+                    .iter()
+                    .any(|(w, r)| w == workspace_id && r == "WORKSPACE_OWNER") =>
+            {
+                Ok(())
+            }
+            Access::Roles { .. } => Err(self.refuse(&format!(
+                "change Workspace {workspace_id}: that needs ORGANIZATION_OWNER, or \
+                 WORKSPACE_OWNER in it"
+            ))),
+        }
+    }
+}
+
+/// Checks the bearer token (401 when missing, malformed, unknown, expired, or an API
+/// token's value that was rotated away or whose token was deleted) and, given an
+/// Organization, that the token covers it (403; 404 when the token names one that does not
+/// exist). An API token's secret also records the use (`lastUsedAt`) and carries the
+/// token's roles as the caller's [`Access`].
+fn authorize(shared: &Shared, headers: &HeaderMap, org: Option<&str>) -> Result<Caller, ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("\u{0}"));
     let claims = lock(&shared.tokens)
         .check(value)
         .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.0))?;
+    let mut world = lock(&shared.data);
+    let mut access = Access::Full;
+    if let Some(reference) = &claims.api_token {
+        let presented = value
+            .and_then(|v| v.trim().split_once(' '))
+            .map(|(_, t)| t.trim())
+            .unwrap_or_default();
+        let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, m);
+        let data = world
+            .org_mut(&reference.organization_id)
+            .ok_or_else(|| unauthorized("unknown token"))?;
+        let now = now_unix();
+        let t = data
+            .api_token_mut(&reference.token_id)
+            .ok_or_else(|| unauthorized("this API token was deleted"))?;
+        if t.secret != presented {
+            return Err(unauthorized(
+                "this API token value was rotated: use the value RotateApiToken returned",
+            ));
+        }
+        if t.expired(now) {
+            return Err(unauthorized("this API token expired"));
+        }
+        t.last_used = Some(now);
+        if t.organization_role() != Some("ORGANIZATION_OWNER") {
+            access = Access::Roles {
+                token: t.name.clone(),
+                organization_role: t.organization_role().map(str::to_string),
+                workspaces: t
+                    .roles
+                    .iter()
+                    .filter(|r| r.entity_type == "WORKSPACE")
+                    .map(|r| (r.entity_id.clone(), r.role.clone()))
+                    .collect(),
+                deployments: t
+                    .roles
+                    .iter()
+                    .filter(|r| r.entity_type == "DEPLOYMENT")
+                    .map(|r| r.entity_id.clone())
+                    .collect(),
+            };
+        }
+    }
     if let Some(org) = org {
         let forbidden = || {
             ApiError::new(
@@ -234,7 +441,6 @@ fn authorize(shared: &Shared, headers: &HeaderMap, org: Option<&str>) -> Result<
                 format!("the token does not grant access to Organization {org}"),
             )
         };
-        let world = lock(&shared.data);
         match claims.covers_organization(org) {
             Some(false) => return Err(forbidden()),
             Some(true) if world.org(org).is_none() => {
@@ -249,7 +455,7 @@ fn authorize(shared: &Shared, headers: &HeaderMap, org: Option<&str>) -> Result<
             None => {}
         }
     }
-    Ok(claims)
+    Ok(Caller { claims, access })
 }
 
 /// Whether a token covers an existing Organization.
@@ -413,11 +619,18 @@ impl Query {
     }
 
     fn boolean(&self, key: &str, errs: &mut Vec<FieldError>) {
-        if let Some(v) = self.first(key)
-            && v != "true"
-            && v != "false"
-        {
-            errs.push(fe("boolean", key, format!("{key} must be true or false")));
+        self.flag(key, errs);
+    }
+
+    /// A boolean parameter: `true` or `false` (anything else, empty included, is a 400).
+    fn flag(&self, key: &str, errs: &mut Vec<FieldError>) -> Option<bool> {
+        match self.first(key)? {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                errs.push(fe("boolean", key, format!("{key} must be true or false")));
+                None
+            }
         }
     }
 }
@@ -580,7 +793,7 @@ async fn list_users(
     Path(org): Path<String>,
     RawQuery(q): RawQuery,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
     let q = Query::new(q);
     let mut errs = vec![];
     let page = q.page(USER_SORTS, &mut errs);
@@ -589,6 +802,10 @@ async fn list_users(
     let dag_id = q.filter_value("dagId", &mut errs);
     let dag_tags = q.filter_values("dagTags", &mut errs);
     check(errs)?;
+    match &workspace_id {
+        Some(w) => caller.read_workspace(w)?,
+        None => caller.read_org()?,
+    }
     let (workspace_id, deployment_id) = (workspace_id.as_deref(), deployment_id.as_deref());
     let world = lock(&sh.data);
     let data = org_data(&world, &org)?;
@@ -637,7 +854,8 @@ async fn get_user(
     headers: HeaderMap,
     Path((org, user)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
+    caller.read_org()?;
     let world = lock(&sh.data);
     let data = org_data(&world, &org)?;
     let user = data
@@ -853,7 +1071,8 @@ async fn update_user_roles(
     Path((org, user_id)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
+    caller.write_org()?;
     let body = json_body(&headers, &body)?;
     let mut errs = vec![];
     let mut world = lock(&sh.data);
@@ -880,7 +1099,8 @@ async fn list_user_teams(
     Path((org, user)): Path<(String, String)>,
     RawQuery(q): RawQuery,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
+    caller.read_org()?;
     let q = Query::new(q);
     let mut errs = vec![];
     let page = q.page(TEAM_SORTS, &mut errs);
@@ -901,6 +1121,7 @@ async fn create_user_invite(
     body: Bytes,
 ) -> ApiResult {
     let claims = authorize(&sh, &headers, Some(&org))?;
+    claims.write_org()?;
     let body = json_body(&headers, &body)?;
     let mut errs = vec![];
     let email = match member(&body, "inviteeEmail") {
@@ -963,7 +1184,8 @@ async fn delete_user_invite(
     headers: HeaderMap,
     Path((org, invite)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
+    caller.write_org()?;
     if org_data_mut(&mut lock(&sh.data), &org)?.delete_invite(&invite) {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
@@ -977,7 +1199,7 @@ async fn list_workspaces(
     Path(org): Path<String>,
     RawQuery(q): RawQuery,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
     let q = Query::new(q);
     let mut errs = vec![];
     let page = q.page(WORKSPACE_SORTS, &mut errs);
@@ -986,7 +1208,22 @@ async fn list_workspaces(
     check(errs)?;
     let world = lock(&sh.data);
     let data = org_data(&world, &org)?;
-    let (total, items) = data.list_workspaces(&ids, &names, &page);
+    let (total, items) = match caller.visible_workspaces() {
+        None => data.list_workspaces(&ids, &names, &page),
+        // A token with roles in Workspaces only sees those.
+        Some(visible) => {
+            let ids: Vec<String> = if ids.is_empty() {
+                visible
+            } else {
+                ids.into_iter().filter(|i| visible.contains(i)).collect()
+            };
+            if ids.is_empty() {
+                (0, vec![])
+            } else {
+                data.list_workspaces(&ids, &names, &page)
+            }
+        }
+    };
     let items = items.iter().map(|w| data.workspace_json(w)).collect();
     paginated("workspaces", items, total, &page)
 }
@@ -996,12 +1233,13 @@ async fn get_workspace(
     headers: HeaderMap,
     Path((org, id)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
     let world = lock(&sh.data);
     let data = org_data(&world, &org)?;
     let w = data
         .workspace(&id)
         .ok_or_else(|| ApiError::not_found("Workspace"))?;
+    caller.read_workspace(&id)?;
     ok(&data.workspace_json(w))
 }
 
@@ -1134,6 +1372,7 @@ async fn create_workspace(
     body: Bytes,
 ) -> ApiResult {
     let claims = authorize(&sh, &headers, Some(&org))?;
+    claims.write_org()?;
     let body = json_body(&headers, &body)?;
     let mut errs = vec![];
     let fields = parse_workspace_body(&body, false, &mut errs);
@@ -1159,6 +1398,10 @@ async fn update_workspace(
     let fields = fields.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "Invalid request"))?;
     let mut world = lock(&sh.data);
     let data = org_data_mut(&mut world, &org)?;
+    if data.workspace(&id).is_none() {
+        return Err(ApiError::not_found("Workspace"));
+    }
+    claims.write_workspace(&id)?;
     let w = data
         .update_workspace(&id, fields, &claims.sub, now_unix())
         .ok_or_else(|| ApiError::not_found("Workspace"))?;
@@ -1170,9 +1413,13 @@ async fn delete_workspace(
     headers: HeaderMap,
     Path((org, id)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
     let mut world = lock(&sh.data);
-    match org_data_mut(&mut world, &org)?.delete_workspace(&id) {
+    let data = org_data_mut(&mut world, &org)?;
+    if data.workspace(&id).is_some() {
+        caller.write_workspace(&id)?;
+    }
+    match data.delete_workspace(&id, now_unix()) {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
         Err(DeleteWorkspaceError::NotFound) => Err(ApiError::not_found("Workspace")),
         Err(DeleteWorkspaceError::HasDeployments(n)) => Err(ApiError::new(
@@ -1192,7 +1439,7 @@ async fn list_deployments(
     Path(org): Path<String>,
     RawQuery(q): RawQuery,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
     let q = Query::new(q);
     let mut errs = vec![];
     // The document gives ListDeployments' limit no maximum.
@@ -1203,7 +1450,30 @@ async fn list_deployments(
     check(errs)?;
     let world = lock(&sh.data);
     let data = org_data(&world, &org)?;
-    let (total, items) = data.list_deployments(&ids, &names, &workspace_ids, &page);
+    let (total, items) = match caller.visible_workspaces() {
+        None => data.list_deployments(&ids, &names, &workspace_ids, &page),
+        // A token with roles in Workspaces (or Deployments) only sees their Deployments.
+        Some(_) => {
+            let unpaged = Page {
+                limit: usize::MAX,
+                offset: 0,
+                sorts: page.sorts.clone(),
+            };
+            let (_, all) = data.list_deployments(&ids, &names, &workspace_ids, &unpaged);
+            let kept: Vec<_> = all
+                .into_iter()
+                .filter(|d| caller.sees_deployment(&d.id, &d.workspace_id))
+                .collect();
+            let total = kept.len();
+            (
+                total,
+                kept.into_iter()
+                    .skip(page.offset)
+                    .take(page.limit)
+                    .collect(),
+            )
+        }
+    };
     let items = items.iter().map(|d| data.deployment_json(d)).collect();
     paginated("deployments", items, total, &page)
 }
@@ -1213,12 +1483,17 @@ async fn get_deployment(
     headers: HeaderMap,
     Path((org, id)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
     let world = lock(&sh.data);
     let data = org_data(&world, &org)?;
     let d = data
         .deployment(&id)
         .ok_or_else(|| ApiError::not_found("Deployment"))?;
+    if !caller.sees_deployment(&d.id, &d.workspace_id) {
+        return Err(caller.refuse(&format!(
+            "read Deployment {id}: it has no role in it or its Workspace"
+        )));
+    }
     ok(&data.deployment_json(d))
 }
 
@@ -1228,7 +1503,7 @@ async fn list_teams(
     Path(org): Path<String>,
     RawQuery(q): RawQuery,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
     let q = Query::new(q);
     let mut errs = vec![];
     let page = q.page(TEAM_SORTS, &mut errs);
@@ -1236,6 +1511,10 @@ async fn list_teams(
     let workspace_id = q.filter_value("workspaceId", &mut errs);
     let deployment_id = q.filter_value("deploymentId", &mut errs);
     check(errs)?;
+    match &workspace_id {
+        Some(w) => caller.read_workspace(w)?,
+        None => caller.read_org()?,
+    }
     let world = lock(&sh.data);
     let data = org_data(&world, &org)?;
     // The document gives ListTeams a 404: a filter naming no Workspace or Deployment.
@@ -1264,7 +1543,8 @@ async fn get_team(
     headers: HeaderMap,
     Path((org, id)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
+    caller.read_org()?;
     let world = lock(&sh.data);
     let data = org_data(&world, &org)?;
     let t = data.team(&id).ok_or_else(|| ApiError::not_found("Team"))?;
@@ -1367,6 +1647,7 @@ async fn create_team(
     body: Bytes,
 ) -> ApiResult {
     let claims = authorize(&sh, &headers, Some(&org))?;
+    claims.write_org()?;
     let body = json_body(&headers, &body)?;
     let mut errs = vec![];
     let name = team_name(&body, &mut errs);
@@ -1423,6 +1704,7 @@ async fn update_team(
     body: Bytes,
 ) -> ApiResult {
     let claims = authorize(&sh, &headers, Some(&org))?;
+    claims.write_org()?;
     let body = json_body(&headers, &body)?;
     let mut errs = vec![];
     let name = team_name(&body, &mut errs);
@@ -1444,7 +1726,8 @@ async fn delete_team(
     headers: HeaderMap,
     Path((org, id)): Path<(String, String)>,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
+    caller.write_org()?;
     let mut world = lock(&sh.data);
     org_data_mut(&mut world, &org)?
         .delete_team(&id)
@@ -1458,7 +1741,8 @@ async fn list_team_members(
     Path((org, id)): Path<(String, String)>,
     RawQuery(q): RawQuery,
 ) -> ApiResult {
-    authorize(&sh, &headers, Some(&org))?;
+    let caller = authorize(&sh, &headers, Some(&org))?;
+    caller.read_org()?;
     let q = Query::new(q);
     let mut errs = vec![];
     // The document gives ListTeamMembers' limit no maximum.
@@ -1479,6 +1763,7 @@ async fn add_team_members(
     body: Bytes,
 ) -> ApiResult {
     let claims = authorize(&sh, &headers, Some(&org))?;
+    claims.write_org()?;
     let body = json_body(&headers, &body)?;
     let mut errs = vec![];
     let ids = match member(&body, "memberIds") {
@@ -1521,6 +1806,7 @@ async fn remove_team_member(
     Path((org, id, user)): Path<(String, String, String)>,
 ) -> ApiResult {
     let claims = authorize(&sh, &headers, Some(&org))?;
+    claims.write_org()?;
     let mut world = lock(&sh.data);
     let data = org_data_mut(&mut world, &org)?;
     let name = data
@@ -1545,6 +1831,7 @@ async fn update_team_roles(
     body: Bytes,
 ) -> ApiResult {
     let claims = authorize(&sh, &headers, Some(&org))?;
+    claims.write_org()?;
     let body = json_body(&headers, &body)?;
     let mut errs = vec![];
     let mut world = lock(&sh.data);
@@ -1581,6 +1868,13 @@ async fn update_team_roles(
 
 async fn get_self_user(State(sh): S, headers: HeaderMap, RawQuery(q): RawQuery) -> ApiResult {
     let claims = authorize(&sh, &headers, None)?;
+    if claims.api_token.is_some() {
+        // The document gives GetSelfUser no 403; an API token simply is no user.
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "an API token has no user: GetSelfUser needs a user's token",
+        ));
+    }
     let mut errs = vec![];
     Query::new(q).boolean("createIfNotExist", &mut errs);
     check(errs)?;
@@ -1729,6 +2023,13 @@ fn served(operation_id: &str) -> Option<MethodRouter<Arc<Shared>>> {
         "AddTeamMembers" => post(add_team_members),
         "RemoveTeamMember" => delete(remove_team_member),
         "UpdateTeamRoles" => post(update_team_roles),
+        "ListApiTokens" => get(tokens::list_api_tokens),
+        "CreateApiToken" => post(tokens::create_api_token),
+        "GetApiToken" => get(tokens::get_api_token),
+        "UpdateApiToken" => post(tokens::update_api_token),
+        "UpdateApiTokenRoles" => post(tokens::update_api_token_roles),
+        "RotateApiToken" => post(tokens::rotate_api_token),
+        "DeleteApiToken" => delete(tokens::delete_api_token),
         "GetSelfUser" => get(get_self_user),
         _ => return None,
     })
@@ -1736,7 +2037,7 @@ fn served(operation_id: &str) -> Option<MethodRouter<Arc<Shared>>> {
 
 /// The operation IDs [`served`] knows.
 #[cfg(test)]
-const SERVED: [&str; 25] = [
+const SERVED: [&str; 32] = [
     "ListOrganizations",
     "GetOrganization",
     "ListUsers",
@@ -1761,6 +2062,13 @@ const SERVED: [&str; 25] = [
     "AddTeamMembers",
     "RemoveTeamMember",
     "UpdateTeamRoles",
+    "ListApiTokens",
+    "CreateApiToken",
+    "GetApiToken",
+    "UpdateApiToken",
+    "UpdateApiTokenRoles",
+    "RotateApiToken",
+    "DeleteApiToken",
     "GetSelfUser",
 ];
 

@@ -1,7 +1,9 @@
 //! Bearer tokens: minting JWT-shaped tokens, either API tokens
 //! (`permissions: ["organizationId:<id>", …]`) or user (OAuth) tokens (no `permissions`: they
 //! cover every Organization their user belongs to), remembering them, and checking a
-//! request's `Authorization` header against them.
+//! request's `Authorization` header against them. The secrets of the API tokens the API
+//! manages (CreateApiToken, RotateApiToken, seeded ones) are minted here too; whether such a
+//! secret is still the token's current value is the model's to say (see `api::authorize`).
 
 use std::collections::HashMap;
 
@@ -11,6 +13,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::util::{SplitMix64, fnv1a, now_unix};
+
+/// The API token (as the API manages it) a secret belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenRef {
+    pub organization_id: String,
+    pub token_id: String,
+}
 
 /// What a minted token says. Every field is optional; the defaults give a token like
 /// [`crate::EmulatorHandle::token`]'s (the seed Organization, its owner, never expiring).
@@ -34,6 +43,9 @@ pub struct Claims {
     pub exp: Option<i64>,
     /// `None` for a user (OAuth) token: it has no `permissions` claim.
     pub permissions: Option<Vec<String>>,
+    /// Set for the secret of an API token the API manages (created, rotated or seeded):
+    /// the token it belongs to. `None` for the emulator's own tokens and user tokens.
+    pub api_token: Option<ApiTokenRef>,
 }
 
 impl Claims {
@@ -107,6 +119,7 @@ impl TokenStore {
                 sub,
                 exp: opts.expires_at,
                 permissions: Some(permissions),
+                api_token: None,
             },
         );
         token
@@ -132,9 +145,52 @@ impl TokenStore {
                 sub: sub.to_string(),
                 exp: Some(exp),
                 permissions: None,
+                api_token: None,
             },
         );
         token
+    }
+
+    /// Mints and remembers a secret for an API token the API manages: `sub` the token's
+    /// ID, `iat`, `exp` (its `endAt`, when it expires), a random `jti`, and `permissions`
+    /// `apiTokenId:<id>`, `organizationId:<org>` and, for a narrower scope,
+    /// `workspaceId:<id>` or `deploymentId:<id>`. Returns the secret and its `jti`, which
+    /// serves as the token's `shortToken` (it identifies the value without revealing it).
+    pub fn mint_api_token(
+        &mut self,
+        token: &ApiTokenRef,
+        scope_permission: Option<String>,
+        iat: i64,
+        exp: Option<i64>,
+    ) -> (String, String) {
+        self.counter += 1;
+        let jti = fresh_jti(self.counter);
+        let mut permissions = vec![
+            format!("apiTokenId:{}", token.token_id),
+            format!("organizationId:{}", token.organization_id),
+        ];
+        permissions.extend(scope_permission);
+        let mut payload = json!({
+            "iss": "astro-emulator",
+            "sub": token.token_id,
+            "iat": iat,
+            "jti": jti,
+            "permissions": permissions,
+        });
+        if let Some(exp) = exp {
+            payload["exp"] = json!(exp);
+        }
+        let secret = jwt(&payload);
+        self.minted.insert(
+            secret.clone(),
+            Claims {
+                sub: token.token_id.clone(),
+                exp,
+                permissions: Some(permissions),
+                api_token: Some(token.clone()),
+            },
+        );
+        (secret, jti)
     }
 
     /// Checks an `Authorization` header value: present, Bearer, JWT-shaped, minted here,
@@ -162,6 +218,21 @@ impl TokenStore {
     }
 }
 
+/// 12 characters of base64url: 9 bytes from the system's generator (a counter-seeded PRNG
+/// as fallback, so two values of one run still differ), the counter mixed in.
+fn fresh_jti(counter: u64) -> String {
+    let mut bytes = [0u8; 9];
+    if ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).is_err() {
+        let mut rng = SplitMix64(fnv1a(&now_unix().to_le_bytes()) ^ counter);
+        bytes[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
+        bytes[8] = rng.next_u64() as u8;
+    }
+    for (b, c) in bytes.iter_mut().zip(counter.to_le_bytes()) {
+        *b ^= c;
+    }
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// Decodes a JWT-shaped token's claims without checking its signature.
 pub fn decode(token: &str) -> Option<Claims> {
     let mut parts = token.split('.');
@@ -185,6 +256,7 @@ pub fn decode(token: &str) -> Option<Claims> {
                     .collect(),
             ),
         },
+        api_token: None,
     })
 }
 

@@ -23,8 +23,8 @@ pub use auth::TokenOptions;
 pub use faults::{Fault, FaultKind};
 pub use recorder::RecordedRequest;
 pub use seed::{
-    Seed, SeedDagRole, SeedDeployment, SeedDeploymentRole, SeedOrganization, SeedTeam, SeedUser,
-    SeedWorkspace, SeedWorkspaceRole,
+    Seed, SeedApiToken, SeedDagRole, SeedDeployment, SeedDeploymentRole, SeedOrganization,
+    SeedTeam, SeedUser, SeedWorkspace, SeedWorkspaceRole,
 };
 
 use api::{Shared, lock};
@@ -170,6 +170,77 @@ pub struct TeamSnapshot {
     pub dag_roles: Vec<DagRoleSnapshot>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// A live view of one API token (from [`EmulatorHandle::api_token`],
+/// [`EmulatorHandle::api_tokens`], [`EmulatorHandle::api_token_by_id`]). It never holds the
+/// secret (see [`EmulatorHandle::api_token_secret`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenSnapshot {
+    pub id: String,
+    pub name: String,
+    /// `""` when none was given.
+    pub description: String,
+    /// `ORGANIZATION`, `WORKSPACE` or `DEPLOYMENT`.
+    pub scope: String,
+    /// What the scope names: the Organization's, the Workspace's or the Deployment's ID.
+    pub entity_id: String,
+    /// `STANDARD` or `DIRECT_ACCESS`.
+    pub kind: String,
+    /// Every role, in the order the API lists them.
+    pub roles: Vec<ApiTokenRoleSnapshot>,
+    pub expiry_period_in_days: Option<i64>,
+    pub start_at: String,
+    /// `None`: never expires.
+    pub end_at: Option<String>,
+    /// Whether `end_at` had passed when the snapshot was taken.
+    pub expired: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Who created it: a user's email, or an API token's name (else the subject's ID).
+    pub created_by: String,
+    /// Who changed it last, likewise.
+    pub updated_by: String,
+    pub last_used_at: Option<String>,
+    pub last_rotated_at: Option<String>,
+    /// How many times it was rotated.
+    pub rotations: u32,
+    /// Deleted (its secret refused).
+    pub deleted: bool,
+    /// The API's `shortToken`: changes with each rotation.
+    pub short_token: String,
+}
+
+impl ApiTokenSnapshot {
+    /// Its Organization role, if any.
+    pub fn organization_role(&self) -> Option<&str> {
+        self.roles
+            .iter()
+            .find(|r| r.entity_type == "ORGANIZATION")
+            .map(|r| r.role.as_str())
+    }
+
+    /// Its role in a Workspace (by ID), if any.
+    pub fn workspace_role(&self, workspace_id: &str) -> Option<&str> {
+        self.roles
+            .iter()
+            .find(|r| r.entity_type == "WORKSPACE" && r.entity_id == workspace_id)
+            .map(|r| r.role.as_str())
+    }
+}
+
+/// One role of an API token, as the API's `ApiTokenRole`, with the entity's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenRoleSnapshot {
+    /// `ORGANIZATION`, `WORKSPACE`, `DEPLOYMENT`, `DAG` or `DAG_TAG`.
+    pub entity_type: String,
+    /// The Organization, Workspace or Deployment ID; the DAG ID; the tag.
+    pub entity_id: String,
+    /// The Organization's, Workspace's or Deployment's name (`None` for DAGs and tags).
+    pub entity_name: Option<String>,
+    pub role: String,
+    /// The Deployment of a DAG or DAG_TAG role.
+    pub deployment_id: Option<String>,
 }
 
 impl EmulatorBuilder {
@@ -402,6 +473,55 @@ fn team_snapshot(data: &model::Data, t: &model::Team) -> TeamSnapshot {
         dag_roles: dag_role_snapshots(data, &t.dag_roles),
         created_at: util::rfc3339(t.created),
         updated_at: util::rfc3339(t.updated),
+    }
+}
+
+fn api_token_snapshot(data: &model::Data, t: &model::ApiToken) -> ApiTokenSnapshot {
+    let subject = |id: &str| -> String {
+        if let Some(u) = data.user(id) {
+            u.username.clone()
+        } else if let Some(t) = data.api_token_any(id) {
+            t.name.clone()
+        } else {
+            id.to_string()
+        }
+    };
+    ApiTokenSnapshot {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        description: t.description.clone(),
+        scope: t.scope.to_string(),
+        entity_id: t.entity_id.clone(),
+        kind: t.kind.to_string(),
+        roles: t
+            .roles
+            .iter()
+            .map(|r| ApiTokenRoleSnapshot {
+                entity_type: r.entity_type.to_string(),
+                entity_id: r.entity_id.clone(),
+                entity_name: match r.entity_type {
+                    "ORGANIZATION" => Some(data.org.name.clone()),
+                    "WORKSPACE" => data.workspace(&r.entity_id).map(|w| w.name.clone()),
+                    "DEPLOYMENT" => data.deployment(&r.entity_id).map(|d| d.name.clone()),
+                    _ => None,
+                },
+                role: r.role.clone(),
+                deployment_id: r.deployment_id.clone(),
+            })
+            .collect(),
+        expiry_period_in_days: t.expiry_days,
+        start_at: util::rfc3339(t.start),
+        end_at: t.end.map(util::rfc3339),
+        expired: t.expired(util::now_unix()),
+        created_at: util::rfc3339(t.created),
+        updated_at: util::rfc3339(t.updated),
+        created_by: subject(&t.created_by),
+        updated_by: subject(&t.updated_by),
+        last_used_at: t.last_used.map(util::rfc3339),
+        last_rotated_at: t.last_rotated.map(util::rfc3339),
+        rotations: t.rotations,
+        deleted: t.deleted.is_some(),
+        short_token: t.short_token.clone(),
     }
 }
 
@@ -653,6 +773,50 @@ impl EmulatorHandle {
             .iter()
             .find(|i| i.user_id == user_id)
             .map(|i| i.id.clone())
+    }
+
+    /// Every live API token of the first Organization, in creation order.
+    pub fn api_tokens(&self) -> Vec<ApiTokenSnapshot> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        data.api_tokens
+            .iter()
+            .map(|t| api_token_snapshot(data, t))
+            .collect()
+    }
+
+    /// An API token of the first Organization by name (exact): the first live token of
+    /// that name, else the one of that name deleted last (`deleted: true`).
+    pub fn api_token(&self, name: &str) -> Option<ApiTokenSnapshot> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        let t = data
+            .api_tokens
+            .iter()
+            .find(|t| t.name == name)
+            .or_else(|| {
+                data.deleted_api_tokens
+                    .iter()
+                    .rev()
+                    .find(|t| t.name == name)
+            })?;
+        Some(api_token_snapshot(data, t))
+    }
+
+    /// An API token of the first Organization by ID, live or deleted.
+    pub fn api_token_by_id(&self, id: &str) -> Option<ApiTokenSnapshot> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        Some(api_token_snapshot(data, data.api_token_any(id)?))
+    }
+
+    /// **For tests only**: the current secret (bearer value) of a live API token of the
+    /// first Organization, by ID, seeded or created — the value the API showed once (or, for
+    /// a seeded token, never). `None` for a deleted or unknown token. An expired token's
+    /// secret is given too (the emulator refuses it).
+    pub fn api_token_secret(&self, id: &str) -> Option<String> {
+        let world = lock(&self.shared.data);
+        world.first().api_token(id).map(|t| t.secret.clone())
     }
 
     /// How many users the first Organization has now (PENDING included).

@@ -1,5 +1,9 @@
-//! The emulated Organizations' live state (users, invites, Workspaces, Teams) and the
-//! operations on it: seeding, filtered/sorted listing, role updates and invites.
+//! The emulated Organizations' live state (users, invites, Workspaces, Teams, API tokens)
+//! and the operations on it: seeding, filtered/sorted listing, role updates and invites.
+
+mod api_tokens;
+
+pub use api_tokens::*;
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
@@ -408,6 +412,11 @@ pub struct Data {
     pub deployments: Vec<Deployment>,
     pub teams: Vec<Team>,
     pub invites: Vec<Invite>,
+    /// Live API tokens, in creation order.
+    pub api_tokens: Vec<ApiToken>,
+    /// Deleted API tokens (their secrets refused), in the order they went.
+    pub deleted_api_tokens: Vec<ApiToken>,
+    api_token_counter: u64,
     user_counter: u64,
     invite_counter: u64,
     workspace_counter: u64,
@@ -428,11 +437,13 @@ pub struct World {
 impl World {
     /// Builds every Organization of the seed; `extra` generated members go to the first.
     /// A user whose email is in an earlier Organization gets that user's ID (same person).
+    /// Seed API tokens given `createdDaysAgo` count back from now.
     pub fn from_seed(seed: &Seed, extra: usize) -> World {
+        let now = crate::util::now_unix();
         let mut known: HashMap<String, String> = HashMap::new();
         let mut orgs = vec![];
         for (i, org) in seed.all_organizations().iter().enumerate() {
-            let data = Data::from_org(org, i, if i == 0 { extra } else { 0 }, &known);
+            let data = Data::from_org(org, i, if i == 0 { extra } else { 0 }, &known, now);
             for u in data.users.iter().take(org.users.len()) {
                 known
                     .entry(u.username.to_lowercase())
@@ -509,12 +520,14 @@ impl Data {
     /// Builds the state of the `index`th seed Organization plus `extra` generated members
     /// (`user{i:06}@example.com`, "Generated User {i}", ORGANIZATION_MEMBER, ACTIVE), spread
     /// over the seed's Workspaces (see [`generated_workspace_roles`]).
-    /// Organization `index` has the first one's timeline shifted by `index` weeks.
+    /// Organization `index` has the first one's timeline shifted by `index` weeks. `now` is
+    /// the emulator's start (for seed API tokens created a number of days ago).
     pub fn from_org(
         seed: &SeedOrganization,
         index: usize,
         extra: usize,
         known_ids: &HashMap<String, String>,
+        now: i64,
     ) -> Data {
         let epoch = SEED_EPOCH + 7 * 86_400 * index as i64;
         let kind_suffix = if index == 0 {
@@ -543,6 +556,9 @@ impl Data {
             deployments: Vec::new(),
             teams: Vec::new(),
             invites: Vec::new(),
+            api_tokens: Vec::new(),
+            deleted_api_tokens: Vec::new(),
+            api_token_counter: 0,
             user_counter: 0,
             invite_counter: 0,
             workspace_counter: 0,
@@ -739,6 +755,7 @@ impl Data {
             }
             data.teams.push(team);
         }
+        data.seed_api_tokens(seed, epoch, now);
         data
     }
 
@@ -895,8 +912,9 @@ impl Data {
     }
 
     /// DeleteWorkspace: refused while the Workspace has Deployments; otherwise it goes, and
-    /// so does every user's and every Team's role in it.
-    pub fn delete_workspace(&mut self, id: &str) -> Result<(), DeleteWorkspaceError> {
+    /// so does every user's, Team's and API token's role in it, and every API token scoped
+    /// to it (deleted at `now`: their secrets stop working).
+    pub fn delete_workspace(&mut self, id: &str, now: i64) -> Result<(), DeleteWorkspaceError> {
         let pos = self
             .workspaces
             .iter()
@@ -917,6 +935,7 @@ impl Data {
         for t in &mut self.teams {
             t.workspace_roles.retain(|r| &*r.workspace_id != id);
         }
+        self.forget_workspace_in_api_tokens(id, now);
         Ok(())
     }
 
@@ -1326,11 +1345,16 @@ impl Data {
     }
 
     /// The spec's `BasicSubjectProfile` for a subject ID: the user's profile, or an API
-    /// token's (`SERVICEKEY`) when the ID is no user of this Organization.
+    /// token's (`SERVICEKEY`, with `apiTokenName` when it is one of this Organization's API
+    /// tokens, deleted ones included) when the ID is no user of this Organization.
     pub fn subject_profile(&self, id: &str) -> Value {
-        self.user(id)
-            .map(User::profile)
-            .unwrap_or_else(|| json!({"id": id, "subjectType": "SERVICEKEY"}))
+        if let Some(u) = self.user(id) {
+            return u.profile();
+        }
+        match self.api_token_any(id) {
+            Some(t) => json!({"id": id, "subjectType": "SERVICEKEY", "apiTokenName": t.name}),
+            None => json!({"id": id, "subjectType": "SERVICEKEY"}),
+        }
     }
 
     /// The spec's `Workspace`.

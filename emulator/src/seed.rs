@@ -16,9 +16,10 @@ use crate::EmulatorError;
 /// With both, the single-form Organization comes first. The first Organization's first user
 /// is the default token's user (and the user of [`crate::EmulatorHandle::user_token`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase", try_from = "SeedFile")]
 pub struct Seed {
-    /// The single-form Organization; its users, Workspaces and Teams are the top-level lists.
+    /// The single-form Organization; its users, Workspaces and Teams are the top-level lists
+    /// (its API tokens, the top-level `apiTokens` of a seed file, are kept in it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<SeedOrganization>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -30,6 +31,55 @@ pub struct Seed {
     /// More Organizations, each with its own users, Workspaces and Teams.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub organizations: Vec<SeedOrganization>,
+}
+
+/// What a seed file holds: a [`Seed`]'s members plus the single form's top-level
+/// `apiTokens`, which [`Seed`] keeps in its `organization` (so that `Seed` keeps its fields).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedFile {
+    #[serde(default)]
+    organization: Option<SeedOrganization>,
+    #[serde(default)]
+    users: Vec<SeedUser>,
+    #[serde(default)]
+    workspaces: Vec<SeedWorkspace>,
+    #[serde(default)]
+    teams: Vec<SeedTeam>,
+    #[serde(default)]
+    api_tokens: Vec<SeedApiToken>,
+    #[serde(default)]
+    organizations: Vec<SeedOrganization>,
+}
+
+impl TryFrom<SeedFile> for Seed {
+    type Error = String;
+
+    fn try_from(f: SeedFile) -> Result<Seed, String> {
+        let mut organization = f.organization;
+        if !f.api_tokens.is_empty() {
+            match &mut organization {
+                Some(o) if o.api_tokens.is_empty() => o.api_tokens = f.api_tokens,
+                Some(_) => {
+                    return Err("apiTokens: give them at the top level or under \
+                                `organization`, not both"
+                        .into());
+                }
+                None => {
+                    return Err("top-level apiTokens need an `organization`; with \
+                                `organizations` put them inside each one"
+                        .into());
+                }
+            }
+        }
+        Ok(Seed {
+            organization,
+            users: f.users,
+            workspaces: f.workspaces,
+            teams: f.teams,
+            organizations: f.organizations,
+        })
+    }
 }
 
 /// One seed Organization. In the single form (`Seed::organization`) its lists stay empty
@@ -49,6 +99,10 @@ pub struct SeedOrganization {
     pub workspaces: Vec<SeedWorkspace>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub teams: Vec<SeedTeam>,
+    /// Its API tokens, in creation order. In the single form a seed file gives them as the
+    /// top-level `apiTokens` (or here, under `organization`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_tokens: Vec<SeedApiToken>,
 }
 
 impl SeedOrganization {
@@ -60,6 +114,76 @@ impl SeedOrganization {
             users: vec![],
             workspaces: vec![],
             teams: vec![],
+            api_tokens: vec![],
+        }
+    }
+}
+
+/// One seed API token. Its secret is minted when the emulator starts (the API never shows
+/// it; `EmulatorHandle::api_token_secret` gives it to tests).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedApiToken {
+    pub name: String,
+    /// Default `""`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `ORGANIZATION`, `WORKSPACE` or `DEPLOYMENT`.
+    pub scope: String,
+    /// A WORKSPACE token's Workspace, by its seed name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    /// A DEPLOYMENT token's Deployment, by its seed name (unique in the Organization).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+    /// The role on its own scope: an Organization role, a Workspace role, or a Deployment
+    /// role (`DEPLOYMENT_ADMIN` or a custom one).
+    pub role: String,
+    /// More Workspace roles (an ORGANIZATION token only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workspace_roles: Vec<SeedWorkspaceRole>,
+    /// More Deployment roles, by seed Deployment name (an ORGANIZATION token: any; a
+    /// WORKSPACE token: its Workspace's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deployment_roles: Vec<SeedDeploymentRole>,
+    /// `STANDARD` (default) or `DIRECT_ACCESS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// 1..=3650; `endAt` is its creation plus this many days. None: never expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_period_in_days: Option<i64>,
+    /// When given, the token was created this many days (fractions allowed) before the
+    /// emulator started, rather than on the seed's fixed timeline; with
+    /// `expiryPeriodInDays` this gives a token that expires soon (or expired lately)
+    /// whenever the tests run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_days_ago: Option<f64>,
+    /// Who created it: a seed user's email, or the name of an earlier seed token of the
+    /// same Organization. Default: the Organization's first user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+impl SeedApiToken {
+    /// A token with a name, a scope and a role, and nothing else yet (the Workspace or
+    /// Deployment of a narrower scope still to be set).
+    pub fn new(name: impl Into<String>, scope: impl Into<String>, role: impl Into<String>) -> Self {
+        SeedApiToken {
+            name: name.into(),
+            description: None,
+            scope: scope.into(),
+            workspace: None,
+            deployment: None,
+            role: role.into(),
+            workspace_roles: vec![],
+            deployment_roles: vec![],
+            kind: None,
+            expiry_period_in_days: None,
+            created_days_ago: None,
+            created_by: None,
+            id: None,
         }
     }
 }
@@ -230,8 +354,10 @@ fn member_role() -> String {
 impl Default for Seed {
     /// The default seed the CLI's tests rely on: "Example Org" with six users, two
     /// Workspaces of two Deployments each, and four Teams (one IdP-managed, one with a comma
-    /// in its name, two whose names differ only in case); then "Second Org" (ada the owner,
-    /// margaret a member, one Workspace of two Deployments).
+    /// in its name, two whose names differ only in case), and five API tokens (three
+    /// Organization tokens, one with a Workspace role and one expiring 5.5 days after the
+    /// start, and two Workspace tokens, one expired); then "Second Org" (ada the owner,
+    /// margaret a member, one Workspace of two Deployments, no API tokens).
     fn default() -> Self {
         let user = |email: &str, name: &str, role: &str, status: &str| SeedUser {
             email: email.into(),
@@ -325,8 +451,47 @@ impl Default for Seed {
             }],
             ..SeedOrganization::named("Second Org")
         };
+        let ci_deploy = SeedApiToken {
+            description: Some("Deploys from CI".into()),
+            ..SeedApiToken::new("CI deploy", "ORGANIZATION", "ORGANIZATION_OWNER")
+        };
+        let analytics_reporting = SeedApiToken {
+            description: Some("Publishes the reports".into()),
+            workspace: Some("Analytics".into()),
+            ..SeedApiToken::new("Analytics reporting", "WORKSPACE", "WORKSPACE_AUTHOR")
+        };
+        // An Organization token with a Workspace role too, created by another token.
+        let platform_automation = SeedApiToken {
+            description: Some("Terraform for the platform".into()),
+            workspace_roles: vec![ws_role("Data Platform", "WORKSPACE_OPERATOR")],
+            created_by: Some("CI deploy".into()),
+            ..SeedApiToken::new("Platform automation", "ORGANIZATION", "ORGANIZATION_MEMBER")
+        };
+        // Expires 5.5 days after the emulator starts, whenever that is.
+        let nightly_export = SeedApiToken {
+            description: Some("Exports usage every night".into()),
+            expiry_period_in_days: Some(30),
+            created_days_ago: Some(24.5),
+            ..SeedApiToken::new("Nightly export", "ORGANIZATION", "ORGANIZATION_MEMBER")
+        };
+        // Expired on 2024-02-17.
+        let legacy_sync = SeedApiToken {
+            description: Some("Replaced by Platform automation".into()),
+            workspace: Some("Data Platform".into()),
+            expiry_period_in_days: Some(30),
+            ..SeedApiToken::new("Legacy sync", "WORKSPACE", "WORKSPACE_MEMBER")
+        };
         Seed {
-            organization: Some(SeedOrganization::named("Example Org")),
+            organization: Some(SeedOrganization {
+                api_tokens: vec![
+                    ci_deploy,
+                    analytics_reporting,
+                    platform_automation,
+                    nightly_export,
+                    legacy_sync,
+                ],
+                ..SeedOrganization::named("Example Org")
+            }),
             organizations: vec![second],
             users: vec![
                 user(
@@ -477,6 +642,7 @@ impl Seed {
                 users: self.users.clone(),
                 workspaces: self.workspaces.clone(),
                 teams: self.teams.clone(),
+                api_tokens: o.api_tokens.clone(),
             });
         }
         out.extend(self.organizations.iter().cloned());
@@ -656,6 +822,159 @@ fn validate_organization(org: &SeedOrganization, at: &str) -> Result<(), Emulato
             if dr.role.trim().is_empty() {
                 return bad(format!("{place}.role is empty"));
             }
+        }
+    }
+    validate_api_tokens(org, at, &seen)
+}
+
+/// Checks one Organization's API tokens: scopes, roles against them, the Workspaces and
+/// Deployments they name, kinds, expiry, and who created them.
+fn validate_api_tokens(
+    org: &SeedOrganization,
+    at: &str,
+    emails: &std::collections::HashSet<String>,
+) -> Result<(), EmulatorError> {
+    use crate::model::{ORGANIZATION_ROLES, TOKEN_KINDS, WORKSPACE_ROLES, is_deployment_role};
+    let bad = |m: String| Err(EmulatorError::Seed(m));
+    let workspace_of = |name: &str| {
+        org.workspaces
+            .iter()
+            .find(|w| w.deployments.iter().any(|d| d.name == name))
+            .map(|w| w.name.as_str())
+    };
+    for (i, t) in org.api_tokens.iter().enumerate() {
+        let place = format!("{at}apiTokens[{i}]");
+        if t.name.trim().is_empty() {
+            return bad(format!("{place}.name is empty"));
+        }
+        if t.name.chars().count() > 256 {
+            return bad(format!("{place}.name is longer than 256 characters"));
+        }
+        if t.description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > 500)
+        {
+            return bad(format!("{place}.description is longer than 500 characters"));
+        }
+        let role_ok = match t.scope.as_str() {
+            "ORGANIZATION" => {
+                if t.workspace.is_some() || t.deployment.is_some() {
+                    return bad(format!(
+                        "{place}: an ORGANIZATION token takes no workspace or deployment"
+                    ));
+                }
+                ORGANIZATION_ROLES.contains(&t.role.as_str())
+            }
+            "WORKSPACE" => {
+                let Some(w) = &t.workspace else {
+                    return bad(format!("{place}.workspace is needed for a WORKSPACE token"));
+                };
+                if t.deployment.is_some() {
+                    return bad(format!("{place}: a WORKSPACE token takes no deployment"));
+                }
+                if !org.workspaces.iter().any(|ws| &ws.name == w) {
+                    return bad(format!("{place}.workspace: no Workspace named {w:?}"));
+                }
+                WORKSPACE_ROLES.contains(&t.role.as_str())
+            }
+            "DEPLOYMENT" => {
+                let Some(d) = &t.deployment else {
+                    return bad(format!(
+                        "{place}.deployment is needed for a DEPLOYMENT token"
+                    ));
+                };
+                if t.workspace.is_some() {
+                    return bad(format!("{place}: a DEPLOYMENT token takes no workspace"));
+                }
+                check_deployment_ref(org, Some(d), None, &place)?;
+                is_deployment_role(&t.role)
+            }
+            other => {
+                return bad(format!(
+                    "{place}.scope {other:?} is not ORGANIZATION, WORKSPACE or DEPLOYMENT"
+                ));
+            }
+        };
+        if !role_ok {
+            return bad(format!(
+                "{place}.role {:?} is not a role for a token of scope {}",
+                t.role, t.scope
+            ));
+        }
+        if !t.workspace_roles.is_empty() && t.scope != "ORGANIZATION" {
+            return bad(format!(
+                "{place}.workspaceRoles: only an ORGANIZATION token has more Workspace roles"
+            ));
+        }
+        let mut workspaces = std::collections::HashSet::new();
+        for wr in &t.workspace_roles {
+            check_workspace_role(org, wr, &place)?;
+            if !workspaces.insert(wr.workspace.as_str()) {
+                return bad(format!(
+                    "{place}.workspaceRoles: Workspace {:?} appears twice",
+                    wr.workspace
+                ));
+            }
+        }
+        let mut deployments = std::collections::HashSet::new();
+        for (j, dr) in t.deployment_roles.iter().enumerate() {
+            let at = format!("{place}.deploymentRoles[{j}]");
+            let Some(name) = &dr.deployment else {
+                return bad(format!(
+                    "{at}: name the seed Deployment with `deployment` (an API token's \
+                     Deployment roles take no deploymentId)"
+                ));
+            };
+            check_deployment_ref(org, Some(name), dr.deployment_id.as_deref(), &at)?;
+            match t.scope.as_str() {
+                "ORGANIZATION" => {}
+                "WORKSPACE" if workspace_of(name) == t.workspace.as_deref() => {}
+                "WORKSPACE" => {
+                    return bad(format!(
+                        "{at}.deployment: {name:?} is not in the token's Workspace"
+                    ));
+                }
+                _ => {
+                    return bad(format!(
+                        "{at}: a DEPLOYMENT token has no other Deployment roles"
+                    ));
+                }
+            }
+            if t.deployment.as_deref() == Some(name.as_str()) || !deployments.insert(name) {
+                return bad(format!("{at}.deployment: {name:?} appears twice"));
+            }
+            if !is_deployment_role(&dr.role) {
+                return bad(format!("{at}.role {:?} is not a Deployment role", dr.role));
+            }
+        }
+        if let Some(k) = &t.kind
+            && !TOKEN_KINDS.contains(&k.as_str())
+        {
+            return bad(format!(
+                "{place}.kind {k:?} is not STANDARD or DIRECT_ACCESS"
+            ));
+        }
+        if let Some(d) = t.expiry_period_in_days
+            && !(1..=3650).contains(&d)
+        {
+            return bad(format!(
+                "{place}.expiryPeriodInDays must be 1..=3650, not {d}"
+            ));
+        }
+        if let Some(d) = t.created_days_ago
+            && !(d.is_finite() && (0.0..=36_500.0).contains(&d))
+        {
+            return bad(format!(
+                "{place}.createdDaysAgo must be a number of days from 0 to 36500"
+            ));
+        }
+        if let Some(by) = &t.created_by
+            && !emails.contains(&by.to_lowercase())
+            && !org.api_tokens[..i].iter().any(|e| &e.name == by)
+        {
+            return bad(format!(
+                "{place}.createdBy: {by:?} is neither a user's email nor an earlier token's name"
+            ));
         }
     }
     Ok(())

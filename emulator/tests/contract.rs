@@ -154,6 +154,10 @@ const DEPLOYMENT: &str = "/organizations/{organizationId}/deployments/{deploymen
 const TEAM_MEMBERS: &str = "/organizations/{organizationId}/teams/{teamId}/members";
 const TEAM_MEMBER: &str = "/organizations/{organizationId}/teams/{teamId}/members/{memberId}";
 const TEAM_ROLES: &str = "/organizations/{organizationId}/teams/{teamId}/roles";
+const TOKENS: &str = "/organizations/{organizationId}/tokens";
+const TOKEN: &str = "/organizations/{organizationId}/tokens/{tokenId}";
+const TOKEN_ROLES: &str = "/organizations/{organizationId}/tokens/{tokenId}/roles";
+const TOKEN_ROTATE: &str = "/organizations/{organizationId}/tokens/{tokenId}/rotate";
 
 #[tokio::test]
 async fn every_operation_matches_the_spec() {
@@ -1083,6 +1087,386 @@ async fn team_operations_match_the_spec() {
     );
 }
 
+/// The API-tokens issue's operations: every success and error response.
+#[tokio::test]
+async fn api_token_operations_match_the_spec() {
+    let c = Ctx::new().await;
+    let other_org = c.emu.mint_token(TokenOptions {
+        organization_id: Some("cotherorg0000000000000000".into()),
+        ..Default::default()
+    });
+    // Covers an Organization that does not exist: 404 on every operation.
+    let missing_org = "/organizations/cotherorg0000000000000000";
+    let get = |p: String| {
+        let c = &c;
+        async move { c.get(&p).await }
+    };
+    let expect = |r: &Reply, status: u16, path: &str, method: &str| {
+        assert_eq!(r.status.as_u16(), status, "{method} {path}: {}", r.text);
+        assert_conforms(r, path, method);
+    };
+    let org = c.emu.organization_id();
+    let dp = c.emu.workspace("Data Platform").unwrap().id;
+    let analytics = c.emu.workspace("Analytics").unwrap().id;
+    let ingestion = c.emu.deployment("Ingestion").unwrap().id;
+    let reporting = c.emu.deployment("Reporting").unwrap().id;
+    let platform = c.emu.api_token("Platform automation").unwrap().id;
+    let workspace_token = c.emu.api_token("Analytics reporting").unwrap().id;
+    let workspace_secret = c.emu.api_token_secret(&workspace_token).unwrap();
+    let legacy = c.emu.api_token("Legacy sync").unwrap().id;
+    let nope = "cnosuchtoken0000000000000";
+
+    // CreateApiToken: each scope, every field; then its errors.
+    for body in [
+        json!({"name": "Min", "role": "ORGANIZATION_MEMBER", "scope": "ORGANIZATION"}),
+        json!({"name": "All", "description": "d", "role": "ORGANIZATION_OWNER",
+               "scope": "ORGANIZATION", "entityId": org, "kind": "DIRECT_ACCESS",
+               "tokenExpiryPeriodInDays": 3650}),
+        json!({"name": "Ws", "role": "WORKSPACE_OWNER", "scope": "WORKSPACE",
+               "entityId": analytics, "tokenExpiryPeriodInDays": 1}),
+        json!({"name": "Dep", "role": "DEPLOYMENT_ADMIN", "scope": "DEPLOYMENT",
+               "entityId": ingestion}),
+    ] {
+        let r = c.post(&c.org("/tokens"), &body.to_string()).await;
+        expect(&r, 200, TOKENS, "post");
+        assert!(r.json["token"].is_string());
+    }
+    for bad in [
+        json!({}),
+        json!({"name": "n", "role": "WORKSPACE_MEMBER", "scope": "ORGANIZATION"}),
+        json!({"name": "n", "role": "WORKSPACE_MEMBER", "scope": "WORKSPACE",
+               "entityId": "cnope"}),
+        json!({"name": "n", "role": "ORGANIZATION_MEMBER", "scope": "ORGANIZATION",
+               "tokenExpiryPeriodInDays": 0}),
+        json!([]),
+    ] {
+        expect(
+            &c.post(&c.org("/tokens"), &bad.to_string()).await,
+            400,
+            TOKENS,
+            "post",
+        );
+    }
+    let body = r#"{"name":"n","role":"ORGANIZATION_MEMBER","scope":"ORGANIZATION"}"#;
+    expect(
+        &c.call_with(Method::POST, &c.org("/tokens"), None, Some(body))
+            .await,
+        401,
+        TOKENS,
+        "post",
+    );
+    for token in [&other_org, &workspace_secret] {
+        expect(
+            &c.call_with(Method::POST, &c.org("/tokens"), Some(token), Some(body))
+                .await,
+            403,
+            TOKENS,
+            "post",
+        );
+    }
+    expect(
+        &c.call_with(
+            Method::POST,
+            &format!("{missing_org}/tokens"),
+            Some(&other_org),
+            Some(body),
+        )
+        .await,
+        404,
+        TOKENS,
+        "post",
+    );
+    // UpdateApiTokenRoles: every kind of role on an Organization token, a Workspace token
+    // (no Organization role in the answer); then its errors.
+    let every_kind = json!({"roles": [
+        {"entityType": "ORGANIZATION", "entityId": org, "role": "ORGANIZATION_MEMBER"},
+        {"entityType": "WORKSPACE", "entityId": dp, "role": "WORKSPACE_OWNER"},
+        {"entityType": "DEPLOYMENT", "entityId": ingestion, "role": "DEPLOYMENT_ADMIN"},
+        {"entityType": "DAG", "entityId": "etl", "deploymentId": ingestion, "role": "DAG_AUTHOR"},
+        {"entityType": "DAG_TAG", "entityId": "eu", "deploymentId": reporting,
+         "role": "DAG_VIEWER"},
+    ]});
+    let roles = c.org(&format!("/tokens/{platform}/roles"));
+    expect(
+        &c.post(&roles, &every_kind.to_string()).await,
+        200,
+        TOKEN_ROLES,
+        "post",
+    );
+    let r = c
+        .post(
+            &c.org(&format!("/tokens/{workspace_token}/roles")),
+            &json!({"roles": [{"entityType": "WORKSPACE", "entityId": analytics,
+                                "role": "WORKSPACE_MEMBER"}]})
+            .to_string(),
+        )
+        .await;
+    expect(&r, 200, TOKEN_ROLES, "post");
+    assert!(r.json.get("organizationRole").is_none());
+    for bad in [
+        json!({}),
+        json!({"roles": []}),
+        json!({"roles": [{"entityType": "WORKSPACE", "entityId": "cnope", "role": "X"}]}),
+    ] {
+        expect(
+            &c.post(&roles, &bad.to_string()).await,
+            400,
+            TOKEN_ROLES,
+            "post",
+        );
+    }
+    let good = every_kind.to_string();
+    expect(
+        &c.post(&c.org(&format!("/tokens/{nope}/roles")), &good)
+            .await,
+        404,
+        TOKEN_ROLES,
+        "post",
+    );
+    expect(
+        &c.call_with(Method::POST, &roles, None, Some(&good)).await,
+        401,
+        TOKEN_ROLES,
+        "post",
+    );
+    for token in [&other_org, &workspace_secret] {
+        expect(
+            &c.call_with(Method::POST, &roles, Some(token), Some(&good))
+                .await,
+            403,
+            TOKEN_ROLES,
+            "post",
+        );
+    }
+    // ListApiTokens: the seed and the created tokens, with every kind of role, filters,
+    // a used and a rotated token; then its errors.
+    let workspace_secret = c.emu.api_token_secret(&workspace_token).unwrap();
+    assert_eq!(
+        c.call_with(
+            Method::GET,
+            &c.org(&format!("/users?workspaceId={analytics}")),
+            Some(&workspace_secret),
+            None
+        )
+        .await
+        .status,
+        200
+    );
+    let r = c
+        .post(&c.org(&format!("/tokens/{legacy}/rotate")), "")
+        .await;
+    expect(&r, 200, TOKEN_ROTATE, "post");
+    assert!(r.json["token"].is_string() && r.json["lastRotatedAt"].is_string());
+    for q in [
+        "?limit=1000".to_string(),
+        format!("?workspaceId={dp}&includeOnlyOrganizationTokens=true"),
+        format!("?deploymentId={ingestion}&dagId=etl&dagTags=eu&dagTags=x&kind=STANDARD"),
+        "?sorts=tokenStartAt:desc&sorts=name:asc&offset=2&limit=3".into(),
+        "?offset=100".into(),
+    ] {
+        expect(
+            &get(c.org(&format!("/tokens{q}"))).await,
+            200,
+            TOKENS,
+            "get",
+        );
+    }
+    expect(
+        &c.call_with(
+            Method::GET,
+            &c.org(&format!("/tokens?workspaceId={analytics}")),
+            Some(&workspace_secret),
+            None,
+        )
+        .await,
+        200,
+        TOKENS,
+        "get",
+    );
+    for q in [
+        "?limit=1001",
+        "?kind=X",
+        "?includeOnlyOrganizationTokens=1",
+        "?workspaceId=",
+    ] {
+        expect(
+            &get(c.org(&format!("/tokens{q}"))).await,
+            400,
+            TOKENS,
+            "get",
+        );
+    }
+    expect(
+        &get(c.org("/tokens?workspaceId=cnosuchworkspace000000000")).await,
+        404,
+        TOKENS,
+        "get",
+    );
+    expect(
+        &c.call_with(Method::GET, &c.org("/tokens"), None, None)
+            .await,
+        401,
+        TOKENS,
+        "get",
+    );
+    for token in [&other_org, &workspace_secret] {
+        expect(
+            &c.call_with(Method::GET, &c.org("/tokens"), Some(token), None)
+                .await,
+            403,
+            TOKENS,
+            "get",
+        );
+    }
+    // GetApiToken.
+    for id in [&platform, &workspace_token, &legacy] {
+        expect(
+            &get(c.org(&format!("/tokens/{id}"))).await,
+            200,
+            TOKEN,
+            "get",
+        );
+    }
+    let path = c.org(&format!("/tokens/{platform}"));
+    expect(
+        &get(c.org(&format!("/tokens/{nope}"))).await,
+        404,
+        TOKEN,
+        "get",
+    );
+    expect(
+        &c.call_with(Method::GET, &path, None, None).await,
+        401,
+        TOKEN,
+        "get",
+    );
+    expect(
+        &c.call_with(Method::GET, &path, Some(&other_org), None)
+            .await,
+        403,
+        TOKEN,
+        "get",
+    );
+    expect(
+        &c.call_with(
+            Method::GET,
+            &format!("{missing_org}/tokens/{platform}"),
+            Some(&other_org),
+            None,
+        )
+        .await,
+        404,
+        TOKEN,
+        "get",
+    );
+    // UpdateApiToken.
+    expect(
+        &c.post(&path, r#"{"name":"Renamed","description":""}"#)
+            .await,
+        200,
+        TOKEN,
+        "post",
+    );
+    for bad in ["{}", r#"{"name":""}"#, "7"] {
+        expect(&c.post(&path, bad).await, 400, TOKEN, "post");
+    }
+    expect(
+        &c.post(&c.org(&format!("/tokens/{nope}")), r#"{"name":"x"}"#)
+            .await,
+        404,
+        TOKEN,
+        "post",
+    );
+    expect(
+        &c.call_with(Method::POST, &path, None, Some(r#"{"name":"x"}"#))
+            .await,
+        401,
+        TOKEN,
+        "post",
+    );
+    for token in [&other_org, &workspace_secret] {
+        expect(
+            &c.call_with(Method::POST, &path, Some(token), Some(r#"{"name":"x"}"#))
+                .await,
+            403,
+            TOKEN,
+            "post",
+        );
+    }
+    // RotateApiToken's errors (its success is above).
+    let rotate = c.org(&format!("/tokens/{platform}/rotate"));
+    expect(
+        &c.post(&c.org(&format!("/tokens/{nope}/rotate")), "").await,
+        404,
+        TOKEN_ROTATE,
+        "post",
+    );
+    expect(
+        &c.call_with(Method::POST, &rotate, None, None).await,
+        401,
+        TOKEN_ROTATE,
+        "post",
+    );
+    for token in [&other_org, &workspace_secret] {
+        expect(
+            &c.call_with(Method::POST, &rotate, Some(token), None).await,
+            403,
+            TOKEN_ROTATE,
+            "post",
+        );
+    }
+    // DeleteApiToken: 204 with no body, then 404; 401, 403.
+    expect(
+        &c.call_with(Method::DELETE, &path, None, None).await,
+        401,
+        TOKEN,
+        "delete",
+    );
+    for token in [&other_org, &workspace_secret] {
+        expect(
+            &c.call_with(Method::DELETE, &path, Some(token), None).await,
+            403,
+            TOKEN,
+            "delete",
+        );
+    }
+    assert_no_content(&c.delete(&path).await, TOKEN, "delete");
+    expect(&c.delete(&path).await, 404, TOKEN, "delete");
+    // A Workspace created with a token's secret names it (SERVICEKEY with apiTokenName).
+    let ci = c.emu.api_token("CI deploy").unwrap().id;
+    let ci_secret = c.emu.api_token_secret(&ci).unwrap();
+    let r = c
+        .call_with(
+            Method::POST,
+            &c.org("/workspaces"),
+            Some(&ci_secret),
+            Some(r#"{"name":"By CI"}"#),
+        )
+        .await;
+    expect(&r, 200, WORKSPACES, "post");
+    assert_eq!(r.json["createdBy"]["apiTokenName"], "CI deploy");
+    // A rotated-away or deleted secret: 401 with the Error shape.
+    expect(
+        &c.call_with(Method::GET, &c.org("/tokens"), Some(&ci_secret), None)
+            .await,
+        200,
+        TOKENS,
+        "get",
+    );
+    assert_no_content(
+        &c.delete(&c.org(&format!("/tokens/{ci}"))).await,
+        TOKEN,
+        "delete",
+    );
+    expect(
+        &c.call_with(Method::GET, &c.org("/tokens"), Some(&ci_secret), None)
+            .await,
+        401,
+        TOKENS,
+        "get",
+    );
+}
+
 #[tokio::test]
 async fn error_bodies_of_405_404_and_501_use_the_error_schema() {
     // The spec has no 404/405 for unknown paths and methods, nor 501; their bodies still
@@ -1106,7 +1490,7 @@ async fn error_bodies_of_405_404_and_501_use_the_error_schema() {
         c.call_with(Method::GET, "/nowhere", Some(&c.token), None)
             .await,
         // 501 for a documented operation that is not served (the document has no 501).
-        c.call_with(Method::GET, &c.org("/tokens"), Some(&c.token), None)
+        c.call_with(Method::GET, &c.org("/clusters"), Some(&c.token), None)
             .await,
         c.call_with(
             Method::POST,
