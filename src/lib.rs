@@ -33,6 +33,7 @@ pub mod team_membership;
 pub mod teams;
 pub mod text;
 pub mod time;
+pub mod tokens;
 pub mod workspace_fields;
 pub mod workspace_target;
 pub mod workspaces;

@@ -33,6 +33,32 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// How far off `secs` is, for people: `45 min`, `3 h 20 min`, `12 days`.
+pub fn human_duration(secs: i64) -> String {
+    let secs = secs.max(0);
+    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    match (d, h, m) {
+        (0, 0, m) => format!("{} min", m.max(1)),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (1, _, _) => "1 day".to_owned(),
+        (d, _, _) => format!("{d} days"),
+    }
+}
+
+/// An expiry for a table: `2026-12-13 (in 12 days)`, `… (expired)`, or `never`.
+pub fn expiry(end_at: Option<&str>, now: i64) -> String {
+    let Some(end) = end_at else {
+        return "never".to_owned();
+    };
+    let day = end.get(..10).unwrap_or(end);
+    match parse_rfc3339(end) {
+        Some(at) if at > now => format!("{day} (in {})", human_duration(at - now)),
+        Some(_) => format!("{day} (expired)"),
+        None => end.to_owned(),
+    }
+}
+
 pub fn format_rfc3339(unix: i64) -> String {
     let (year, month, day) = civil_from_days(unix.div_euclid(86_400));
     let secs = unix.rem_euclid(86_400);
@@ -92,6 +118,23 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn durations_and_expiries_read_naturally() {
+        assert_eq!(super::human_duration(30), "1 min");
+        assert_eq!(super::human_duration(3 * 3600 + 20 * 60), "3 h 20 min");
+        assert_eq!(super::human_duration(12 * 86_400 + 4 * 3600), "12 days");
+        let now = super::parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
+        assert_eq!(super::expiry(None, now), "never");
+        assert_eq!(
+            super::expiry(Some("2026-12-13T00:00:00Z"), now),
+            "2026-12-13 (in 12 days)"
+        );
+        assert_eq!(
+            super::expiry(Some("2026-11-13T00:00:00Z"), now),
+            "2026-11-13 (expired)"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -14,7 +14,7 @@ use crate::error::{CliError, Exit};
 use crate::jwt::Claims;
 use crate::output;
 use crate::settings::{self, Session};
-use crate::time::{format_rfc3339, now_unix};
+use crate::time::{format_rfc3339, human_duration, now_unix};
 
 #[derive(Debug, clap::Args)]
 pub struct AuthStatusArgs {
@@ -207,26 +207,4 @@ fn describe(status: &Status, claims: &Claims) -> String {
         lines.push(format!("  warning:      {warning}"));
     }
     lines.join("\n")
-}
-
-/// `3 h 20 min`, `45 min`, `2 d 4 h`.
-fn human_duration(secs: i64) -> String {
-    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
-    match (d, h, m) {
-        (0, 0, m) => format!("{} min", m.max(1)),
-        (0, h, 0) => format!("{h} h"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (d, 0, _) => format!("{d} d"),
-        (d, h, _) => format!("{d} d {h} h"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(super::human_duration(30), "1 min");
-        assert_eq!(super::human_duration(3 * 3600 + 20 * 60), "3 h 20 min");
-        assert_eq!(super::human_duration(2 * 86_400 + 4 * 3600), "2 d 4 h");
-    }
 }
