@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::api::{ApiToken, Client, TokenFilter, Workspace};
+use crate::confirm;
 use crate::context::Ctx;
 use crate::error::{CliError, Exit, echo};
 use crate::jwt::Claims;
@@ -85,33 +86,87 @@ pub async fn find(
     scope: &Scope,
 ) -> Result<ApiToken, CliError> {
     let all = client.list_api_tokens(org, scope.filter()).await?;
-    let (own, other): (Vec<ApiToken>, Vec<ApiToken>) = all.into_iter().partition(|t| scope.owns(t));
-    match lookup::find(&own, arg, scope.kind()) {
-        Ok(token) => Ok(token.clone()),
-        Err(err) if err.exit == Exit::NotFound => {
-            let Ok(elsewhere) = lookup::find(&other, arg, scope.kind()) else {
-                return Err(err);
-            };
-            let (what, hint) = match elsewhere.scope.as_str() {
-                "ORGANIZATION" => (
-                    "an Organization API token",
-                    "use `astro organization token …`; to change its role in this Workspace, `astro workspace token update-role`",
-                ),
-                "WORKSPACE" => (
-                    "a token of another Workspace",
-                    "use `astro workspace token …` with that Workspace's --workspace-id",
-                ),
-                _ => ("a token of another scope", "use the commands of its scope"),
-            };
-            Err(CliError::usage(format!(
-                "`{}` is {what} (`{}`), not one this command may change",
-                echo(arg),
-                elsewhere.id
-            ))
-            .with_hint(hint))
-        }
-        Err(err) => Err(err),
+    let (own, mut other): (Vec<ApiToken>, Vec<ApiToken>) =
+        all.into_iter().partition(|t| scope.owns(t));
+    let err = match lookup::find(&own, arg, scope.kind()) {
+        Ok(token) => return Ok(token.clone()),
+        Err(err) if err.exit == Exit::NotFound => err,
+        Err(err) => return Err(err),
+    };
+    // Not among this scope's tokens: one of another scope is named, for a precise refusal.
+    if matches!(scope, Scope::Workspace(_)) {
+        other = client.list_api_tokens(org, TokenFilter::All).await?;
+        other.retain(|t| !scope.owns(t));
     }
+    let Ok(elsewhere) = lookup::find(&other, arg, scope.kind()) else {
+        return Err(err);
+    };
+    let hint = match (scope, elsewhere.scope.as_str()) {
+        (Scope::Workspace(_), "ORGANIZATION") => {
+            "it is an Organization API token: use `astro organization token …`; to change its role in this Workspace, `astro workspace token update-role`".to_owned()
+        }
+        (_, "WORKSPACE") => format!(
+            "it is a Workspace API token: use `astro workspace token …` with --workspace-id {}",
+            elsewhere.own_workspace().unwrap_or("WORKSPACE")
+        ),
+        _ => "use the commands of its scope".to_owned(),
+    };
+    Err(CliError::usage(format!(
+        "`{}` names API token `{}`, which is not {} and cannot be changed here",
+        echo(arg),
+        elsewhere.id,
+        match scope {
+            Scope::Organization => "an Organization API token",
+            Scope::Workspace(_) => "one of this Workspace's own tokens",
+        }
+    ))
+    .with_hint(hint))
+}
+
+/// The token `arg` names in `scope`, or (none given, on a terminal) one picked from the scope's
+/// tokens.
+pub async fn named_or_picked(
+    ctx: &mut Ctx,
+    arg: Option<&str>,
+    scope: &Scope,
+    prompt: &str,
+) -> Result<ApiToken, CliError> {
+    let (client, org) = ctx.api().await?;
+    if let Some(arg) = arg {
+        return find(client, org, arg, scope).await;
+    }
+    let org = org.to_owned();
+    let tokens = list(client, &org, scope).await?;
+    if tokens.is_empty() {
+        return Err(CliError::not_found(format!(
+            "there are no {}s",
+            scope.kind().noun
+        )));
+    }
+    let now = crate::time::now_unix();
+    let rows: Vec<Vec<String>> = tokens
+        .iter()
+        .map(|t| {
+            vec![
+                t.name.clone(),
+                t.id.clone(),
+                scope.role_of(t, &org).unwrap_or("-").to_owned(),
+                crate::time::expiry(t.end_at.as_deref(), now),
+            ]
+        })
+        .collect();
+    let prompter = ctx
+        .prompter
+        .as_mut()
+        .ok_or_else(|| CliError::missing("the token", "its name or ID as the TOKEN argument"))?;
+    let index = prompter.pick(&crate::prompt::PickList {
+        prompt,
+        rows: &rows,
+        default: 0,
+        noun: ("token", "tokens"),
+        cut_first: &[true],
+    })?;
+    Ok(tokens.into_iter().nth(index).expect("an index of the list"))
 }
 
 /// The ID of the API token the CLI is using right now, if it is one.
@@ -241,6 +296,206 @@ pub fn secret_lost(err: crate::api::ApiError, rotate_command: &dyn Fn(&str) -> S
         }
         other => other.into(),
     }
+}
+
+/// What `create` makes.
+pub struct NewToken<'a> {
+    pub name: Option<&'a str>,
+    pub description: &'a str,
+    /// The role, as the API names it; `None`: ask on a terminal, else the default.
+    pub role: Option<&'static str>,
+    pub default_role: &'static str,
+    /// Every role of the scope, for the question.
+    pub roles: Vec<&'static str>,
+    pub expiration_days: Option<u32>,
+    pub output: SecretOutput,
+    pub dry_run: bool,
+}
+
+/// What a dry run of `create` would make.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlannedToken<'a> {
+    name: &'a str,
+    description: &'a str,
+    scope: &'a str,
+    role: &'a str,
+    expiration_days: Option<u32>,
+    dry_run: bool,
+}
+
+/// `organization token create` and `workspace token create`: checks the name (unique among the
+/// scope's tokens, ignoring case) and the role, creates the token (never twice), and prints its
+/// secret once.
+pub async fn create(ctx: &mut Ctx, scope: &Scope, new: NewToken<'_>) -> Result<(), CliError> {
+    let name = match (new.name.map(str::trim), ctx.prompter.as_mut()) {
+        (Some(""), _) => return Err(CliError::usage("the token's name is empty")),
+        (Some(name), _) => name.to_owned(),
+        (None, Some(prompter)) => prompter.input("Name of the new API token", &|text| {
+            if text.trim().is_empty() {
+                Err("a name is required".to_owned())
+            } else {
+                Ok(())
+            }
+        })?,
+        (None, None) => {
+            return Err(CliError::missing(
+                "the token's name",
+                "it as the NAME argument",
+            ));
+        }
+    };
+    let role = match (new.role, ctx.prompter.as_mut()) {
+        (Some(role), _) => role,
+        (None, Some(prompter)) => {
+            let items: Vec<String> = new.roles.iter().map(|r| (*r).to_owned()).collect();
+            let start = new
+                .roles
+                .iter()
+                .position(|r| *r == new.default_role)
+                .unwrap_or(0);
+            new.roles[prompter.select(&format!("Role of API token {name}"), &items, start)?]
+        }
+        (None, None) => new.default_role,
+    };
+    let (client, org) = ctx.api().await?;
+    let org = org.to_owned();
+    let all = client.list_api_tokens(&org, TokenFilter::All).await?;
+    let folded = name.to_lowercase();
+    if let Some(taken) = all
+        .iter()
+        .find(|t| scope.owns(t) && t.name.to_lowercase() == folded)
+    {
+        return Err(CliError::failure(format!(
+            "another {} is named `{}` (`{}`)",
+            scope.kind().noun,
+            crate::text::cell(&taken.name),
+            taken.id
+        ))
+        .with_hint("tokens are named by their names here: choose another, or rotate that one"));
+    }
+    let (scope_name, entity_id) = match scope {
+        Scope::Organization => ("ORGANIZATION", None),
+        Scope::Workspace(ws) => ("WORKSPACE", Some(ws.id.as_str())),
+    };
+    if new.dry_run {
+        let plan = PlannedToken {
+            name: &name,
+            description: new.description,
+            scope: scope_name,
+            role,
+            expiration_days: new.expiration_days,
+            dry_run: true,
+        };
+        if ctx.wants_json(new.output.json) {
+            return ctx.print_json(&plan);
+        }
+        return output::line(&format!(
+            "Would create {} {name} with the role {role}, {} (dry run: nothing sent)",
+            scope.kind().noun,
+            match new.expiration_days {
+                Some(days) => format!("expiring in {days} days"),
+                None => "never expiring".to_owned(),
+            }
+        ));
+    }
+    let existing: Vec<String> = all
+        .iter()
+        .filter(|t| t.name == name)
+        .map(|t| t.id.clone())
+        .collect();
+    let input = crate::api::NewApiToken {
+        name: &name,
+        description: new.description,
+        scope: scope_name,
+        role,
+        entity_id,
+        token_expiry_period_in_days: new.expiration_days,
+    };
+    let rotate = |id: &str| rotate_command(scope, id);
+    let (client, _) = ctx.api().await?;
+    let created = client
+        .create_api_token(&org, &input, &existing)
+        .await
+        .map_err(|e| secret_lost(e, &rotate))?;
+    let view = TokenView::new(&created, Some(role));
+    print_secret(ctx, &created, &view, new.output, &rotate(&created.id))
+}
+
+/// The command that rotates token `id` in `scope`.
+fn rotate_command(scope: &Scope, id: &str) -> String {
+    match scope {
+        Scope::Organization => format!("astro organization token rotate {id}"),
+        Scope::Workspace(ws) => {
+            format!("astro workspace token rotate {id} --workspace-id {}", ws.id)
+        }
+    }
+}
+
+/// `organization token rotate` and `workspace token rotate`: confirms (warning when it is the
+/// token in use), rotates once, and prints the new secret once.
+pub async fn rotate(
+    ctx: &mut Ctx,
+    scope: &Scope,
+    token: ApiToken,
+    force: bool,
+    dry_run: bool,
+    how: SecretOutput,
+) -> Result<(), CliError> {
+    let in_use = is_in_use(ctx, &token).await?;
+    let (_, org) = ctx.api().await?;
+    let org = org.to_owned();
+    let view = TokenView::new(&token, scope.role_of(&token, &org));
+    let name = crate::text::cell(&token.name);
+    let warning = if in_use {
+        " It is the token this command is using: ASTRO_API_TOKEN must be updated afterwards."
+    } else {
+        ""
+    };
+    if dry_run {
+        if ctx.wants_json(how.json) {
+            #[derive(Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Planned<'a> {
+                #[serde(flatten)]
+                view: &'a TokenView,
+                in_use: bool,
+                dry_run: bool,
+            }
+            return ctx.print_json(&Planned {
+                view: &view,
+                in_use,
+                dry_run: true,
+            });
+        }
+        return output::line(&format!(
+            "Would rotate API token {name} ({}){warning} (dry run: nothing sent)",
+            token.id
+        ));
+    }
+    if in_use && force {
+        output::note(&format!(
+            "warning: API token {name} is the token this command is using; after the rotation ASTRO_API_TOKEN must be updated"
+        ));
+    }
+    confirm::ask(
+        ctx,
+        force,
+        &format!("Rotate API token {name}? Its current value stops working at once.{warning}"),
+    )?;
+    let rotate = |id: &str| rotate_command(scope, id);
+    let (client, _) = ctx.api().await?;
+    let rotated = client
+        .rotate_api_token(&org, &token.id)
+        .await
+        .map_err(|e| secret_lost(e, &rotate))?;
+    print_secret(ctx, &rotated, &view, how, &rotate(&token.id))?;
+    if in_use {
+        output::note(
+            "note: the token in use was rotated: set ASTRO_API_TOKEN to the new value (or store it with `astro login --token-login -`)",
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod scripting;
 mod settings;
 mod team;
 mod team_users;
+mod token_secrets;
 mod update;
 mod user_get;
 mod workspace;

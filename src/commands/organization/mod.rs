@@ -3,6 +3,7 @@
 pub mod list;
 pub mod switch;
 pub mod team;
+pub mod token;
 pub mod user;
 
 use clap::Subcommand;
@@ -24,6 +25,9 @@ pub enum OrganizationCommand {
     /// Manage the Teams of your Organization
     #[command(subcommand, visible_aliases = ["te", "teams"])]
     Team(team::OrganizationTeamCommand),
+    /// Manage API tokens
+    #[command(subcommand, visible_alias = "to")]
+    Token(token::OrganizationTokenCommand),
 }
 
 impl OrganizationCommand {
@@ -33,6 +37,7 @@ impl OrganizationCommand {
             OrganizationCommand::Switch(args) => switch::run(args, ctx).await,
             OrganizationCommand::User(command) => command.run(ctx).await,
             OrganizationCommand::Team(command) => command.run(ctx).await,
+            OrganizationCommand::Token(command) => command.run(ctx).await,
         }
     }
 }
