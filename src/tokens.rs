@@ -95,11 +95,11 @@ pub async fn find(
             let (what, hint) = match elsewhere.scope.as_str() {
                 "ORGANIZATION" => (
                     "an Organization API token",
-                    "use `astro organization token …`; to change its role in this Workspace, `astro workspace token update-role`",
+                    "use `astro organization token …`; its role in this Workspace changes with `astro workspace token update-role` or `remove`",
                 ),
                 "WORKSPACE" => (
-                    "a token of another Workspace",
-                    "use `astro workspace token …` with that Workspace's --workspace-id",
+                    "a Workspace API token",
+                    "use `astro workspace token …` with its Workspace's --workspace-id",
                 ),
                 _ => ("a token of another scope", "use the commands of its scope"),
             };
