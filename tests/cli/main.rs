@@ -23,3 +23,4 @@ mod workspace;
 mod workspace_bulk;
 mod workspace_team;
 mod workspace_user;
+mod ws_token;

@@ -5,6 +5,7 @@ pub mod delete;
 pub mod list;
 pub mod switch;
 pub mod team;
+pub mod token;
 pub mod update;
 pub mod user;
 
@@ -36,6 +37,9 @@ pub enum WorkspaceCommand {
     /// Manage the Teams of a Workspace
     #[command(subcommand, visible_aliases = ["te", "teams"])]
     Team(team::WorkspaceTeamCommand),
+    /// Manage the API tokens of a Workspace
+    #[command(subcommand, visible_alias = "to")]
+    Token(token::WorkspaceTokenCommand),
 }
 
 impl WorkspaceCommand {
@@ -48,6 +52,7 @@ impl WorkspaceCommand {
             WorkspaceCommand::Delete(args) => delete::run(args, ctx).await,
             WorkspaceCommand::User(command) => command.run(ctx).await,
             WorkspaceCommand::Team(command) => command.run(ctx).await,
+            WorkspaceCommand::Token(command) => command.run(ctx).await,
         }
     }
 }
