@@ -157,8 +157,8 @@ pub async fn reread(ctx: &mut Ctx, target: Target) -> Result<Target, CliError> {
     Ok(Target { token, ..target })
 }
 
-/// One of `tokens`, picked on the terminal: rows of name, ID, scope, `role` (the role that
-/// matters here, `-` for none) and expiry, names cut first. Without a terminal: `missing()`.
+/// One of `tokens` (all of one scope), picked on the terminal: rows of name, ID, `role` (the
+/// role that matters here, `-` for none) and expiry, names cut first. Without a terminal: `missing()`.
 pub fn pick(
     ctx: &mut Ctx,
     tokens: Vec<ApiToken>,
@@ -173,7 +173,6 @@ pub fn pick(
             vec![
                 t.name.clone(),
                 t.id.clone(),
-                t.scope.clone(),
                 role(t).unwrap_or_else(|| "-".to_owned()),
                 crate::time::expiry(t.end_at.as_deref(), now),
             ]

@@ -27,7 +27,8 @@ pub struct ListArgs {
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=3650))]
     pub expiring_within: Option<u32>,
 
-    /// Only the Workspace's own tokens, or only the Organization tokens with a role in it
+    /// Only the Workspace's own tokens (`workspace`), or only the Organization tokens with a role
+    /// in it (`organization`)
     #[arg(long, value_enum, value_name = "SCOPE")]
     pub scope: Option<ScopeFilter>,
 
@@ -70,9 +71,7 @@ impl From<OrganizationListArgs> for ListArgs {
 /// Which tokens `--scope` keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ScopeFilter {
-    /// The Workspace's own (WORKSPACE-scoped) tokens
     Workspace,
-    /// Organization tokens with a role in the Workspace
     Organization,
 }
 

@@ -13,7 +13,7 @@ use crate::token_membership::{self, Candidates, TokenMembershipOutcome};
 #[command(
     after_help = "Only Organization API tokens: a Workspace's own token changes role with `astro \
                   workspace token update --role`.\n\n\
-                  Examples:\n  astro workspace token update-role \"Platform automation\" --role owner --workspace-id \"Data Platform\"\n  \
+                  Examples:\n  astro workspace token update-role \"Platform automation\" -r owner --workspace-id \"Data Platform\"\n  \
                   astro wo to organization-token update clrj3obk0000003l8trly6hth -r author --json"
 )]
 pub struct UpdateRoleArgs {
