@@ -33,6 +33,8 @@ pub mod team_membership;
 pub mod teams;
 pub mod text;
 pub mod time;
+pub mod token_membership;
+pub mod token_roles;
 pub mod tokens;
 pub mod workspace_fields;
 pub mod workspace_target;

@@ -522,21 +522,17 @@ impl Client {
             .await
     }
 
-    /// Replaces a token's whole role list. Safe to repeat.
+    /// Replaces a token's whole role list. Safe to repeat. The answer is the API's
+    /// `SubjectRoles`: the token's roles after the change, grouped by kind.
     pub async fn update_api_token_roles(
         &self,
         organization_id: &str,
         token_id: &str,
         roles: &[ApiTokenRole],
-    ) -> Result<Vec<ApiTokenRole>, ApiError> {
+    ) -> Result<SubjectRoles, ApiError> {
         #[derive(Serialize)]
         struct Body<'a> {
             roles: &'a [ApiTokenRole],
-        }
-        #[derive(serde::Deserialize)]
-        struct Answer {
-            #[serde(default)]
-            roles: Vec<ApiTokenRole>,
         }
         let url = self.url(&[
             "organizations",
@@ -545,10 +541,8 @@ impl Client {
             token_id,
             "roles",
         ]);
-        let answer: Answer = self
-            .send(Method::POST, url, &[], Some(&Body { roles }))
-            .await?;
-        Ok(answer.roles)
+        self.send(Method::POST, url, &[], Some(&Body { roles }))
+            .await
     }
 
     /// Rotates a token: the old secret stops working, the answer carries the new one. Sent once:

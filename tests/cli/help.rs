@@ -225,3 +225,60 @@ fn help_organization_team_user_list() {
         "organization-team-user-list",
     );
 }
+
+#[test]
+fn help_workspace_token() {
+    check(&["workspace", "token"], "workspace-token");
+}
+
+#[test]
+fn help_workspace_token_list() {
+    check(&["workspace", "token", "list"], "workspace-token-list");
+}
+
+#[test]
+fn help_workspace_token_get() {
+    check(&["workspace", "token", "get"], "workspace-token-get");
+}
+
+#[test]
+fn help_workspace_token_update() {
+    check(&["workspace", "token", "update"], "workspace-token-update");
+}
+
+#[test]
+fn help_workspace_token_delete() {
+    check(&["workspace", "token", "delete"], "workspace-token-delete");
+}
+
+#[test]
+fn help_workspace_token_add() {
+    check(&["workspace", "token", "add"], "workspace-token-add");
+}
+
+#[test]
+fn help_workspace_token_update_role() {
+    check(
+        &["workspace", "token", "update-role"],
+        "workspace-token-update-role",
+    );
+}
+
+#[test]
+fn help_workspace_token_remove() {
+    check(&["workspace", "token", "remove"], "workspace-token-remove");
+}
+
+#[test]
+fn help_workspace_token_organization_token() {
+    check(
+        &["workspace", "token", "organization-token"],
+        "workspace-token-organization-token",
+    );
+    for verb in ["add", "update", "remove", "list"] {
+        check(
+            &["workspace", "token", "organization-token", verb],
+            &format!("workspace-token-organization-token-{verb}"),
+        );
+    }
+}

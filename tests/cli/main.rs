@@ -24,3 +24,4 @@ mod workspace;
 mod workspace_bulk;
 mod workspace_team;
 mod workspace_user;
+mod ws_token;

@@ -1262,3 +1262,190 @@ fn team_user_add_picks_a_team_then_a_user_not_in_it() {
         ["grace@example.com", "edsger@example.com"]
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// astro workspace token delete|get|add|update-role|remove
+
+/// `workspace token delete` asks first, naming the token and the Workspace: no sends nothing
+/// (exit 1); without a TOKEN the Workspace's own tokens are offered (never an Organization
+/// token), and yes deletes.
+#[test]
+fn workspace_token_delete_asks_first_and_picks_only_the_workspaces_own_tokens() {
+    let env = TestEnv::new();
+    let ws = ["--workspace-id", "Data Platform"];
+    let args: Vec<&str> = ["wo", "to", "de", "Legacy sync"]
+        .iter()
+        .chain(&ws)
+        .copied()
+        .collect();
+    let mut s = astro(&env, 100, 24, &args);
+    s.wait_for("? Delete API token \"Legacy sync\" of Workspace Data Platform? [y/N]");
+    assert!(env.mutations().is_empty());
+    s.send("n");
+    assert_eq!(s.finish(), 1, "{}", s.dump());
+    assert!(
+        s.contents()
+            .contains("error: not confirmed; nothing was sent"),
+        "{}",
+        s.dump()
+    );
+    assert!(env.mutations().is_empty());
+    assert!(!env.emu.api_token("Legacy sync").unwrap().deleted);
+
+    let args: Vec<&str> = ["wo", "to", "de"].iter().chain(&ws).copied().collect();
+    let mut s = astro(&env, 100, 24, &args);
+    // Platform automation has a role in Data Platform, but is an Organization token.
+    s.wait_for("1 API token");
+    assert!(s.contents().contains("Legacy sync"), "{}", s.dump());
+    assert!(
+        !s.contents().contains("Platform automation"),
+        "{}",
+        s.dump()
+    );
+    s.send(ENTER);
+    s.wait_for("? Delete API token \"Legacy sync\" of Workspace Data Platform? [y/N]");
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents().contains(
+            "Deleted API token Legacy sync (clrj7yn40000005l8r081g9oq) of Workspace Data Platform"
+        ),
+        "{}",
+        s.dump()
+    );
+    assert_eq!(env.mutations().len(), 1);
+    assert!(env.emu.api_token("Legacy sync").unwrap().deleted);
+    assert!(!env.emu.api_token("Platform automation").unwrap().deleted);
+}
+
+/// `workspace token add` with nothing given: the Organization tokens not yet in the Workspace
+/// (no Workspace token), by typing to filter, then the role starting on WORKSPACE_MEMBER.
+#[test]
+fn workspace_token_add_picks_an_organization_token_then_a_role() {
+    let env = TestEnv::new();
+    let mut s = astro(
+        &env,
+        100,
+        24,
+        &["wo", "to", "add", "--workspace-id", "Analytics"],
+    );
+    s.wait_for("3 API tokens");
+    let offered = s.contents();
+    for name in ["CI deploy", "Platform automation", "Nightly export"] {
+        assert!(offered.contains(name), "{offered}");
+    }
+    assert!(!offered.contains("Analytics reporting"), "{offered}");
+    s.type_into("? Organization API token to add: ", "nightly");
+    s.wait_for("1 of 3 API tokens");
+    s.send(ENTER);
+    s.wait_for("? Workspace role for API token Nightly export in Analytics");
+    s.wait_for("❯ WORKSPACE_MEMBER");
+    s.send(DOWN);
+    s.wait_for("❯ WORKSPACE_ACCESSOR");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents().contains(
+            "Added API token Nightly export to Workspace Analytics as WORKSPACE_ACCESSOR"
+        ),
+        "{}",
+        s.dump()
+    );
+    let nightly = env.emu.api_token("Nightly export").unwrap();
+    assert_eq!(
+        nightly.workspace_role("clrg6ngg0000002c60gj2k1hl"),
+        Some("WORKSPACE_ACCESSOR")
+    );
+    assert_eq!(nightly.organization_role(), Some("ORGANIZATION_MEMBER"));
+}
+
+/// `workspace token update-role` without --role: a selection starting on the current role;
+/// `remove` asks, then reads the token again right before writing.
+#[test]
+fn workspace_token_update_role_selects_a_role_and_remove_asks_first() {
+    let env = TestEnv::new();
+    let mut s = astro(
+        &env,
+        100,
+        24,
+        &[
+            "wo",
+            "to",
+            "update-role",
+            "Platform automation",
+            "--workspace-id",
+            "Data Platform",
+        ],
+    );
+    s.wait_for("? Workspace role for API token Platform automation in Data Platform");
+    s.wait_for("❯ WORKSPACE_OPERATOR (current)");
+    assert!(env.mutations().is_empty());
+    s.send(UP);
+    s.wait_for("❯ WORKSPACE_OWNER");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents().contains(
+            "Updated API token Platform automation in Workspace Data Platform: WORKSPACE_OPERATOR -> WORKSPACE_OWNER"
+        ),
+        "{}",
+        s.dump()
+    );
+    let dp = "clrg4iao0000001c6z943nxrv";
+    assert_eq!(
+        env.emu
+            .api_token("Platform automation")
+            .unwrap()
+            .workspace_role(dp),
+        Some("WORKSPACE_OWNER")
+    );
+
+    env.emu.clear_requests();
+    let mut s = astro(
+        &env,
+        100,
+        24,
+        &["wo", "to", "rm", "--workspace-id", "Data Platform"],
+    );
+    s.wait_for("1 API token");
+    s.send(ENTER);
+    s.wait_for("? Remove API token \"Platform automation\" from Workspace Data Platform? [y/N]");
+    assert!(env.mutations().is_empty());
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    let after = env.emu.api_token("Platform automation").unwrap();
+    assert_eq!(after.workspace_role(dp), None);
+    assert_eq!(after.organization_role(), Some("ORGANIZATION_MEMBER"));
+    // Read again after the answer: the write follows a read.
+    let paths: Vec<String> = env
+        .api_requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let post = paths.iter().position(|p| p.starts_with("POST")).unwrap();
+    assert!(
+        paths[post - 1].starts_with("GET")
+            && paths[post - 1].ends_with("clrj3obk0000003l8trly6hth"),
+        "{paths:#?}"
+    );
+}
+
+/// `workspace token get` without a TOKEN: the Workspace's own tokens in a pick-list.
+#[test]
+fn workspace_token_get_picks_the_token() {
+    let env = TestEnv::new();
+    let mut s = astro(
+        &env,
+        100,
+        30,
+        &["wo", "to", "get", "--workspace-id", "Analytics"],
+    );
+    s.wait_for("1 API token");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents().contains("Workspace role:  WORKSPACE_AUTHOR"),
+        "{}",
+        s.dump()
+    );
+}

@@ -37,7 +37,7 @@ pub enum WorkspaceCommand {
     /// Manage the Teams of a Workspace
     #[command(subcommand, visible_aliases = ["te", "teams"])]
     Team(team::WorkspaceTeamCommand),
-    /// Manage API tokens
+    /// Manage the API tokens of a Workspace
     #[command(subcommand, visible_alias = "to")]
     Token(token::WorkspaceTokenCommand),
 }

@@ -1,28 +1,163 @@
-//! `astro workspace token …` (`to`): a Workspace's API tokens.
+//! `astro workspace token …` (`to`): the API tokens of a Workspace. `list` shows every token
+//! with a role in it (its own and Organization tokens); `get`, `update` and `delete` touch only
+//! the Workspace's own (WORKSPACE-scoped) tokens, never an Organization token; `add`,
+//! `update-role` and `remove` (also spelled `organization-token add|update|remove`, as in the
+//! Go CLI) give an Organization token a role in the Workspace, change it, or take it away.
 
+pub mod add;
 pub mod create;
+pub mod delete;
+pub mod get;
+pub mod list;
+pub mod remove;
 pub mod rotate;
+pub mod update;
+pub mod update_role;
+
+#[cfg(test)]
+mod tests;
 
 use clap::Subcommand;
 
+use crate::api::{ApiToken, Workspace};
 use crate::context::Ctx;
 use crate::error::CliError;
+use crate::output;
+use crate::token_membership;
+use crate::tokens::{self, Scope};
+use crate::workspaces;
 
 #[derive(Debug, Subcommand)]
 pub enum WorkspaceTokenCommand {
+    /// List the API tokens with a role in the Workspace: its own and Organization tokens
+    #[command(visible_alias = "ls")]
+    List(list::ListArgs),
+    /// Show one of the Workspace's API tokens and its roles
+    Get(get::GetArgs),
     /// Create a Workspace API token and print its value once
     #[command(visible_alias = "cr")]
     Create(create::CreateArgs),
+    /// Change a Workspace API token's name, description or role
+    #[command(visible_alias = "up")]
+    Update(update::UpdateArgs),
     /// Give a Workspace API token a new value and print it once (the old one stops working)
     #[command(visible_alias = "ro")]
     Rotate(rotate::RotateArgs),
+    /// Delete a Workspace API token
+    #[command(visible_alias = "de")]
+    Delete(delete::DeleteArgs),
+    /// Give an Organization API token a role in the Workspace
+    Add(add::AddArgs),
+    /// Change an Organization API token's role in the Workspace
+    UpdateRole(update_role::UpdateRoleArgs),
+    /// Take an Organization API token out of the Workspace
+    #[command(visible_alias = "rm")]
+    Remove(remove::RemoveArgs),
+    /// Organization API tokens in the Workspace, as the Go CLI spells it (add, update, remove,
+    /// list)
+    #[command(subcommand)]
+    OrganizationToken(OrganizationTokenCommand),
+}
+
+/// `astro workspace token organization-token …`: the Go CLI's names for `add`, `update-role`,
+/// `remove` and `list --scope organization`, running the same code.
+#[derive(Debug, Subcommand)]
+pub enum OrganizationTokenCommand {
+    /// Give an Organization API token a role in the Workspace (as `workspace token add`)
+    Add(add::AddArgs),
+    /// Change an Organization API token's role in the Workspace (as `workspace token
+    /// update-role`)
+    #[command(visible_alias = "up")]
+    Update(update_role::UpdateRoleArgs),
+    /// Take an Organization API token out of the Workspace (as `workspace token remove`)
+    #[command(visible_alias = "rm")]
+    Remove(remove::RemoveArgs),
+    /// List the Organization API tokens with a role in the Workspace (as `workspace token list
+    /// --scope organization`)
+    #[command(visible_alias = "ls")]
+    List(list::OrganizationListArgs),
 }
 
 impl WorkspaceTokenCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
+            WorkspaceTokenCommand::List(args) => list::run(args, ctx).await,
+            WorkspaceTokenCommand::Get(args) => get::run(args, ctx).await,
             WorkspaceTokenCommand::Create(args) => create::run(args, ctx).await,
             WorkspaceTokenCommand::Rotate(args) => rotate::run(args, ctx).await,
+            WorkspaceTokenCommand::Update(args) => update::run(args, ctx).await,
+            WorkspaceTokenCommand::Delete(args) => delete::run(args, ctx).await,
+            WorkspaceTokenCommand::Add(args) => add::run(args, ctx).await,
+            WorkspaceTokenCommand::UpdateRole(args) => update_role::run(args, ctx).await,
+            WorkspaceTokenCommand::Remove(args) => remove::run(args, ctx).await,
+            WorkspaceTokenCommand::OrganizationToken(command) => command.run(ctx).await,
         }
     }
+}
+
+impl OrganizationTokenCommand {
+    pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
+        match self {
+            OrganizationTokenCommand::Add(args) => add::run(args, ctx).await,
+            OrganizationTokenCommand::Update(args) => update_role::run(args, ctx).await,
+            OrganizationTokenCommand::Remove(args) => remove::run(args, ctx).await,
+            OrganizationTokenCommand::List(args) => list::run(args.into(), ctx).await,
+        }
+    }
+}
+
+/// The error for a missing TOKEN off a terminal.
+fn missing_token() -> CliError {
+    CliError::missing(
+        "the Workspace API token",
+        "its name or ID as the TOKEN argument",
+    )
+}
+
+/// The Workspace and one of its own (WORKSPACE-scoped) tokens: the one `arg` names (an
+/// Organization token, or another Workspace's, is exit 2: see `tokens::find`), or (none given,
+/// on a terminal) one picked from the Workspace's own tokens.
+async fn own_token(
+    ctx: &mut Ctx,
+    arg: Option<&str>,
+    prompt: &str,
+) -> Result<(Workspace, ApiToken), CliError> {
+    let workspace = workspaces::current(ctx).await?;
+    let scope = Scope::Workspace(workspace.clone());
+    let (client, org) = ctx.api().await?;
+    let token = match arg {
+        Some(arg) => tokens::find(client, org, arg, &scope).await?,
+        None => {
+            let spinner = output::Spinner::start("Listing the Workspace's API tokens…");
+            let own = tokens::list(client, org, &scope).await?;
+            drop(spinner);
+            if own.is_empty() {
+                return Err(CliError::not_found(format!(
+                    "Workspace `{}` has no API tokens of its own",
+                    crate::text::cell(&workspace.name)
+                ))
+                .with_hint("create one with `astro workspace token create`"));
+            }
+            let ws_id = workspace.id.clone();
+            token_membership::pick(ctx, own, prompt, missing_token, |t| {
+                t.role_on("WORKSPACE", &ws_id).map(str::to_owned)
+            })?
+        }
+    };
+    ensure_own(&workspace, &token)?;
+    Ok((workspace, token))
+}
+
+/// The guard every change of a Workspace token passes: the token is WORKSPACE-scoped and its
+/// Workspace is this one. An Organization token can never be changed or deleted here.
+fn ensure_own(workspace: &Workspace, token: &ApiToken) -> Result<(), CliError> {
+    if token.scope != "WORKSPACE" || !Scope::Workspace(workspace.clone()).owns(token) {
+        return Err(CliError::usage(format!(
+            "API token `{}` is not a token of Workspace `{}`",
+            token.id,
+            crate::text::cell(&workspace.name)
+        ))
+        .with_hint("use `astro organization token …` for Organization API tokens"));
+    }
+    Ok(())
 }

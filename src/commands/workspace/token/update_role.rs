@@ -1,0 +1,89 @@
+//! `astro workspace token update-role [ORG_TOKEN]` (also `organization-token update`): change an
+//! Organization API token's role in the Workspace. Its complete role list, as read right
+//! before, goes back with only the Workspace entry changed.
+
+use crate::cli::{Takes, WorkspaceWrites, name_value};
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::membership::ask_role;
+use crate::roles::{Role, RoleParser, WorkspaceRole};
+use crate::token_membership::{self, Candidates, TokenMembershipOutcome};
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Only Organization API tokens: a Workspace's own token changes role with `astro \
+                  workspace token update --role`.\n\n\
+                  Examples:\n  astro workspace token update-role \"Platform automation\" -r owner --workspace-id \"Data Platform\"\n  \
+                  astro wo to organization-token update clrj3obk0000003l8trly6hth -r author --json"
+)]
+pub struct UpdateRoleArgs {
+    /// The Organization token's name (any case when only one has it) or ID; picked from the
+    /// Organization tokens in the Workspace when missing
+    #[arg(value_name = "ORG_TOKEN", value_parser = name_value)]
+    pub token: Option<String>,
+
+    /// The new Workspace role (any case, or a short name such as `operator`); asked for on a
+    /// terminal when missing [possible values: WORKSPACE_OWNER, WORKSPACE_OPERATOR,
+    /// WORKSPACE_AUTHOR, WORKSPACE_MEMBER, WORKSPACE_ACCESSOR]
+    #[arg(short, long, value_parser = RoleParser::<WorkspaceRole>::new(), value_name = "WORKSPACE_ROLE", hide_possible_values = true)]
+    pub role: Option<WorkspaceRole>,
+
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    /// Show what would be done and send no change
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub globals: Takes<WorkspaceWrites>,
+}
+
+pub async fn run(args: UpdateRoleArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    if ctx.prompter.is_none() {
+        if args.token.is_none() {
+            return Err(token_membership::missing());
+        }
+        if args.role.is_none() {
+            return Err(CliError::missing("the new role", "--role WORKSPACE_ROLE"));
+        }
+    }
+    let target = token_membership::target(
+        ctx,
+        args.token.as_deref(),
+        Candidates::InWorkspace,
+        "Organization API token",
+    )
+    .await?;
+    let Some(current) = target
+        .token
+        .role_on("WORKSPACE", &target.workspace.id)
+        .map(str::to_owned)
+    else {
+        return Err(CliError::not_found(format!(
+            "API token {} is not in Workspace `{}`",
+            crate::text::cell(&target.token.name),
+            crate::text::cell(&target.workspace.name)
+        ))
+        .with_hint(format!(
+            "add it with `astro workspace token add {} --workspace-id {}`",
+            target.token.id, target.workspace.id
+        )));
+    };
+    let role = ask_role(
+        ctx,
+        args.role,
+        None,
+        Some(&current),
+        &format!("API token {}", crate::text::cell(&target.token.name)),
+        &target.workspace.name,
+    )?;
+    let role = role.as_str();
+    let mut outcome =
+        TokenMembershipOutcome::planned(&target.token, &target.workspace, Some(role), args.dry_run);
+    if current != role && !args.dry_run {
+        outcome.changed = token_membership::write(ctx, &target, Some(role)).await?;
+    }
+    token_membership::print(ctx, &outcome, args.json)
+}
