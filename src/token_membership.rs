@@ -12,7 +12,6 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::membership;
 use crate::output;
-use crate::prompt::PickList;
 use crate::token_roles;
 use crate::tokens::{self, Scope};
 use crate::workspaces;
@@ -125,7 +124,7 @@ pub async fn target(
                 .with_hint("run `astro organization token list` to see them"));
             }
             let ws_id = workspace.id.clone();
-            let token = pick(ctx, all, prompt, missing, |t| match candidates {
+            let token = tokens::pick(ctx, all, prompt, missing, |t| match candidates {
                 Candidates::InWorkspace => t.role_on("WORKSPACE", &ws_id).map(str::to_owned),
                 Candidates::NotInWorkspace => t
                     .roles
@@ -155,38 +154,6 @@ pub async fn reread(ctx: &mut Ctx, target: Target) -> Result<Target, CliError> {
     let (client, org) = ctx.api().await?;
     let token = token_roles::read(client, org, &target.token.id).await?;
     Ok(Target { token, ..target })
-}
-
-/// One of `tokens` (all of one scope), picked on the terminal: rows of name, ID, `role` (the
-/// role that matters here, `-` for none) and expiry, names cut first. Without a terminal: `missing()`.
-pub fn pick(
-    ctx: &mut Ctx,
-    tokens: Vec<ApiToken>,
-    prompt: &str,
-    missing: fn() -> CliError,
-    role: impl Fn(&ApiToken) -> Option<String>,
-) -> Result<ApiToken, CliError> {
-    let now = crate::time::now_unix();
-    let rows: Vec<Vec<String>> = tokens
-        .iter()
-        .map(|t| {
-            vec![
-                t.name.clone(),
-                t.id.clone(),
-                role(t).unwrap_or_else(|| "-".to_owned()),
-                crate::time::expiry(t.end_at.as_deref(), now),
-            ]
-        })
-        .collect();
-    let prompter = ctx.prompter.as_mut().ok_or_else(missing)?;
-    let index = prompter.pick(&PickList {
-        prompt,
-        rows: &rows,
-        default: 0,
-        noun: ("API token", "API tokens"),
-        cut_first: &[true],
-    })?;
-    Ok(tokens.into_iter().nth(index).expect("an index of the list"))
 }
 
 /// How to look at a token's roles after an answer that differs from what was sent.

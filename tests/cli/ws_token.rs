@@ -660,7 +660,7 @@ fn update_sends_the_current_name_and_nothing_when_nothing_changes() {
     // A name another of the Workspace's tokens has (ignoring case): exit 1, nothing sent.
     let out = update(&["-n", "DASHBOARDS REFRESH"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("is taken by API token Dashboards refresh"));
+    assert!(stderr(&out).contains("is taken by Workspace API token Dashboards refresh"));
     assert!(env.mutations().is_empty());
 }
 
@@ -757,6 +757,7 @@ fn delete_needs_force_off_a_terminal_and_deletes_only_the_workspaces_own_token()
         json!({
             "id": LEGACY_SYNC,
             "name": "Legacy sync",
+            "scope": "WORKSPACE",
             "workspaceId": DATA_PLATFORM,
             "workspaceName": "Data Platform",
             "deleted": true,

@@ -4,15 +4,11 @@
 //! impossible (exit 2, nothing sent). Deleting the token this run is authenticated with is
 //! warned about first.
 
-use serde::Serialize;
-
 use crate::cli::{Takes, WorkspaceWrites, name_value};
 use crate::confirm;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output;
-use crate::text;
-use crate::tokens;
+use crate::tokens::{self, Level};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -44,71 +40,17 @@ pub struct DeleteArgs {
     pub globals: Takes<WorkspaceWrites>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DeleteOutcome {
-    id: String,
-    name: String,
-    workspace_id: String,
-    workspace_name: String,
-    deleted: bool,
-    /// Whether it is the token this run authenticated with.
-    in_use: bool,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    dry_run: bool,
-}
-
 pub async fn run(args: DeleteArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    if ctx.prompter.is_none() && args.token.is_none() {
-        return Err(super::missing_token());
-    }
+    tokens::require(ctx, args.token.as_deref(), Level::Workspace)?;
     confirm::can_confirm(ctx, args.force, args.dry_run, "deleting an API token")?;
-    let (workspace, token) =
-        super::own_token(ctx, args.token.as_deref(), "API token to delete").await?;
-    // Never an Organization token, nor another Workspace's: checked again right before.
-    super::ensure_own(&workspace, &token)?;
-    let in_use = tokens::is_in_use(ctx, &token).await?;
-    let mut outcome = DeleteOutcome {
-        id: token.id.clone(),
-        name: token.name.clone(),
-        workspace_id: workspace.id.clone(),
-        workspace_name: workspace.name.clone(),
-        deleted: false,
-        in_use,
-        dry_run: args.dry_run,
-    };
-    if in_use {
-        output::note(&format!(
-            "warning: API token {} is the one this command is using (ASTRO_API_TOKEN): once it is deleted, it stops working",
-            text::cell(&token.name)
-        ));
-    }
-    if args.dry_run {
-        return print(ctx, &outcome, args.json);
-    }
-    let question = format!(
-        "Delete API token \"{}\" of Workspace {}?",
-        text::cell(&token.name),
-        text::cell(&workspace.name)
-    );
-    confirm::ask(ctx, args.force, &question)?;
-    let (client, org) = ctx.api().await?;
-    client.delete_api_token(org, &token.id).await?;
-    outcome.deleted = true;
-    print(ctx, &outcome, args.json)
-}
-
-fn print(ctx: &Ctx, outcome: &DeleteOutcome, json: bool) -> Result<(), CliError> {
-    if ctx.wants_json(json) {
-        return ctx.print_json(outcome);
-    }
-    let what = format!(
-        "API token {} ({}) of Workspace {}",
-        outcome.name, outcome.id, outcome.workspace_name
-    );
-    output::line(&if outcome.deleted {
-        format!("Deleted {what}")
-    } else {
-        format!("Would delete {what} (dry run: nothing sent)")
-    })
+    let scope = Level::Workspace.scope(ctx).await?;
+    tokens::delete::delete(
+        ctx,
+        &scope,
+        args.token.as_deref(),
+        args.force,
+        args.json,
+        args.dry_run,
+    )
+    .await
 }

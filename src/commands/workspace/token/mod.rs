@@ -19,13 +19,8 @@ mod tests;
 
 use clap::Subcommand;
 
-use crate::api::{ApiToken, Workspace};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output;
-use crate::token_membership;
-use crate::tokens::{self, Scope};
-use crate::workspaces;
 
 #[derive(Debug, Subcommand)]
 pub enum WorkspaceTokenCommand {
@@ -104,60 +99,4 @@ impl OrganizationTokenCommand {
             OrganizationTokenCommand::List(args) => list::run(args.into(), ctx).await,
         }
     }
-}
-
-/// The error for a missing TOKEN off a terminal.
-fn missing_token() -> CliError {
-    CliError::missing(
-        "the Workspace API token",
-        "its name or ID as the TOKEN argument",
-    )
-}
-
-/// The Workspace and one of its own (WORKSPACE-scoped) tokens: the one `arg` names (an
-/// Organization token, or another Workspace's, is exit 2: see `tokens::find`), or (none given,
-/// on a terminal) one picked from the Workspace's own tokens.
-async fn own_token(
-    ctx: &mut Ctx,
-    arg: Option<&str>,
-    prompt: &str,
-) -> Result<(Workspace, ApiToken), CliError> {
-    let workspace = workspaces::current(ctx).await?;
-    let scope = Scope::Workspace(workspace.clone());
-    let (client, org) = ctx.api().await?;
-    let token = match arg {
-        Some(arg) => tokens::find(client, org, arg, &scope).await?,
-        None => {
-            let spinner = output::Spinner::start("Listing the Workspace's API tokens…");
-            let own = tokens::list(client, org, &scope).await?;
-            drop(spinner);
-            if own.is_empty() {
-                return Err(CliError::not_found(format!(
-                    "Workspace `{}` has no API tokens of its own",
-                    crate::text::cell(&workspace.name)
-                ))
-                .with_hint("create one with `astro workspace token create`"));
-            }
-            let ws_id = workspace.id.clone();
-            token_membership::pick(ctx, own, prompt, missing_token, |t| {
-                t.role_on("WORKSPACE", &ws_id).map(str::to_owned)
-            })?
-        }
-    };
-    ensure_own(&workspace, &token)?;
-    Ok((workspace, token))
-}
-
-/// The guard every change of a Workspace token passes: the token is WORKSPACE-scoped and its
-/// Workspace is this one. An Organization token can never be changed or deleted here.
-fn ensure_own(workspace: &Workspace, token: &ApiToken) -> Result<(), CliError> {
-    if token.scope != "WORKSPACE" || !Scope::Workspace(workspace.clone()).owns(token) {
-        return Err(CliError::usage(format!(
-            "API token `{}` is not a token of Workspace `{}`",
-            token.id,
-            crate::text::cell(&workspace.name)
-        ))
-        .with_hint("use `astro organization token …` for Organization API tokens"));
-    }
-    Ok(())
 }

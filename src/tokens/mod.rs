@@ -13,6 +13,11 @@ use crate::jwt::Claims;
 use crate::lookup::{self, Kind, Named};
 use crate::output;
 
+pub mod delete;
+pub mod detail;
+pub mod listing;
+pub mod update;
+
 impl Named for ApiToken {
     fn id(&self) -> &str {
         &self.id
@@ -124,7 +129,7 @@ pub async fn find(
 }
 
 /// The token `arg` names in `scope`, or (none given, on a terminal) one picked from the scope's
-/// tokens.
+/// tokens. Off a terminal a missing TOKEN is exit 2 (see [`require`]).
 pub async fn named_or_picked(
     ctx: &mut Ctx,
     arg: Option<&str>,
@@ -136,13 +141,106 @@ pub async fn named_or_picked(
         return find(client, org, arg, scope).await;
     }
     let org = org.to_owned();
+    let spinner = output::Spinner::start(format!("Listing the {}s…", scope.kind().noun));
     let tokens = list(client, &org, scope).await?;
+    drop(spinner);
     if tokens.is_empty() {
-        return Err(CliError::not_found(format!(
-            "there are no {}s",
-            scope.kind().noun
-        )));
+        let (message, create) = match scope {
+            Scope::Organization => (
+                "the Organization has no Organization API tokens".to_owned(),
+                "astro organization token create",
+            ),
+            Scope::Workspace(ws) => (
+                format!(
+                    "Workspace `{}` has no API tokens of its own",
+                    crate::text::cell(&ws.name)
+                ),
+                "astro workspace token create",
+            ),
+        };
+        return Err(CliError::not_found(message).with_hint(format!("create one with `{create}`")));
     }
+    let noun = scope.kind().noun;
+    pick(
+        ctx,
+        tokens,
+        prompt,
+        || missing(noun),
+        |t| scope.role_of(t, &org).map(str::to_owned),
+    )
+}
+
+/// The error for a missing TOKEN off a terminal.
+pub fn missing(noun: &str) -> CliError {
+    CliError::missing(
+        &format!("the {noun}"),
+        "its name or ID as the TOKEN argument",
+    )
+}
+
+/// Off a terminal a missing TOKEN is exit 2, before any request.
+pub fn require(ctx: &Ctx, arg: Option<&str>, level: Level) -> Result<(), CliError> {
+    if arg.is_none() && ctx.prompter.is_none() {
+        return Err(missing(level.noun()));
+    }
+    Ok(())
+}
+
+/// The level a token command works at, known before any request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Organization,
+    Workspace,
+}
+
+impl Level {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Level::Organization => "Organization API token",
+            Level::Workspace => "Workspace API token",
+        }
+    }
+
+    /// The scope: the Organization, or the Workspace of `--workspace-id` (or the current one).
+    pub async fn scope(self, ctx: &mut Ctx) -> Result<Scope, CliError> {
+        Ok(match self {
+            Level::Organization => Scope::Organization,
+            Level::Workspace => Scope::Workspace(crate::workspaces::current(ctx).await?),
+        })
+    }
+}
+
+/// The guard every change passes right before its write: the token (as just read) is one this
+/// scope may touch. An Organization token can never be changed or deleted by a Workspace
+/// command.
+pub fn ensure_owned(scope: &Scope, token: &ApiToken) -> Result<(), CliError> {
+    if scope.owns(token) {
+        return Ok(());
+    }
+    Err(match scope {
+        Scope::Organization => CliError::usage(format!(
+            "API token `{}` is not an Organization API token",
+            token.id
+        ))
+        .with_hint("use `astro workspace token …` for a Workspace's own tokens"),
+        Scope::Workspace(ws) => CliError::usage(format!(
+            "API token `{}` is not a token of Workspace `{}`",
+            token.id,
+            crate::text::cell(&ws.name)
+        ))
+        .with_hint("use `astro organization token …` for Organization API tokens"),
+    })
+}
+
+/// One of `tokens`, picked on the terminal: rows of name, ID, `role` (the role that matters
+/// here, `-` for none) and expiry, names cut first. Without a terminal: `missing()`.
+pub fn pick(
+    ctx: &mut Ctx,
+    tokens: Vec<ApiToken>,
+    prompt: &str,
+    missing: impl FnOnce() -> CliError,
+    role: impl Fn(&ApiToken) -> Option<String>,
+) -> Result<ApiToken, CliError> {
     let now = crate::time::now_unix();
     let rows: Vec<Vec<String>> = tokens
         .iter()
@@ -150,20 +248,17 @@ pub async fn named_or_picked(
             vec![
                 t.name.clone(),
                 t.id.clone(),
-                scope.role_of(t, &org).unwrap_or("-").to_owned(),
+                role(t).unwrap_or_else(|| "-".to_owned()),
                 crate::time::expiry(t.end_at.as_deref(), now),
             ]
         })
         .collect();
-    let prompter = ctx
-        .prompter
-        .as_mut()
-        .ok_or_else(|| CliError::missing("the token", "its name or ID as the TOKEN argument"))?;
+    let prompter = ctx.prompter.as_mut().ok_or_else(missing)?;
     let index = prompter.pick(&crate::prompt::PickList {
         prompt,
         rows: &rows,
         default: 0,
-        noun: ("token", "tokens"),
+        noun: ("API token", "API tokens"),
         cut_first: &[true],
     })?;
     Ok(tokens.into_iter().nth(index).expect("an index of the list"))
