@@ -251,6 +251,31 @@ impl GlobalSet for Writes {
     ];
 }
 
+/// Commands that change things and print no table: the Organization, `--no-input`, JSON,
+/// requests.
+pub struct Changes;
+impl GlobalSet for Changes {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::NoInput,
+        Global::Json,
+        Global::Http,
+    ];
+}
+
+/// Commands that change things in a Workspace and print no table: as [`Changes`], and
+/// `--workspace-id`.
+pub struct WorkspaceChanges;
+impl GlobalSet for WorkspaceChanges {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::WorkspaceId,
+        Global::NoInput,
+        Global::Json,
+        Global::Http,
+    ];
+}
+
 /// Commands that read from the API in a Workspace: as [`Reads`], and `--workspace-id`.
 pub struct WorkspaceReads;
 impl GlobalSet for WorkspaceReads {

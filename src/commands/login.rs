@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::api::auth::{AuthClient, Pkce};
 use crate::api::{Client, Organization};
 use crate::callback::{self, Callback};
-use crate::cli::{Global, GlobalSet, Takes};
+use crate::cli::{Changes, Takes};
 use crate::context::Ctx;
 use crate::credentials::{self, Login};
 use crate::env_vars;
@@ -46,18 +46,7 @@ pub struct LoginArgs {
     pub json: bool,
 
     #[command(flatten)]
-    pub globals: Takes<LoginGlobals>,
-}
-
-/// Login takes the Organization to log in to, may prompt, prints JSON and talks to the API.
-pub struct LoginGlobals;
-impl GlobalSet for LoginGlobals {
-    const TAKES: &'static [Global] = &[
-        Global::OrganizationId,
-        Global::NoInput,
-        Global::Json,
-        Global::Http,
-    ];
+    pub globals: Takes<Changes>,
 }
 
 pub const DEFAULT_DOMAIN: &str = "astronomer.io";

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{Global, GlobalSet, Takes, name_value};
+use crate::cli::{Changes, Takes, name_value};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
@@ -49,18 +49,7 @@ pub struct CreateArgs {
     pub dry_run: bool,
 
     #[command(flatten)]
-    pub globals: Takes<CreateGlobals>,
-}
-
-/// No Workspace to work in, and no table.
-pub struct CreateGlobals;
-impl GlobalSet for CreateGlobals {
-    const TAKES: &'static [Global] = &[
-        Global::OrganizationId,
-        Global::NoInput,
-        Global::Json,
-        Global::Http,
-    ];
+    pub globals: Takes<Changes>,
 }
 
 #[derive(Debug, Serialize)]

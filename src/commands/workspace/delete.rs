@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{Global, GlobalSet, Takes, name_value};
+use crate::cli::{Takes, WorkspaceChanges, name_value};
 use crate::confirm;
 use crate::context::Ctx;
 use crate::env_vars;
@@ -44,19 +44,7 @@ pub struct DeleteArgs {
     pub dry_run: bool,
 
     #[command(flatten)]
-    pub globals: Takes<DeleteGlobals>,
-}
-
-/// `--workspace-id` names the Workspace to delete; there is no table.
-pub struct DeleteGlobals;
-impl GlobalSet for DeleteGlobals {
-    const TAKES: &'static [Global] = &[
-        Global::OrganizationId,
-        Global::WorkspaceId,
-        Global::NoInput,
-        Global::Json,
-        Global::Http,
-    ];
+    pub globals: Takes<WorkspaceChanges>,
 }
 
 #[derive(Debug, Serialize)]

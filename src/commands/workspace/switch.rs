@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::api::Workspace;
-use crate::cli::{Global, GlobalSet, Takes};
+use crate::cli::{Changes, Takes};
 use crate::config;
 use crate::context::Ctx;
 use crate::env_vars;
@@ -37,18 +37,7 @@ pub struct SwitchArgs {
     pub dry_run: bool,
 
     #[command(flatten)]
-    pub globals: Takes<SwitchGlobals>,
-}
-
-/// The Workspace is the argument, not `--workspace-id`; there is no table.
-pub struct SwitchGlobals;
-impl GlobalSet for SwitchGlobals {
-    const TAKES: &'static [Global] = &[
-        Global::OrganizationId,
-        Global::NoInput,
-        Global::Json,
-        Global::Http,
-    ];
+    pub globals: Takes<Changes>,
 }
 
 #[derive(Debug, Serialize)]

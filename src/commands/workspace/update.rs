@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{Global, GlobalSet, Takes, name_value};
+use crate::cli::{Takes, WorkspaceChanges, name_value};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
@@ -56,19 +56,7 @@ pub struct UpdateArgs {
     pub dry_run: bool,
 
     #[command(flatten)]
-    pub globals: Takes<UpdateGlobals>,
-}
-
-/// `--workspace-id` names the Workspace to update; there is no table.
-pub struct UpdateGlobals;
-impl GlobalSet for UpdateGlobals {
-    const TAKES: &'static [Global] = &[
-        Global::OrganizationId,
-        Global::WorkspaceId,
-        Global::NoInput,
-        Global::Json,
-        Global::Http,
-    ];
+    pub globals: Takes<WorkspaceChanges>,
 }
 
 #[derive(Debug, Serialize)]

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::api::{TeamInput, User, same_email};
-use crate::cli::{Global, GlobalSet, Takes, name_value};
+use crate::cli::{Changes, Takes, name_value};
 use crate::context::Ctx;
 use crate::error::{CliError, echo};
 use crate::members::is_cuid;
@@ -55,18 +55,7 @@ pub struct CreateArgs {
     pub dry_run: bool,
 
     #[command(flatten)]
-    pub globals: Takes<CreateGlobals>,
-}
-
-/// A change that may prompt, with no table.
-pub struct CreateGlobals;
-impl GlobalSet for CreateGlobals {
-    const TAKES: &'static [Global] = &[
-        Global::OrganizationId,
-        Global::NoInput,
-        Global::Json,
-        Global::Http,
-    ];
+    pub globals: Takes<Changes>,
 }
 
 /// The role a Team gets when none is chosen.

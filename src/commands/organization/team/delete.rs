@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{Global, GlobalSet, Takes, name_value};
+use crate::cli::{Changes, Takes, name_value};
 use crate::confirm;
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -38,18 +38,7 @@ pub struct DeleteArgs {
     pub dry_run: bool,
 
     #[command(flatten)]
-    pub globals: Takes<DeleteGlobals>,
-}
-
-/// A change that may prompt, with no table.
-pub struct DeleteGlobals;
-impl GlobalSet for DeleteGlobals {
-    const TAKES: &'static [Global] = &[
-        Global::OrganizationId,
-        Global::NoInput,
-        Global::Json,
-        Global::Http,
-    ];
+    pub globals: Takes<Changes>,
 }
 
 #[derive(Debug, Serialize)]

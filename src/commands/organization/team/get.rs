@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::access::{self, DagAccess, DeploymentAccess, RoleLists, WorkspaceAccess};
 use crate::api::{ApiError, Team, TeamMember};
-use crate::cli::{FormatArgs, Global, GlobalSet, Takes, name_value};
+use crate::cli::{FormatArgs, Takes, Writes, name_value};
 use crate::context::Ctx;
 use crate::error::{CliError, echo};
 use crate::output;
@@ -30,19 +30,7 @@ pub struct GetArgs {
     pub format: FormatArgs,
 
     #[command(flatten)]
-    pub globals: Takes<GetGlobals>,
-}
-
-/// A read that may ask which Team to show: as `Reads`, and `--no-input`.
-pub struct GetGlobals;
-impl GlobalSet for GetGlobals {
-    const TAKES: &'static [Global] = &[
-        Global::OrganizationId,
-        Global::NoInput,
-        Global::Json,
-        Global::NoHeaders,
-        Global::Http,
-    ];
+    pub globals: Takes<Writes>,
 }
 
 /// What `--json` prints.

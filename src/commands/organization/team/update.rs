@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::api::Team;
-use crate::cli::{Global, GlobalSet, Takes, name_value};
+use crate::cli::{Changes, Takes, name_value};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::lookup;
@@ -53,18 +53,7 @@ pub struct UpdateArgs {
     pub dry_run: bool,
 
     #[command(flatten)]
-    pub globals: Takes<UpdateGlobals>,
-}
-
-/// A change that may prompt, with no table.
-pub struct UpdateGlobals;
-impl GlobalSet for UpdateGlobals {
-    const TAKES: &'static [Global] = &[
-        Global::OrganizationId,
-        Global::NoInput,
-        Global::Json,
-        Global::Http,
-    ];
+    pub globals: Takes<Changes>,
 }
 
 /// A Team's fields as `update` reports them.

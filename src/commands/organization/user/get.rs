@@ -4,7 +4,7 @@
 
 use crate::access::{self, Access};
 use crate::api::{ApiError, Client, User};
-use crate::cli::{FormatArgs, Global, GlobalSet, Takes};
+use crate::cli::{FormatArgs, Takes, Writes};
 use crate::context::Ctx;
 use crate::error::{CliError, echo};
 use crate::members;
@@ -30,19 +30,7 @@ pub struct GetArgs {
     pub format: FormatArgs,
 
     #[command(flatten)]
-    pub globals: Takes<GetGlobals>,
-}
-
-/// A read that may ask which member to show: as `Reads`, and `--no-input`.
-pub struct GetGlobals;
-impl GlobalSet for GetGlobals {
-    const TAKES: &'static [Global] = &[
-        Global::OrganizationId,
-        Global::NoInput,
-        Global::Json,
-        Global::NoHeaders,
-        Global::Http,
-    ];
+    pub globals: Takes<Writes>,
 }
 
 pub async fn run(args: GetArgs, ctx: &mut Ctx) -> Result<(), CliError> {

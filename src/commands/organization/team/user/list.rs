@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{FormatArgs, Global, GlobalSet, Takes};
+use crate::cli::{FormatArgs, Takes, Writes};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
@@ -23,19 +23,7 @@ pub struct ListArgs {
     pub format: FormatArgs,
 
     #[command(flatten)]
-    pub globals: Takes<ListGlobals>,
-}
-
-/// A read that may ask which Team: as `Reads`, and `--no-input`.
-pub struct ListGlobals;
-impl GlobalSet for ListGlobals {
-    const TAKES: &'static [Global] = &[
-        Global::OrganizationId,
-        Global::NoInput,
-        Global::Json,
-        Global::NoHeaders,
-        Global::Http,
-    ];
+    pub globals: Takes<Writes>,
 }
 
 #[derive(Serialize)]
