@@ -117,7 +117,7 @@ pub async fn find(
         _ => "use the commands of its scope".to_owned(),
     };
     Err(CliError::usage(format!(
-        "`{}` names API token `{}`, which is not {} and cannot be changed here",
+        "`{}` names API token `{}`, which is not {} and cannot be used here",
         echo(arg),
         elsewhere.id,
         match scope {
