@@ -232,8 +232,9 @@ pub fn ensure_owned(scope: &Scope, token: &ApiToken) -> Result<(), CliError> {
     })
 }
 
-/// One of `tokens`, picked on the terminal: rows of name, ID, `role` (the role that matters
-/// here, `-` for none) and expiry, names cut first. Without a terminal: `missing()`.
+/// One of `tokens`, picked on the terminal: rows of name, `role` (the role that matters here,
+/// `-` for none), expiry and ID; on a narrow terminal the expiry and ID are cut first, so that
+/// the name and role stay whole. Without a terminal: `missing()`.
 pub fn pick(
     ctx: &mut Ctx,
     tokens: Vec<ApiToken>,
@@ -247,9 +248,9 @@ pub fn pick(
         .map(|t| {
             vec![
                 t.name.clone(),
-                t.id.clone(),
                 role(t).unwrap_or_else(|| "-".to_owned()),
                 crate::time::expiry(t.end_at.as_deref(), now),
+                t.id.clone(),
             ]
         })
         .collect();
@@ -259,7 +260,7 @@ pub fn pick(
         rows: &rows,
         default: 0,
         noun: ("API token", "API tokens"),
-        cut_first: &[true],
+        cut_first: &[false, false, true, true],
     })?;
     Ok(tokens.into_iter().nth(index).expect("an index of the list"))
 }

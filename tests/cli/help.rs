@@ -282,3 +282,22 @@ fn help_workspace_token_organization_token() {
         );
     }
 }
+
+#[test]
+fn help_organization_token() {
+    check(&["organization", "token"], "organization-token");
+    for verb in [
+        "list", "get", "roles", "create", "rotate", "update", "delete",
+    ] {
+        check(
+            &["organization", "token", verb],
+            &format!("organization-token-{verb}"),
+        );
+    }
+    for verb in ["create", "rotate"] {
+        check(
+            &["workspace", "token", verb],
+            &format!("workspace-token-{verb}"),
+        );
+    }
+}

@@ -1449,3 +1449,75 @@ fn workspace_token_get_picks_the_token() {
         s.dump()
     );
 }
+
+/// `organization token delete` with nothing given, at 60 columns: only the Organization's own
+/// tokens are offered (no Workspace token), typing filters them, the choice is confirmed
+/// before the one DELETE.
+#[test]
+fn organization_token_delete_picks_an_organization_token_at_60_columns_and_asks_first() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 60, 24, &["org", "to", "de"]);
+    s.wait_for("3 API tokens");
+    let screen = s.contents();
+    for name in ["CI deploy", "Nightly export", "Platform automation"] {
+        assert!(screen.contains(name), "{}", s.dump());
+    }
+    for name in ["Analytics reporting", "Legacy sync"] {
+        assert!(!screen.contains(name), "{}", s.dump());
+    }
+    assert!(
+        screen.lines().all(|l| l.chars().count() <= 60),
+        "{}",
+        s.dump()
+    );
+    s.send("nigh");
+    s.wait_for("1 of 3");
+    s.send(ENTER);
+    // The question is cut to the terminal's width, its answer hint kept.
+    s.wait_for("? Delete Organization API token \"Nightly export\"? … [y/N]");
+    assert!(env.mutations().is_empty());
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents()
+            .contains("Deleted Organization API token Nightly export"),
+        "{}",
+        s.dump()
+    );
+    let mutations = env.mutations();
+    assert_eq!(mutations.len(), 1, "{mutations:#?}");
+    assert_eq!(mutations[0].method, "DELETE");
+    assert!(env.emu.api_token("Nightly export").unwrap().deleted);
+    assert!(!env.emu.api_token("CI deploy").unwrap().deleted);
+}
+
+/// `organization token update --role` with no TOKEN: picked on the terminal, then one read and
+/// one UpdateApiTokenRoles that keeps the token's Workspace role.
+#[test]
+fn organization_token_update_picks_the_token_and_keeps_its_other_roles() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 80, 24, &["org", "to", "up", "-r", "billing_admin"]);
+    s.wait_for("3 API tokens");
+    s.send("platform");
+    s.wait_for("1 of 3");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents()
+            .contains("Organization role ORGANIZATION_MEMBER -> ORGANIZATION_BILLING_ADMIN"),
+        "{}",
+        s.dump()
+    );
+    let token = env.emu.api_token("Platform automation").unwrap();
+    let roles: Vec<(String, String)> = token
+        .roles
+        .iter()
+        .map(|r| (r.entity_type.clone(), r.role.clone()))
+        .collect();
+    assert!(
+        roles.contains(&("ORGANIZATION".into(), "ORGANIZATION_BILLING_ADMIN".into()))
+            && roles.contains(&("WORKSPACE".into(), "WORKSPACE_OPERATOR".into()))
+            && roles.len() == 2,
+        "{roles:?}"
+    );
+}
