@@ -31,6 +31,7 @@ pub struct Cli {
 pub struct GlobalArgs {
     pub organization_id: Option<String>,
     pub workspace_id: Option<String>,
+    pub deployment_id: Option<String>,
     pub no_input: bool,
     pub jq: Option<String>,
     pub compact: bool,
@@ -47,6 +48,8 @@ pub enum Global {
     OrganizationId,
     /// `--workspace-id`: for commands that work in a Workspace.
     WorkspaceId,
+    /// `--deployment-id`: for commands that work on a Deployment.
+    DeploymentId,
     NoInput,
     /// `--jq` and `--compact`: for commands that print JSON.
     Json,
@@ -56,9 +59,10 @@ pub enum Global {
 }
 
 impl Global {
-    pub const ALL: [Global; 6] = [
+    pub const ALL: [Global; 7] = [
         Global::OrganizationId,
         Global::WorkspaceId,
+        Global::DeploymentId,
         Global::NoInput,
         Global::Json,
         Global::NoHeaders,
@@ -69,6 +73,7 @@ impl Global {
         match self {
             Global::OrganizationId => &["organization_id"],
             Global::WorkspaceId => &["workspace_id"],
+            Global::DeploymentId => &["deployment_id"],
             Global::NoInput => &["no_input"],
             Global::Json => &["jq", "compact"],
             Global::NoHeaders => &["no_headers"],
@@ -103,6 +108,15 @@ impl Global {
                     .help(
                         "The Workspace to work in, by ID or name [env: ASTRO_WORKSPACE_ID] \
                          (default: the API token's Workspace, then the config file's)",
+                    ),
+            ],
+            Global::DeploymentId => vec![
+                Arg::new("deployment_id")
+                    .long("deployment-id")
+                    .value_name("ID_OR_NAME")
+                    .value_parser(name_value)
+                    .help(
+                        "The Deployment to work on, by ID or name (a name within the Workspace                          when one is selected) [env: ASTRO_DEPLOYMENT_ID] (default: picked on a                          terminal)",
                     ),
             ],
             Global::NoInput => vec![flag(
@@ -168,6 +182,7 @@ impl FromArgMatches for GlobalArgs {
         Ok(Self {
             organization_id: m.get_one::<String>("organization_id").cloned(),
             workspace_id: m.get_one::<String>("workspace_id").cloned(),
+            deployment_id: m.get_one::<String>("deployment_id").cloned(),
             no_input: m.get_flag("no_input"),
             jq: m.get_one::<String>("jq").cloned(),
             compact: m.get_flag("compact"),
@@ -270,6 +285,35 @@ impl GlobalSet for WorkspaceChanges {
     const TAKES: &'static [Global] = &[
         Global::OrganizationId,
         Global::WorkspaceId,
+        Global::NoInput,
+        Global::Json,
+        Global::Http,
+    ];
+}
+
+/// Commands that read from the API about a Deployment: the Organization, the Workspace (to
+/// name the Deployment in), the Deployment, `--no-input` (a Deployment may be picked), JSON,
+/// tables, requests.
+pub struct DeploymentReads;
+impl GlobalSet for DeploymentReads {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::WorkspaceId,
+        Global::DeploymentId,
+        Global::NoInput,
+        Global::Json,
+        Global::NoHeaders,
+        Global::Http,
+    ];
+}
+
+/// Commands that change access on a Deployment: as [`DeploymentReads`] without tables.
+pub struct DeploymentChanges;
+impl GlobalSet for DeploymentChanges {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::WorkspaceId,
+        Global::DeploymentId,
         Global::NoInput,
         Global::Json,
         Global::Http,
@@ -384,6 +428,7 @@ pub fn misplaced_globals(global: &GlobalArgs, takes: &[Global]) -> Vec<String> {
     let given = [
         ("organization_id", global.organization_id.is_some()),
         ("workspace_id", global.workspace_id.is_some()),
+        ("deployment_id", global.deployment_id.is_some()),
         ("no_input", global.no_input),
         ("jq", global.jq.is_some()),
         ("compact", global.compact),

@@ -72,6 +72,15 @@ impl Ctx {
             .map(|ws| (ws, self.options.workspace_source))
     }
 
+    /// The Deployment named by `--deployment-id` or `ASTRO_DEPLOYMENT_ID` (an ID or a name) and
+    /// which of the two named it; `None` when neither is given.
+    pub fn deployment_option(&self) -> Option<(&str, &'static str)> {
+        self.options
+            .deployment
+            .as_deref()
+            .map(|d| (d, self.options.deployment_source))
+    }
+
     /// Whether `--no-headers` was given: tables are printed without their header lines.
     pub fn no_headers(&self) -> bool {
         self.no_headers
@@ -160,6 +169,8 @@ impl Ctx {
                 organization_source: "",
                 workspace: None,
                 workspace_source: "",
+                deployment: None,
+                deployment_source: "",
                 no_input: prompter.is_none(),
                 timeout: Duration::from_secs(30),
                 verbose: false,

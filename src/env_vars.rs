@@ -7,6 +7,7 @@ pub const API_TOKEN: &str = "ASTRO_API_TOKEN";
 pub const API_URL: &str = "ASTRO_API_URL";
 pub const ORGANIZATION_ID: &str = "ASTRO_ORGANIZATION_ID";
 pub const WORKSPACE_ID: &str = "ASTRO_WORKSPACE_ID";
+pub const DEPLOYMENT_ID: &str = "ASTRO_DEPLOYMENT_ID";
 pub const NO_INPUT: &str = "ASTRO_NO_INPUT";
 pub const DOMAIN: &str = "ASTRO_DOMAIN";
 pub const HOME: &str = "ASTRO_HOME";

@@ -10,6 +10,10 @@ use crate::error::{CliError, echo};
 pub trait Named {
     fn id(&self) -> &str;
     fn name(&self) -> &str;
+    /// Where it is, when that tells same-named objects apart (a Deployment's Workspace).
+    fn place(&self) -> Option<String> {
+        None
+    }
 }
 
 impl Named for crate::api::Workspace {
@@ -86,7 +90,15 @@ pub fn find<'a, T: Named>(items: &'a [T], arg: &str, kind: Kind) -> Result<&'a T
 fn ambiguous<T: Named>(matches: &[&T], arg: &str, kind: Kind) -> CliError {
     let listed: Vec<String> = matches
         .iter()
-        .map(|m| format!("{} (`{}`)", crate::text::cell(m.name()), m.id()))
+        .map(|m| match m.place() {
+            Some(place) => format!(
+                "{} (`{}`, in {})",
+                crate::text::cell(m.name()),
+                m.id(),
+                crate::text::cell(&place)
+            ),
+            None => format!("{} (`{}`)", crate::text::cell(m.name()), m.id()),
+        })
         .collect();
     CliError::usage(format!(
         "`{}` names {} {}s: {}",

@@ -25,6 +25,9 @@ pub struct Options {
     /// An ID or a name, from `--workspace-id` or `ASTRO_WORKSPACE_ID`.
     pub workspace: Option<String>,
     pub workspace_source: &'static str,
+    /// An ID or a name, from `--deployment-id` or `ASTRO_DEPLOYMENT_ID`.
+    pub deployment: Option<String>,
+    pub deployment_source: &'static str,
     pub no_input: bool,
     pub timeout: Duration,
     pub verbose: bool,
@@ -71,6 +74,22 @@ impl Options {
                 })
                 .transpose()?,
         };
+        let deployment_source = if global.deployment_id.is_some() {
+            "--deployment-id"
+        } else {
+            env_vars::DEPLOYMENT_ID
+        };
+        let deployment = match &global.deployment_id {
+            Some(d) => Some(d.clone()),
+            None if !reads(Global::DeploymentId) => None,
+            None => env_vars::get(env_vars::DEPLOYMENT_ID)
+                .map(|raw| {
+                    crate::cli::name_value(&raw).map_err(|why| {
+                        CliError::usage(format!("{}: {why}", env_vars::DEPLOYMENT_ID))
+                    })
+                })
+                .transpose()?,
+        };
         let no_input = global.no_input
             || (reads(Global::NoInput) && env_vars::flag(env_vars::NO_INPUT)?.unwrap_or(false));
         let timeout = match global.timeout {
@@ -86,6 +105,8 @@ impl Options {
             organization_source,
             workspace,
             workspace_source,
+            deployment,
+            deployment_source,
             no_input,
             timeout: Duration::from_secs(timeout),
             verbose,

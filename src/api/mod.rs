@@ -10,7 +10,7 @@ pub use error::{ApiError, FieldError};
 pub use team_members::Added;
 pub use types::{
     ApiToken, ApiTokenRole, DagRole, Deployment, DeploymentRole, Invite, Organization, Profile,
-    SelfUser, SubjectRoles, Team, TeamMember, User, Workspace, WorkspaceRole,
+    RoleInfo, SelfUser, SubjectRoles, Team, TeamMember, User, Workspace, WorkspaceRole,
 };
 
 use std::future::Future;
@@ -21,6 +21,8 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
 use reqwest::{Method, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use types::RolesPage;
 
 use crate::env_vars;
 use crate::secret::Token;
@@ -730,6 +732,57 @@ impl Client {
     ) -> Result<Workspace, ApiError> {
         let url = self.url(&["organizations", organization_id, "workspaces", workspace_id]);
         self.send(Method::GET, url, &[], None::<&()>).await
+    }
+
+    /// One Deployment (GetDeployment).
+    pub async fn get_deployment(
+        &self,
+        organization_id: &str,
+        deployment_id: &str,
+    ) -> Result<Deployment, ApiError> {
+        let url = self.url(&[
+            "organizations",
+            organization_id,
+            "deployments",
+            deployment_id,
+        ]);
+        self.send(Method::GET, url, &[], None::<&()>).await
+    }
+
+    /// The roles of one scope (`DEPLOYMENT`, …) the Organization offers (ListRoles with
+    /// `includeDefaultRoles`): the default ones first, then every custom one (their pages read
+    /// one after another: an Organization has few).
+    pub async fn list_roles(
+        &self,
+        organization_id: &str,
+        scope_type: &str,
+    ) -> Result<Vec<RoleInfo>, ApiError> {
+        let url = self.url(&["organizations", organization_id, "roles"]);
+        let mut roles: Vec<RoleInfo> = Vec::new();
+        let mut custom = 0;
+        loop {
+            let query = [
+                ("includeDefaultRoles", "true".to_owned()),
+                ("scopeTypes", scope_type.to_owned()),
+                ("limit", MAX_PAGE.to_string()),
+                ("offset", custom.to_string()),
+                ("sorts", "name:asc".to_owned()),
+            ];
+            let page: RolesPage = self
+                .send(Method::GET, url.clone(), &query, None::<&()>)
+                .await?;
+            if custom == 0 {
+                roles.extend(page.default_roles.into_iter().flatten());
+            }
+            let got = page.roles.len();
+            custom += got;
+            roles.extend(page.roles);
+            if got == 0 || custom >= page.total_count || custom >= MAX_PAGE * MAX_PAGES {
+                break;
+            }
+        }
+        roles.retain(|r| r.scope_type == scope_type);
+        Ok(roles)
     }
 
     /// The user the token belongs to (meaningful for a login token; an API token is no user).

@@ -118,6 +118,11 @@ pub struct Deployment {
     pub id: String,
     pub name: String,
     pub workspace_id: String,
+    #[serde(default)]
+    pub workspace_name: Option<String>,
+    /// `HEALTHY`, `UNHEALTHY`, `CREATING`, … (as the API gives it).
+    #[serde(default)]
+    pub status: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -427,4 +432,28 @@ impl Paged for ApiTokensPage {
     fn into_items(self) -> Vec<ApiToken> {
         self.tokens
     }
+}
+
+/// A role the Organization offers (ListRoles): a default Astro role or a custom one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleInfo {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `DEPLOYMENT`, `WORKSPACE`, `ORGANIZATION`, `DAG` (as the API gives it).
+    pub scope_type: String,
+    /// A custom role usable only in these Workspaces (`None` or empty: everywhere).
+    #[serde(default)]
+    pub restricted_workspace_ids: Option<Vec<String>>,
+}
+
+/// One page of ListRoles: the custom roles (paged) and, when asked for, every default role.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolesPage {
+    #[serde(default)]
+    pub default_roles: Option<Vec<RoleInfo>>,
+    pub roles: Vec<RoleInfo>,
+    pub total_count: usize,
 }

@@ -4,6 +4,7 @@
 
 mod auth;
 mod completion;
+mod deployment;
 mod login;
 mod logout;
 mod man;
@@ -33,6 +34,9 @@ pub enum Command {
     /// Manage Workspaces and who is in them
     #[command(subcommand, visible_alias = "wo")]
     Workspace(workspace::WorkspaceCommand),
+    /// Manage who can do what on a Deployment
+    #[command(subcommand, visible_alias = "de")]
+    Deployment(deployment::DeploymentCommand),
     /// Print the version of astro
     Version(version::VersionArgs),
     /// Print a shell completion script (e.g. `astro completion bash > ~/.local/share/bash-completion/completions/astro`)
@@ -49,6 +53,7 @@ impl Command {
             Command::Auth(command) => command.run(ctx).await,
             Command::Organization(command) => command.run(ctx).await,
             Command::Workspace(command) => command.run(ctx).await,
+            Command::Deployment(command) => command.run(ctx).await,
             Command::Version(args) => version::run(args, ctx),
             Command::Completion(args) => completion::run(args),
             Command::Man(args) => man::run(args),

@@ -369,6 +369,8 @@ mod tests {
                 id: "cd".into(),
                 name: "Ingestion".into(),
                 workspace_id: "cw".into(),
+                workspace_name: None,
+                status: "HEALTHY".into(),
             }]),
         };
         let roles = [
@@ -465,9 +467,9 @@ mod tests {
              Last used:       never\n\
              Last rotated:    never\n\
              \n\
-             ENTITY TYPE   ENTITY ID   ENTITY NAME               ROLE\n\
-             WORKSPACE     cw1         Analytics                 WORKSPACE_AUTHOR\n\
-             DAG           etl         etl in Deployment cd1     DAG_VIEWER\n"
+             ENTITY TYPE   ENTITY ID   ENTITY NAME             ROLE\n\
+             WORKSPACE     cw1         Analytics               WORKSPACE_AUTHOR\n\
+             DAG           etl         etl in Deployment cd1   DAG_VIEWER\n"
         );
     }
 

@@ -1,0 +1,24 @@
+//! `astro deployment …` (`de`): access on a Deployment. Only what naming a Deployment needs
+//! (`list`); deploying, inspecting and creating Deployments are out of scope.
+
+pub mod list;
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::error::CliError;
+
+#[derive(Debug, Subcommand)]
+pub enum DeploymentCommand {
+    /// List the Deployments of the Workspace (or, with --all, of the Organization)
+    #[command(visible_alias = "ls")]
+    List(list::ListArgs),
+}
+
+impl DeploymentCommand {
+    pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
+        match self {
+            DeploymentCommand::List(args) => list::run(args, ctx).await,
+        }
+    }
+}
