@@ -24,6 +24,7 @@ pub mod membership;
 pub mod membership_bulk;
 pub mod output;
 pub mod paste;
+pub mod place;
 pub mod prompt;
 pub mod role_lists;
 pub mod roles;

@@ -20,7 +20,7 @@ use crate::lookup;
 use crate::members::{check_email, is_cuid};
 use crate::membership::MembershipOutcome;
 use crate::output;
-use crate::role_lists::{self, WorkspaceChange};
+use crate::role_lists::{self, RoleChange};
 use crate::roles::{self, Role, WorkspaceRole};
 use crate::text;
 use crate::workspaces;
@@ -435,10 +435,7 @@ async fn apply_user(
         match judge(verb, current, wanted.as_deref(), &row.outcome) {
             Judgement::Change if dry_run => row.result = Status::WouldChange,
             Judgement::Change => {
-                changes.push(WorkspaceChange {
-                    workspace_id,
-                    role: wanted,
-                });
+                changes.push(RoleChange::workspace(&workspace_id, wanted.as_deref()));
                 changing.push(index);
             }
             Judgement::Unchanged => row.result = Status::Unchanged,

@@ -1,22 +1,46 @@
-//! Changing a user's or a Team's Workspace roles safely. The API replaces each role list it is given, keeps
-//! a list that is left out, and needs `organizationRole` beside a scoped list. So: read the
-//! user (GetUser) right before writing; send their Organization role as read and their
-//! complete Workspace list with only the requested entries added, changed or removed; leave
-//! the Deployment and DAG lists out (sending them back could undo a change made meanwhile, or
+//! Changing a user's or a Team's Workspace or Deployment roles safely. The API replaces each
+//! role list it is given, keeps a list that is left out, and needs `organizationRole` beside a
+//! scoped list. So: read the user (GetUser) right before writing; send their Organization role
+//! as read and their complete list of the level changed (Workspace or Deployment) with only the
+//! requested entries added, changed or removed; leave the other lists out (sending them back could undo a change made meanwhile, or
 //! erase what the token cannot see). The API has no conditional write, so a change someone else
 //! makes between the read and the write cannot be detected: the gap is one round trip. The
 //! answer is compared with what was sent.
 
 use std::collections::BTreeMap;
 
-use crate::api::{Client, SubjectRoles, Team, User, WorkspaceRole};
+use crate::api::{Client, DeploymentRole, SubjectRoles, Team, User, WorkspaceRole};
 use crate::error::{CliError, echo};
+use crate::place::{Level, Place};
 
-/// One Workspace's entry in a user's list: the role to hold there, or `None` to leave it.
+/// One entry of a subject's Workspace or Deployment list: the role to hold there, or `None` to
+/// leave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WorkspaceChange {
-    pub workspace_id: String,
+pub struct RoleChange {
+    pub level: Level,
+    /// The Workspace's or Deployment's ID.
+    pub id: String,
     pub role: Option<String>,
+}
+
+impl RoleChange {
+    /// The role to hold in `place` (`None`: none).
+    pub fn at(place: &Place, role: Option<&str>) -> Self {
+        Self {
+            level: place.level(),
+            id: place.id().to_owned(),
+            role: role.map(str::to_owned),
+        }
+    }
+
+    /// The role to hold in Workspace `workspace_id` (`None`: none).
+    pub fn workspace(workspace_id: &str, role: Option<&str>) -> Self {
+        Self {
+            level: Level::Workspace,
+            id: workspace_id.to_owned(),
+            role: role.map(str::to_owned),
+        }
+    }
 }
 
 /// Reads a user right before a write, refusing (exit 4) one whose roles the token cannot see.
@@ -47,6 +71,7 @@ pub trait Subject {
     fn shown_as(&self) -> &str;
     fn organization_role(&self) -> Option<&str>;
     fn workspace_roles(&self) -> Option<&[WorkspaceRole]>;
+    fn deployment_roles(&self) -> Option<&[DeploymentRole]>;
 
     fn workspace_role(&self, workspace_id: &str) -> Option<&str> {
         self.workspace_roles()
@@ -54,6 +79,28 @@ pub trait Subject {
             .flatten()
             .find(|r| r.workspace_id == workspace_id)
             .map(|r| r.role.as_str())
+    }
+
+    /// Its role in the Workspace or Deployment `id` of `level`.
+    fn role_in(&self, level: Level, id: &str) -> Option<&str> {
+        match level {
+            Level::Workspace => self.workspace_role(id),
+            Level::Deployment => self
+                .deployment_roles()
+                .into_iter()
+                .flatten()
+                .find(|r| r.deployment_id == id)
+                .map(|r| r.role.as_str()),
+        }
+    }
+
+    /// Whether the API showed its list of `level` (a list it did not show cannot be changed
+    /// safely).
+    fn shows(&self, level: Level) -> bool {
+        match level {
+            Level::Workspace => self.workspace_roles().is_some(),
+            Level::Deployment => self.deployment_roles().is_some(),
+        }
     }
 }
 
@@ -67,6 +114,9 @@ impl Subject for User {
     fn workspace_roles(&self) -> Option<&[WorkspaceRole]> {
         self.workspace_roles.as_deref()
     }
+    fn deployment_roles(&self) -> Option<&[DeploymentRole]> {
+        self.deployment_roles.as_deref()
+    }
 }
 
 impl Subject for Team {
@@ -78,6 +128,9 @@ impl Subject for Team {
     }
     fn workspace_roles(&self) -> Option<&[WorkspaceRole]> {
         self.workspace_roles.as_deref()
+    }
+    fn deployment_roles(&self) -> Option<&[DeploymentRole]> {
+        self.deployment_roles.as_deref()
     }
 }
 
@@ -103,42 +156,80 @@ pub async fn read_team(client: &Client, org: &str, team_id: &str) -> Result<Team
     Ok(team)
 }
 
-/// The subject's Workspace list with `changes` applied, in a stable order.
-pub fn apply<S: Subject>(subject: &S, changes: &[WorkspaceChange]) -> Vec<WorkspaceRole> {
-    let mut roles: BTreeMap<String, String> = subject
-        .workspace_roles()
-        .into_iter()
-        .flatten()
-        .map(|r| (r.workspace_id.clone(), r.role.clone()))
-        .collect();
-    for change in changes {
+/// The subject's list of `level` (Workspace or Deployment IDs and roles) with the changes of
+/// that level applied, in a stable order.
+fn apply_level<S: Subject>(
+    subject: &S,
+    level: Level,
+    changes: &[RoleChange],
+) -> Vec<(String, String)> {
+    let mut roles: BTreeMap<String, String> = match level {
+        Level::Workspace => subject
+            .workspace_roles()
+            .into_iter()
+            .flatten()
+            .map(|r| (r.workspace_id.clone(), r.role.clone()))
+            .collect(),
+        Level::Deployment => subject
+            .deployment_roles()
+            .into_iter()
+            .flatten()
+            .map(|r| (r.deployment_id.clone(), r.role.clone()))
+            .collect(),
+    };
+    for change in changes.iter().filter(|c| c.level == level) {
         match &change.role {
-            Some(role) => roles.insert(change.workspace_id.clone(), role.clone()),
-            None => roles.remove(&change.workspace_id),
+            Some(role) => roles.insert(change.id.clone(), role.clone()),
+            None => roles.remove(&change.id),
         };
     }
-    roles
+    roles.into_iter().collect()
+}
+
+/// The subject's Workspace list with `changes` applied, in a stable order.
+pub fn apply<S: Subject>(subject: &S, changes: &[RoleChange]) -> Vec<WorkspaceRole> {
+    apply_level(subject, Level::Workspace, changes)
         .into_iter()
         .map(|(workspace_id, role)| WorkspaceRole { workspace_id, role })
         .collect()
 }
 
 /// Whether applying `changes` to `subject` would change anything.
-pub fn changes_anything<S: Subject>(subject: &S, changes: &[WorkspaceChange]) -> bool {
+pub fn changes_anything<S: Subject>(subject: &S, changes: &[RoleChange]) -> bool {
     changes
         .iter()
-        .any(|c| subject.workspace_role(&c.workspace_id) != c.role.as_deref())
+        .any(|c| subject.role_in(c.level, &c.id) != c.role.as_deref())
 }
 
-/// What is sent: the Organization role as read, the complete Workspace list with `changes`
-/// applied, and no other list.
-fn request<S: Subject>(subject: &S, changes: &[WorkspaceChange]) -> SubjectRoles {
-    SubjectRoles {
-        organization_role: subject.organization_role().map(str::to_owned),
-        workspace_roles: Some(apply(subject, changes)),
-        deployment_roles: None,
-        dag_roles: None,
+/// What is sent: the Organization role as read, the complete list of each level `changes`
+/// touch with them applied, and no other list. A list the API did not show is exit 4: it
+/// cannot be changed safely.
+fn request<S: Subject>(subject: &S, changes: &[RoleChange]) -> Result<SubjectRoles, CliError> {
+    let touches = |level: Level| changes.iter().any(|c| c.level == level);
+    for level in [Level::Workspace, Level::Deployment] {
+        if touches(level) && !subject.shows(level) {
+            return Err(CliError::auth(format!(
+                "the API did not show the {} roles of {}, so they cannot be changed safely",
+                level.noun(),
+                crate::text::cell(subject.shown_as())
+            ))
+            .with_hint("use a token that may manage the Organization's users and Teams"));
+        }
     }
+    Ok(SubjectRoles {
+        organization_role: subject.organization_role().map(str::to_owned),
+        workspace_roles: touches(Level::Workspace).then(|| apply(subject, changes)),
+        deployment_roles: touches(Level::Deployment).then(|| {
+            apply_level(subject, Level::Deployment, changes)
+                .into_iter()
+                .map(|(deployment_id, role)| DeploymentRole {
+                    deployment_id,
+                    role,
+                })
+                .collect()
+        }),
+        dag_roles: None,
+    })
 }
 
 /// Sends a Team's Workspace list with `changes` applied (the Team as just [`read_team`]), then
@@ -147,12 +238,12 @@ pub async fn write_team(
     client: &Client,
     org: &str,
     team: &Team,
-    changes: &[WorkspaceChange],
+    changes: &[RoleChange],
 ) -> Result<bool, CliError> {
     if !changes_anything(team, changes) {
         return Ok(false);
     }
-    let sent = request(team, changes);
+    let sent = request(team, changes)?;
     let answer = client
         .update_team_roles(org, &team.id, &sent)
         .await
@@ -198,12 +289,12 @@ pub async fn write(
     client: &Client,
     org: &str,
     user: &User,
-    changes: &[WorkspaceChange],
+    changes: &[RoleChange],
 ) -> Result<bool, CliError> {
     if !changes_anything(user, changes) {
         return Ok(false);
     }
-    let sent = request(user, changes);
+    let sent = request(user, changes)?;
     let answer = client
         .update_user_roles(org, &user.id, &sent)
         .await
@@ -234,9 +325,24 @@ fn check_answer(who: &str, sent: &SubjectRoles, answer: &SubjectRoles) -> Result
     };
     let org_differs =
         answer.organization_role.is_some() && answer.organization_role != sent.organization_role;
-    let ws_differs = answer.workspace_roles.is_some()
+    let ws_differs = sent.workspace_roles.is_some()
+        && answer.workspace_roles.is_some()
         && sorted(&answer.workspace_roles) != sorted(&sent.workspace_roles);
-    if org_differs || ws_differs {
+    let sorted_deployments = |roles: &Option<Vec<DeploymentRole>>| {
+        roles.as_ref().map(|r| {
+            let mut r: Vec<(String, String)> = r
+                .iter()
+                .map(|d| (d.deployment_id.clone(), d.role.clone()))
+                .collect();
+            r.sort();
+            r
+        })
+    };
+    let deployments_differ = sent.deployment_roles.is_some()
+        && answer.deployment_roles.is_some()
+        && sorted_deployments(&answer.deployment_roles)
+            != sorted_deployments(&sent.deployment_roles);
+    if org_differs || ws_differs || deployments_differ {
         return Err(CliError::failure(format!(
             "the API answered with other roles for {who} than were sent"
         ))
@@ -273,11 +379,8 @@ mod tests {
         }
     }
 
-    fn change(ws: &str, role: Option<&str>) -> WorkspaceChange {
-        WorkspaceChange {
-            workspace_id: ws.into(),
-            role: role.map(str::to_owned),
-        }
+    fn change(ws: &str, role: Option<&str>) -> RoleChange {
+        RoleChange::workspace(ws, role)
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::cli::{Takes, WorkspaceWrites};
 use crate::confirm;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::role_lists::{self, WorkspaceChange};
+use crate::role_lists::{self, RoleChange};
 use crate::team_membership::{self, Candidates, TeamMembershipOutcome};
 
 #[derive(Debug, clap::Args)]
@@ -55,10 +55,7 @@ pub async fn run(args: RemoveArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     );
     confirm::ask(ctx, args.force, &question)?;
     let (client, org) = ctx.api().await?;
-    let change = WorkspaceChange {
-        workspace_id: target.workspace.id.clone(),
-        role: None,
-    };
+    let change = RoleChange::workspace(&target.workspace.id, None);
     outcome.changed = role_lists::write_team(client, org, &target.team, &[change]).await?;
     team_membership::print(ctx, &outcome, args.json)
 }

@@ -4,7 +4,7 @@ use crate::cli::{Takes, WorkspaceWrites};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::membership::ask_role;
-use crate::role_lists::{self, WorkspaceChange};
+use crate::role_lists::{self, RoleChange};
 use crate::roles::{Role, RoleParser, WorkspaceRole};
 use crate::team_membership::{self, Candidates, TeamMembershipOutcome};
 
@@ -78,10 +78,7 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         TeamMembershipOutcome::planned(&target.team, &target.workspace, Some(role), args.dry_run);
     if current != role && !args.dry_run {
         let (client, org) = ctx.api().await?;
-        let change = WorkspaceChange {
-            workspace_id: target.workspace.id.clone(),
-            role: Some(role.to_owned()),
-        };
+        let change = RoleChange::workspace(&target.workspace.id, Some(role));
         outcome.changed = role_lists::write_team(client, org, &target.team, &[change]).await?;
     }
     team_membership::print(ctx, &outcome, args.json)

@@ -5,7 +5,7 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::membership::{self, Candidates, MembershipOutcome};
 use crate::membership_bulk::{self, Verb};
-use crate::role_lists::{self, WorkspaceChange};
+use crate::role_lists::{self, RoleChange};
 use crate::roles::{Role, RoleParser, WorkspaceRole};
 
 #[derive(Debug, clap::Args)]
@@ -96,10 +96,7 @@ pub async fn run(args: AddArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         None if args.bulk.dry_run => {}
         None => {
             let (client, org) = ctx.api().await?;
-            let change = WorkspaceChange {
-                workspace_id: target.workspace.id.clone(),
-                role: Some(role.to_owned()),
-            };
+            let change = RoleChange::workspace(&target.workspace.id, Some(role));
             outcome.changed = role_lists::write(client, org, &target.user, &[change]).await?;
         }
     }

@@ -6,7 +6,7 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::membership::{self, Candidates, MembershipOutcome};
 use crate::membership_bulk::{self, Verb};
-use crate::role_lists::{self, WorkspaceChange};
+use crate::role_lists::{self, RoleChange};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -88,10 +88,7 @@ pub async fn run(args: RemoveArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     );
     confirm::ask(ctx, args.force, &question)?;
     let (client, org) = ctx.api().await?;
-    let change = WorkspaceChange {
-        workspace_id: target.workspace.id.clone(),
-        role: None,
-    };
+    let change = RoleChange::workspace(&target.workspace.id, None);
     outcome.changed = role_lists::write(client, org, &target.user, &[change]).await?;
     membership::print(ctx, &outcome, args.json)
 }

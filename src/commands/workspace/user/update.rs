@@ -5,7 +5,7 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::membership::{self, Candidates, MembershipOutcome};
 use crate::membership_bulk::{self, Verb};
-use crate::role_lists::{self, WorkspaceChange};
+use crate::role_lists::{self, RoleChange};
 use crate::roles::{Role, RoleParser, WorkspaceRole};
 
 #[derive(Debug, clap::Args)]
@@ -81,10 +81,7 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     );
     if outcome.previous_role.as_deref() != Some(role) && !args.bulk.dry_run {
         let (client, org) = ctx.api().await?;
-        let change = WorkspaceChange {
-            workspace_id: target.workspace.id.clone(),
-            role: Some(role.to_owned()),
-        };
+        let change = RoleChange::workspace(&target.workspace.id, Some(role));
         outcome.changed = role_lists::write(client, org, &target.user, &[change]).await?;
     }
     membership::print(ctx, &outcome, args.json)
