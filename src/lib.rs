@@ -11,6 +11,7 @@ pub mod config;
 pub mod confirm;
 pub mod context;
 pub mod credentials;
+pub mod deployment_roles;
 pub mod deployments;
 pub mod env_vars;
 pub mod error;

@@ -72,6 +72,8 @@ impl Outcome for MembershipOutcome {
             email: email.to_owned(),
             workspace_id: None,
             workspace_name: None,
+            deployment_id: None,
+            deployment_name: None,
             previous_role: None,
             role: None,
             changed: false,
@@ -270,7 +272,8 @@ pub async fn run(ctx: &mut Ctx, verb: Verb, options: Options<'_>) -> Result<(), 
             continue;
         };
         let wanted = row.role.map(Role::as_str);
-        let outcome = MembershipOutcome::planned(user, &workspace, wanted, options.dry_run);
+        let place = crate::place::Place::Workspace(workspace.clone());
+        let outcome = MembershipOutcome::planned(user, &place, wanted, options.dry_run);
         let pending = RowResult::new(row.line, Status::WouldChange, outcome);
         // A listing that does not show the user's Workspace roles: the read will.
         if user.workspace_roles.is_some() {

@@ -100,7 +100,7 @@ pub fn print(ctx: &Ctx, outcome: &TeamMembershipOutcome, json: bool) -> Result<(
     }
     crate::output::line(&membership::sentence(
         &format!("Team {}", outcome.name),
-        &outcome.workspace_name,
+        &format!("Workspace {}", crate::text::cell(&outcome.workspace_name)),
         outcome.previous_role.as_deref(),
         outcome.role.as_deref(),
         outcome.dry_run,

@@ -185,7 +185,7 @@ pub fn print(ctx: &Ctx, outcome: &TokenMembershipOutcome, json: bool) -> Result<
     }
     output::line(&membership::sentence(
         &format!("API token {}", outcome.name),
-        &outcome.workspace_name,
+        &format!("Workspace {}", crate::text::cell(&outcome.workspace_name)),
         outcome.previous_role.as_deref(),
         outcome.role.as_deref(),
         outcome.dry_run,

@@ -255,11 +255,11 @@ impl Client {
         organization_id: &str,
         workspace_id: &str,
     ) -> Result<Vec<User>, ApiError> {
-        self.list_all::<UsersPage>(Listing {
-            segments: &["organizations", organization_id, "users"],
-            filters: &[("workspaceId", workspace_id.to_owned())],
-            sorts: &["createdAt:asc", "id:asc"],
-        })
+        self.list_users_in(
+            organization_id,
+            crate::place::Level::Workspace,
+            workspace_id,
+        )
         .await
     }
 
@@ -328,16 +328,56 @@ impl Client {
     }
 
     /// The Teams with a role in a Workspace.
+    /// The users with a role in a Workspace or a Deployment (ListUsers `workspaceId` or
+    /// `deploymentId`).
+    pub async fn list_users_in(
+        &self,
+        organization_id: &str,
+        level: crate::place::Level,
+        id: &str,
+    ) -> Result<Vec<User>, ApiError> {
+        let filter = match level {
+            crate::place::Level::Workspace => "workspaceId",
+            crate::place::Level::Deployment => "deploymentId",
+        };
+        self.list_all::<UsersPage>(Listing {
+            segments: &["organizations", organization_id, "users"],
+            filters: &[(filter, id.to_owned())],
+            sorts: &["createdAt:asc", "id:asc"],
+        })
+        .await
+    }
+
+    /// The Teams with a role in a Workspace or a Deployment (ListTeams `workspaceId` or
+    /// `deploymentId`).
+    pub async fn list_teams_in(
+        &self,
+        organization_id: &str,
+        level: crate::place::Level,
+        id: &str,
+    ) -> Result<Vec<Team>, ApiError> {
+        let filter = match level {
+            crate::place::Level::Workspace => "workspaceId",
+            crate::place::Level::Deployment => "deploymentId",
+        };
+        self.list_all::<TeamsPage>(Listing {
+            segments: &["organizations", organization_id, "teams"],
+            filters: &[(filter, id.to_owned())],
+            sorts: &["name:asc", "createdAt:asc"],
+        })
+        .await
+    }
+
     pub async fn list_workspace_teams(
         &self,
         organization_id: &str,
         workspace_id: &str,
     ) -> Result<Vec<Team>, ApiError> {
-        self.list_all::<TeamsPage>(Listing {
-            segments: &["organizations", organization_id, "teams"],
-            filters: &[("workspaceId", workspace_id.to_owned())],
-            sorts: &["name:asc", "createdAt:asc"],
-        })
+        self.list_teams_in(
+            organization_id,
+            crate::place::Level::Workspace,
+            workspace_id,
+        )
         .await
     }
 

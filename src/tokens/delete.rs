@@ -60,7 +60,7 @@ pub async fn delete(
     };
     if in_use {
         output::note(&format!(
-            "warning: API token {} is the one this command is using (ASTRO_API_TOKEN): once it is deleted, it stops working",
+            "warning: API token {} is the one this command is using: once it is deleted, it stops working",
             text::cell(&token.name)
         ));
     }

@@ -544,7 +544,7 @@ pub async fn rotate(
     let view = TokenView::new(&token, scope.role_of(&token, &org));
     let name = crate::text::cell(&token.name);
     let warning = if in_use {
-        " It is the token this command is using: ASTRO_API_TOKEN must be updated afterwards."
+        " It is the token this command is using: wherever it is kept (ASTRO_API_TOKEN, a CI secret, the config file) must be updated afterwards."
     } else {
         ""
     };
@@ -564,8 +564,9 @@ pub async fn rotate(
                 dry_run: true,
             });
         }
+        let stop = if in_use { "." } else { "" };
         return output::line(&format!(
-            "Would rotate API token {name} ({}){warning} (dry run: nothing sent)",
+            "Would rotate API token {name} ({}){stop}{warning} (dry run: nothing sent)",
             token.id
         ));
     }

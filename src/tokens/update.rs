@@ -200,8 +200,8 @@ pub async fn update(
 /// addressed by name here.
 fn check_unique(scope: &Scope, own: &[ApiToken], name: &str, except: &str) -> Result<(), CliError> {
     let whose = match scope {
-        Scope::Organization => "the Organization's tokens",
-        Scope::Workspace(_) => "a Workspace's tokens",
+        Scope::Organization => "the Organization's token",
+        Scope::Workspace(_) => "a Workspace's token",
     };
     let folded = name.to_lowercase();
     match own

@@ -12,6 +12,7 @@ mod list;
 mod login;
 mod login_paste;
 mod oauth;
+mod org_token;
 mod pty;
 mod scripting;
 mod settings;

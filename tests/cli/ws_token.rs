@@ -806,7 +806,7 @@ fn deleting_the_token_in_use_warns_first() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stderr(&out).contains(
-            "warning: API token Analytics reporting is the one this command is using (ASTRO_API_TOKEN)"
+            "warning: API token Analytics reporting is the one this command is using: once it is deleted"
         ),
         "{}",
         stderr(&out)

@@ -3,9 +3,9 @@
 use crate::cli::{BulkArgs, Takes, WorkspaceWrites};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::membership::{self, Candidates, MembershipOutcome};
+use crate::membership;
 use crate::membership_bulk::{self, Verb};
-use crate::role_lists::{self, RoleChange};
+use crate::place::Level;
 use crate::roles::{Role, RoleParser, WorkspaceRole};
 
 #[derive(Debug, clap::Args)]
@@ -64,41 +64,13 @@ pub async fn run(args: AddArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         )
         .await;
     }
-    membership::check_user_arg(args.user.as_deref())?;
-    if args.user.is_none() && ctx.prompter.is_none() {
-        return Err(CliError::missing(
-            "the user's email or ID",
-            "it as the EMAIL_OR_ID argument",
-        ));
-    }
-    let target = membership::target(ctx, args.user.as_deref(), Candidates::NotInWorkspace).await?;
-    let role = membership::role(ctx, args.role, Some(DEFAULT_ROLE), &target)?;
-    let role = role.as_str();
-    let mut outcome = MembershipOutcome::planned(
-        &target.user,
-        &target.workspace,
-        Some(role),
-        args.bulk.dry_run,
-    );
-    match outcome.previous_role.as_deref() {
-        Some(current) if current == role => {}
-        Some(current) => {
-            return Err(CliError::failure(format!(
-                "{} is already in Workspace `{}` as {current}",
-                outcome.email,
-                crate::text::cell(&target.workspace.name)
-            ))
-            .with_hint(format!(
-                "to change their role run `astro workspace user update {} --role {role} --workspace-id {}`",
-                outcome.email, target.workspace.id
-            )));
-        }
-        None if args.bulk.dry_run => {}
-        None => {
-            let (client, org) = ctx.api().await?;
-            let change = RoleChange::workspace(&target.workspace.id, Some(role));
-            outcome.changed = role_lists::write(client, org, &target.user, &[change]).await?;
-        }
-    }
-    membership::print(ctx, &outcome, args.json)
+    let request = membership::Request {
+        level: Level::Workspace,
+        user: args.user.as_deref(),
+        role: args.role.map(|r| r.as_str().to_owned()),
+        json: args.json,
+        dry_run: args.bulk.dry_run,
+        force: false,
+    };
+    membership::add(ctx, request, DEFAULT_ROLE.as_str()).await
 }

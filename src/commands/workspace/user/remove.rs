@@ -1,12 +1,11 @@
 //! `astro workspace user remove`: take a member out of a Workspace (their other roles stay).
 
 use crate::cli::{Takes, WorkspaceWrites};
-use crate::confirm;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::membership::{self, Candidates, MembershipOutcome};
+use crate::membership;
 use crate::membership_bulk::{self, Verb};
-use crate::role_lists::{self, RoleChange};
+use crate::place::Level;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -67,28 +66,13 @@ pub async fn run(args: RemoveArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         };
         return membership_bulk::run(ctx, Verb::Remove, options).await;
     }
-    membership::check_user_arg(args.user.as_deref())?;
-    if ctx.prompter.is_none() && args.user.is_none() {
-        return Err(CliError::missing(
-            "the member's email or ID",
-            "it as the EMAIL_OR_ID argument",
-        ));
-    }
-    confirm::can_confirm(ctx, args.force, args.dry_run, "removing a member")?;
-    let target = membership::target(ctx, args.user.as_deref(), Candidates::InWorkspace).await?;
-    let mut outcome =
-        MembershipOutcome::planned(&target.user, &target.workspace, None, args.dry_run);
-    if outcome.previous_role.is_none() || args.dry_run {
-        return membership::print(ctx, &outcome, args.json);
-    }
-    let question = format!(
-        "Remove {} from Workspace {}?",
-        target.user.username,
-        crate::text::cell(&target.workspace.name)
-    );
-    confirm::ask(ctx, args.force, &question)?;
-    let (client, org) = ctx.api().await?;
-    let change = RoleChange::workspace(&target.workspace.id, None);
-    outcome.changed = role_lists::write(client, org, &target.user, &[change]).await?;
-    membership::print(ctx, &outcome, args.json)
+    let request = membership::Request {
+        level: Level::Workspace,
+        user: args.user.as_deref(),
+        role: None,
+        json: args.json,
+        dry_run: args.dry_run,
+        force: args.force,
+    };
+    membership::remove(ctx, request).await
 }

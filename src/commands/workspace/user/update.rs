@@ -3,9 +3,9 @@
 use crate::cli::{BulkArgs, Takes, WorkspaceWrites};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::membership::{self, Candidates, MembershipOutcome};
+use crate::membership;
 use crate::membership_bulk::{self, Verb};
-use crate::role_lists::{self, RoleChange};
+use crate::place::Level;
 use crate::roles::{Role, RoleParser, WorkspaceRole};
 
 #[derive(Debug, clap::Args)]
@@ -54,35 +54,13 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         let options = membership_bulk::Options::from_bulk(&args.bulk, source, args.json);
         return membership_bulk::run(ctx, Verb::Update, options).await;
     }
-    membership::check_user_arg(args.user.as_deref())?;
-    if ctx.prompter.is_none() {
-        if args.user.is_none() {
-            return Err(CliError::missing(
-                "the member's email or ID",
-                "it as the EMAIL_OR_ID argument",
-            ));
-        }
-        if args.role.is_none() {
-            return Err(CliError::missing("the new role", "--role ROLE"));
-        }
-    }
-    let target = membership::target(ctx, args.user.as_deref(), Candidates::InWorkspace).await?;
-    if target.user.workspace_role(&target.workspace.id).is_none() {
-        let outcome = MembershipOutcome::planned(&target.user, &target.workspace, None, false);
-        return Err(membership::not_a_member(&outcome));
-    }
-    let role = membership::role(ctx, args.role, None, &target)?;
-    let role = role.as_str();
-    let mut outcome = MembershipOutcome::planned(
-        &target.user,
-        &target.workspace,
-        Some(role),
-        args.bulk.dry_run,
-    );
-    if outcome.previous_role.as_deref() != Some(role) && !args.bulk.dry_run {
-        let (client, org) = ctx.api().await?;
-        let change = RoleChange::workspace(&target.workspace.id, Some(role));
-        outcome.changed = role_lists::write(client, org, &target.user, &[change]).await?;
-    }
-    membership::print(ctx, &outcome, args.json)
+    let request = membership::Request {
+        level: Level::Workspace,
+        user: args.user.as_deref(),
+        role: args.role.map(|r| r.as_str().to_owned()),
+        json: args.json,
+        dry_run: args.bulk.dry_run,
+        force: false,
+    };
+    membership::update(ctx, request).await
 }
