@@ -429,29 +429,43 @@ pub struct Request<'a> {
     pub force: bool,
 }
 
-/// The role to give `target`: the flag's (checked), else asked on a terminal among the
-/// place's roles starting on `default` (or the current role), else `default`.
+/// The role to give `target`: see [`choose_role`].
 async fn wanted_role(
     ctx: &mut Ctx,
     target: &Target,
     flag: Option<&str>,
     default: Option<&str>,
 ) -> Result<String, CliError> {
-    let roles = Roles::of(ctx, &target.place).await?;
+    let current = target.user.role_in(target.place.level(), target.place.id());
+    let who = crate::members::describe(&target.user);
+    choose_role(ctx, &target.place, &who, current, flag, default).await
+}
+
+/// The role to give `who` in `place`: the flag's (checked against the place's roles), else
+/// asked on a terminal among them starting on `default` (or `current`), else `default` (or,
+/// with none, an error naming `--role`).
+pub async fn choose_role(
+    ctx: &mut Ctx,
+    place: &Place,
+    who: &str,
+    current: Option<&str>,
+    flag: Option<&str>,
+    default: Option<&str>,
+) -> Result<String, CliError> {
+    let roles = Roles::of(ctx, place).await?;
     if let Some(flag) = flag {
         return roles.check(flag);
     }
-    let level = target.place.level();
+    let level = place.level();
     ask_named_role(
         ctx,
         None,
         default,
-        target.user.role_in(level, target.place.id()),
+        current,
         &format!(
-            "{} role for {} in {}",
+            "{} role for {who} in {}",
             level.noun(),
-            crate::members::describe(&target.user),
-            crate::text::cell(target.place.name())
+            crate::text::cell(place.name())
         ),
         &roles.choices(),
     )
@@ -558,4 +572,97 @@ pub async fn remove(ctx: &mut Ctx, request: Request<'_>) -> Result<(), CliError>
     let change = RoleChange::at(&target.place, None);
     outcome.changed = role_lists::write(client, org, &target.user, &[change]).await?;
     print(ctx, &outcome, request.json)
+}
+
+/// One member as `user list --json` prints it: the Go CLI's keys (`workspaceRole` or
+/// `deploymentRole`), plus `status`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MemberRow<'a> {
+    full_name: &'a str,
+    email: &'a str,
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workspace_role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deployment_role: Option<&'a str>,
+    created_at: &'a str,
+    status: &'a str,
+}
+
+#[derive(Serialize)]
+struct MemberList<'a> {
+    users: Vec<MemberRow<'a>>,
+}
+
+/// `user list`: the members of the place with their role there (only those with `role`, any
+/// case, when given): `{"users":[…]}` or the table `FULLNAME  EMAIL  ID  <LEVEL> ROLE  CREATE
+/// DATE  STATUS`.
+pub async fn list(
+    ctx: &mut Ctx,
+    level: Level,
+    role: Option<&str>,
+    json: bool,
+) -> Result<(), CliError> {
+    if level == Level::Deployment && ctx.prompter.is_none() && ctx.deployment_option().is_none() {
+        return Err(deployments::missing());
+    }
+    let place = place(ctx, level).await?;
+    let (client, org) = ctx.api().await?;
+    let spinner = output::Spinner::start(format!("Listing the members of {}…", place.shown()));
+    let mut users = client.list_users_in(org, level, place.id()).await?;
+    drop(spinner);
+    let role_of = |u: &User| u.role_in(level, place.id()).map(str::to_owned);
+    if let Some(role) = role {
+        users.retain(|u| role_of(u).is_some_and(|r| r.eq_ignore_ascii_case(role)));
+    }
+    let roles: Vec<Option<String>> = users.iter().map(role_of).collect();
+    if ctx.wants_json(json) {
+        return ctx.print_json(&MemberList {
+            users: users
+                .iter()
+                .zip(&roles)
+                .map(|(u, role)| MemberRow {
+                    full_name: &u.full_name,
+                    email: &u.username,
+                    id: &u.id,
+                    workspace_role: role.as_deref().filter(|_| level == Level::Workspace),
+                    deployment_role: role.as_deref().filter(|_| level == Level::Deployment),
+                    created_at: &u.created_at,
+                    status: &u.status,
+                })
+                .collect(),
+        });
+    }
+    let rows = users
+        .iter()
+        .zip(roles)
+        .map(|(u, role)| {
+            vec![
+                u.full_name.clone(),
+                u.username.clone(),
+                u.id.clone(),
+                role.unwrap_or_default(),
+                u.created_at.clone(),
+                u.status.clone(),
+            ]
+        })
+        .collect();
+    let role_header = match level {
+        Level::Workspace => "WORKSPACE ROLE",
+        Level::Deployment => "DEPLOYMENT ROLE",
+    };
+    ctx.print_table(
+        &[
+            "FULLNAME",
+            "EMAIL",
+            "ID",
+            role_header,
+            "CREATE DATE",
+            "STATUS",
+        ],
+        (&["FULLNAME", "EMAIL"], &["CREATE DATE", "ID"]),
+        rows,
+        ("member", "members"),
+    )
 }

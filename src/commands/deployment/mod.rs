@@ -2,6 +2,8 @@
 //! (`list`); deploying, inspecting and creating Deployments are out of scope.
 
 pub mod list;
+pub mod team;
+pub mod user;
 
 use clap::Subcommand;
 
@@ -13,12 +15,20 @@ pub enum DeploymentCommand {
     /// List the Deployments of the Workspace (or, with --all, of the Organization)
     #[command(visible_alias = "ls")]
     List(list::ListArgs),
+    /// Manage the users with a role on a Deployment
+    #[command(subcommand, visible_aliases = ["us", "users"])]
+    User(user::DeploymentUserCommand),
+    /// Manage the Teams with a role on a Deployment
+    #[command(subcommand, visible_aliases = ["te", "teams"])]
+    Team(team::DeploymentTeamCommand),
 }
 
 impl DeploymentCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
             DeploymentCommand::List(args) => list::run(args, ctx).await,
+            DeploymentCommand::User(command) => command.run(ctx).await,
+            DeploymentCommand::Team(command) => command.run(ctx).await,
         }
     }
 }

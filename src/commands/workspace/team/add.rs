@@ -3,10 +3,9 @@
 use crate::cli::{Takes, WorkspaceWrites};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::membership::ask_role;
-use crate::role_lists::{self, RoleChange};
+use crate::place::Level;
 use crate::roles::{Role, RoleParser, WorkspaceRole};
-use crate::team_membership::{self, Candidates, TeamMembershipOutcome};
+use crate::team_membership;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -38,48 +37,13 @@ pub struct AddArgs {
 }
 
 pub async fn run(args: AddArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    if args.team.is_none() && ctx.prompter.is_none() {
-        return Err(CliError::missing(
-            "the Team",
-            "its name or ID as the TEAM argument",
-        ));
-    }
-    let target =
-        team_membership::target(ctx, args.team.as_deref(), Candidates::NotInWorkspace).await?;
-    let current = target
-        .team
-        .workspace_role(&target.workspace.id)
-        .map(str::to_owned);
-    let role = ask_role(
-        ctx,
-        args.role,
-        Some(WorkspaceRole::WorkspaceMember),
-        current.as_deref(),
-        &format!("Team {}", crate::text::cell(&target.team.name)),
-        &target.workspace.name,
-    )?;
-    let role = role.as_str();
-    let mut outcome =
-        TeamMembershipOutcome::planned(&target.team, &target.workspace, Some(role), args.dry_run);
-    match outcome.previous_role.as_deref() {
-        Some(current) if current == role => {}
-        Some(current) => {
-            return Err(CliError::failure(format!(
-                "Team {} is already in Workspace `{}` as {current}",
-                crate::text::cell(&outcome.name),
-                crate::text::cell(&outcome.workspace_name)
-            ))
-            .with_hint(format!(
-                "to change its role run `astro workspace team update {} --role {role} --workspace-id {}`",
-                outcome.id, outcome.workspace_id
-            )));
-        }
-        None if args.dry_run => {}
-        None => {
-            let (client, org) = ctx.api().await?;
-            let change = RoleChange::workspace(&target.workspace.id, Some(role));
-            outcome.changed = role_lists::write_team(client, org, &target.team, &[change]).await?;
-        }
-    }
-    team_membership::print(ctx, &outcome, args.json)
+    let request = team_membership::Request {
+        level: Level::Workspace,
+        team: args.team.as_deref(),
+        role: args.role.map(|r| r.as_str().to_owned()),
+        json: args.json,
+        dry_run: args.dry_run,
+        force: false,
+    };
+    team_membership::add(ctx, request, WorkspaceRole::WorkspaceMember.as_str()).await
 }

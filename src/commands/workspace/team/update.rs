@@ -3,10 +3,9 @@
 use crate::cli::{Takes, WorkspaceWrites};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::membership::ask_role;
-use crate::role_lists::{self, RoleChange};
+use crate::place::Level;
 use crate::roles::{Role, RoleParser, WorkspaceRole};
-use crate::team_membership::{self, Candidates, TeamMembershipOutcome};
+use crate::team_membership;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -37,49 +36,13 @@ pub struct UpdateArgs {
 }
 
 pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    if ctx.prompter.is_none() {
-        if args.team.is_none() {
-            return Err(CliError::missing(
-                "the Team",
-                "its name or ID as the TEAM argument",
-            ));
-        }
-        if args.role.is_none() {
-            return Err(CliError::missing("the new role", "--role ROLE"));
-        }
-    }
-    let target =
-        team_membership::target(ctx, args.team.as_deref(), Candidates::InWorkspace).await?;
-    let Some(current) = target
-        .team
-        .workspace_role(&target.workspace.id)
-        .map(str::to_owned)
-    else {
-        return Err(CliError::not_found(format!(
-            "Team {} is not in Workspace `{}`",
-            crate::text::cell(&target.team.name),
-            crate::text::cell(&target.workspace.name)
-        ))
-        .with_hint(format!(
-            "add it with `astro workspace team add {} --workspace-id {}`",
-            target.team.id, target.workspace.id
-        )));
+    let request = team_membership::Request {
+        level: Level::Workspace,
+        team: args.team.as_deref(),
+        role: args.role.map(|r| r.as_str().to_owned()),
+        json: args.json,
+        dry_run: args.dry_run,
+        force: false,
     };
-    let role = ask_role(
-        ctx,
-        args.role,
-        None,
-        Some(&current),
-        &format!("Team {}", crate::text::cell(&target.team.name)),
-        &target.workspace.name,
-    )?;
-    let role = role.as_str();
-    let mut outcome =
-        TeamMembershipOutcome::planned(&target.team, &target.workspace, Some(role), args.dry_run);
-    if current != role && !args.dry_run {
-        let (client, org) = ctx.api().await?;
-        let change = RoleChange::workspace(&target.workspace.id, Some(role));
-        outcome.changed = role_lists::write_team(client, org, &target.team, &[change]).await?;
-    }
-    team_membership::print(ctx, &outcome, args.json)
+    team_membership::update(ctx, request).await
 }
