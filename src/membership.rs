@@ -613,6 +613,8 @@ pub async fn list(
     let mut users = client.list_users_in(org, level, place.id()).await?;
     drop(spinner);
     let role_of = |u: &User| u.role_in(level, place.id()).map(str::to_owned);
+    // The listing also gives those with only DAG roles in a Deployment: not members here.
+    users.retain(|u| role_of(u).is_some());
     if let Some(role) = role {
         users.retain(|u| role_of(u).is_some_and(|r| r.eq_ignore_ascii_case(role)));
     }

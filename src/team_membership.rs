@@ -295,8 +295,10 @@ pub async fn list(ctx: &mut Ctx, level: Level, json: bool) -> Result<(), CliErro
     let place = membership::place(ctx, level).await?;
     let (client, org) = ctx.api().await?;
     let spinner = crate::output::Spinner::start(format!("Listing the Teams of {}…", place.shown()));
-    let teams = client.list_teams_in(org, level, place.id()).await?;
+    let mut teams = client.list_teams_in(org, level, place.id()).await?;
     drop(spinner);
+    // The listing also gives Teams with only DAG roles in a Deployment: not members here.
+    teams.retain(|t| t.role_in(level, place.id()).is_some());
     if ctx.wants_json(json) {
         return ctx.print_json(&TeamList {
             teams: teams
