@@ -5,6 +5,7 @@ pub mod access;
 pub mod api;
 pub mod bulk;
 pub mod callback;
+pub mod changes;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::{Scope, ensure_owned, list, named_or_picked};
 use crate::api::ApiToken;
+use crate::changes::FieldChanges;
 use crate::context::Ctx;
 use crate::error::{CliError, echo};
 use crate::output;
@@ -227,32 +228,14 @@ fn print(ctx: &Ctx, outcome: &UpdateOutcome, json: bool) -> Result<(), CliError>
         return ctx.print_json(outcome);
     }
     let (now, was) = (&outcome.fields, &outcome.previous);
-    let what = format!("API token {} ({})", was.name, outcome.id);
-    let mut changes = Vec::new();
-    if now.name != was.name {
-        changes.push(format!("name {} -> {}", was.name, now.name));
-    }
-    if now.description != was.description {
-        changes.push(format!(
-            "description {:?} -> {:?}",
-            was.description, now.description
-        ));
-    }
-    if now.role != was.role {
-        let role = |r: &Option<String>| r.clone().unwrap_or_else(|| "none".to_owned());
-        let on = match &outcome.workspace_name {
-            Some(workspace) => format!("role in Workspace {workspace}"),
-            None => "Organization role".to_owned(),
-        };
-        changes.push(format!("{on} {} -> {}", role(&was.role), role(&now.role)));
-    }
-    if changes.is_empty() {
-        return output::line(&format!("{what} is already as asked; nothing changed"));
-    }
-    let changes = changes.join(", ");
-    output::line(&if outcome.dry_run {
-        format!("Would update {what}: {changes} (dry run: nothing sent)")
-    } else {
-        format!("Updated {what}: {changes}")
-    })
+    let on = match &outcome.workspace_name {
+        Some(workspace) => format!("role in Workspace {workspace}"),
+        None => "Organization role".to_owned(),
+    };
+    let mut changes = FieldChanges::of(format!("API token {} ({})", was.name, outcome.id));
+    changes
+        .field("name", &was.name, &now.name)
+        .quoted("description", &was.description, &now.description)
+        .role(&on, was.role.as_deref(), now.role.as_deref());
+    output::line(&changes.sentence(outcome.dry_run))
 }

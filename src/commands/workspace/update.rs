@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::changes::FieldChanges;
 use crate::cli::{Takes, WorkspaceChanges, name_value};
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -134,31 +135,14 @@ fn print(ctx: &Ctx, outcome: &UpdateOutcome, json: bool) -> Result<(), CliError>
         return ctx.print_json(outcome);
     }
     let (now, was) = (&outcome.fields, &outcome.previous);
-    let what = format!("Workspace {} ({})", was.name, outcome.id);
-    let mut changes = Vec::new();
-    if now.name != was.name {
-        changes.push(format!("name {} -> {}", was.name, now.name));
-    }
-    if now.description != was.description {
-        changes.push(format!(
-            "description {:?} -> {:?}",
-            was.description, now.description
-        ));
-    }
-    if now.cicd_enforced_default != was.cicd_enforced_default {
-        changes.push(format!(
-            "CI/CD enforcement {} -> {}",
+    let mut changes = FieldChanges::of(format!("Workspace {} ({})", was.name, outcome.id));
+    changes
+        .field("name", &was.name, &now.name)
+        .quoted("description", &was.description, &now.description)
+        .field(
+            "CI/CD enforcement",
             on_off(was.cicd_enforced_default),
-            on_off(now.cicd_enforced_default)
-        ));
-    }
-    if changes.is_empty() {
-        return output::line(&format!("{what} is already as asked; nothing changed"));
-    }
-    let changes = changes.join(", ");
-    output::line(&if outcome.dry_run {
-        format!("Would update {what}: {changes} (dry run: nothing sent)")
-    } else {
-        format!("Updated {what}: {changes}")
-    })
+            on_off(now.cicd_enforced_default),
+        );
+    output::line(&changes.sentence(outcome.dry_run))
 }

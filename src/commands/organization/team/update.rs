@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::api::Team;
+use crate::changes::FieldChanges;
 use crate::cli::{Changes, Takes, name_value};
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -198,32 +199,14 @@ fn print(ctx: &Ctx, outcome: &UpdateOutcome, json: bool) -> Result<(), CliError>
         return ctx.print_json(outcome);
     }
     let (now, was) = (&outcome.fields, &outcome.previous);
-    let what = format!("Team {} ({})", was.name, outcome.id);
-    let mut changes = Vec::new();
-    if now.name != was.name {
-        changes.push(format!("name {} -> {}", was.name, now.name));
-    }
-    if now.description != was.description {
-        changes.push(format!(
-            "description {:?} -> {:?}",
-            was.description, now.description
-        ));
-    }
-    if now.organization_role != was.organization_role {
-        let role = |r: &Option<String>| r.clone().unwrap_or_else(|| "none".to_owned());
-        changes.push(format!(
-            "Organization role {} -> {}",
-            role(&was.organization_role),
-            role(&now.organization_role)
-        ));
-    }
-    if changes.is_empty() {
-        return output::line(&format!("{what} is already as asked; nothing changed"));
-    }
-    let changes = changes.join(", ");
-    output::line(&if outcome.dry_run {
-        format!("Would update {what}: {changes} (dry run: nothing sent)")
-    } else {
-        format!("Updated {what}: {changes}")
-    })
+    let mut changes = FieldChanges::of(format!("Team {} ({})", was.name, outcome.id));
+    changes
+        .field("name", &was.name, &now.name)
+        .quoted("description", &was.description, &now.description)
+        .role(
+            "Organization role",
+            was.organization_role.as_deref(),
+            now.organization_role.as_deref(),
+        );
+    output::line(&changes.sentence(outcome.dry_run))
 }
