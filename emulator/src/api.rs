@@ -1,6 +1,7 @@
 //! The HTTP API: the axum router for the emulated Astro v1 operations and the
 //! `/_emulator/*` control paths, with auth, validation and the spec's error bodies.
 
+mod roles;
 mod tokens;
 
 use std::net::SocketAddr;
@@ -21,9 +22,9 @@ use crate::auth::{ApiTokenRef, Claims, TokenOptions, TokenStore};
 use crate::faults::{FaultQueue, FaultSpec};
 use crate::idp::IdpState;
 use crate::model::{
-    CLOUD_PROVIDERS, DagRole, Data, DeleteWorkspaceError, DeploymentRole, NewTeam,
-    ORGANIZATION_ROLES, Page, Sort, TeamError, WORKSPACE_ROLES, WorkspaceDefaults, WorkspaceFields,
-    WorkspaceRole, World, is_email, known,
+    CLOUD_PROVIDERS, DagRole, Data, DeleteWorkspaceError, DeploymentRole, DeploymentRoleProblem,
+    NewTeam, ORGANIZATION_ROLES, Page, Sort, TeamError, WORKSPACE_ROLES, WorkspaceDefaults,
+    WorkspaceFields, WorkspaceRole, World, is_email, known,
 };
 use crate::recorder::Recorder;
 use crate::util::{SplitMix64, cuid, now_unix, parse_query};
@@ -618,6 +619,22 @@ impl Query {
         }
     }
 
+    /// An array parameter of enum values (repeated keys): each value one of `allowed`,
+    /// anything else (an empty value included) a 400.
+    fn enum_values(&self, key: &str, allowed: &[&str], errs: &mut Vec<FieldError>) -> Vec<String> {
+        let values = self.all(key);
+        for v in &values {
+            if !allowed.contains(&v.as_str()) {
+                errs.push(fe(
+                    "oneof",
+                    key,
+                    format!("{key} {v:?} must be one of {}", allowed.join(", ")),
+                ));
+            }
+        }
+        values
+    }
+
     fn boolean(&self, key: &str, errs: &mut Vec<FieldError>) {
         self.flag(key, errs);
     }
@@ -881,8 +898,51 @@ fn unique(
     }
 }
 
-/// Validates an UpdateUserRoles body against the Organization's Workspaces and
-/// Deployments. Every problem becomes a field error.
+/// A field error (on `field`, e.g. `deploymentRoles[0].role`) when `role` may not be a
+/// Deployment role on `deployment_id`: it must be `DEPLOYMENT_ADMIN` or a custom role of
+/// scope DEPLOYMENT of the Organization, and such a role restricted to Workspaces must be
+/// restricted to ones including the Deployment's. An unknown Deployment (its own error) is
+/// checked by name only.
+fn deployment_role_error(
+    data: &Data,
+    field: &str,
+    role: &str,
+    deployment_id: Option<&str>,
+) -> Option<FieldError> {
+    Some(match data.deployment_role_problem(role, deployment_id)? {
+        DeploymentRoleProblem::Unknown { allowed } => fe(
+            "oneof",
+            field,
+            format!(
+                "{field} {role:?} is not a Deployment role of this Organization: it takes {}",
+                match allowed.split_first() {
+                    Some((admin, custom)) if !custom.is_empty() => format!(
+                        "{admin} or a custom role of scope DEPLOYMENT ({})",
+                        custom.join(", ")
+                    ),
+                    _ => "DEPLOYMENT_ADMIN (no custom role of scope DEPLOYMENT exists)".into(),
+                }
+            ),
+        ),
+        DeploymentRoleProblem::Restricted {
+            restricted_to,
+            workspace_id,
+        } => fe(
+            "restricted",
+            field,
+            format!(
+                "{field} {role:?} is restricted to Workspace{} {}; Deployment {} is in \
+                 Workspace {workspace_id}",
+                if restricted_to.len() == 1 { "" } else { "s" },
+                restricted_to.join(", "),
+                deployment_id.unwrap_or_default(),
+            ),
+        ),
+    })
+}
+
+/// Validates an UpdateUserRoles body against the Organization's Workspaces, Deployments and
+/// custom roles. Every problem becomes a field error.
 #[allow(clippy::type_complexity)]
 fn parse_roles_body(
     body: &Map<String, Value>,
@@ -979,6 +1039,12 @@ fn parse_roles_body(
             let d = string_field(item, "deploymentId", &at, errs);
             let r = string_field(item, "role", &at, errs);
             deployment_exists(&d, &at, errs);
+            if let Some(e) = r
+                .as_deref()
+                .and_then(|r| deployment_role_error(data, &format!("{at}.role"), r, d.as_deref()))
+            {
+                errs.push(e);
+            }
             if let Some(d) = &d {
                 unique(
                     &mut seen,
@@ -2023,6 +2089,7 @@ fn served(operation_id: &str) -> Option<MethodRouter<Arc<Shared>>> {
         "AddTeamMembers" => post(add_team_members),
         "RemoveTeamMember" => delete(remove_team_member),
         "UpdateTeamRoles" => post(update_team_roles),
+        "ListRoles" => get(roles::list_roles),
         "ListApiTokens" => get(tokens::list_api_tokens),
         "CreateApiToken" => post(tokens::create_api_token),
         "GetApiToken" => get(tokens::get_api_token),
@@ -2037,7 +2104,7 @@ fn served(operation_id: &str) -> Option<MethodRouter<Arc<Shared>>> {
 
 /// The operation IDs [`served`] knows.
 #[cfg(test)]
-const SERVED: [&str; 32] = [
+const SERVED: [&str; 33] = [
     "ListOrganizations",
     "GetOrganization",
     "ListUsers",
@@ -2062,6 +2129,7 @@ const SERVED: [&str; 32] = [
     "AddTeamMembers",
     "RemoveTeamMember",
     "UpdateTeamRoles",
+    "ListRoles",
     "ListApiTokens",
     "CreateApiToken",
     "GetApiToken",

@@ -23,8 +23,8 @@ pub use auth::TokenOptions;
 pub use faults::{Fault, FaultKind};
 pub use recorder::RecordedRequest;
 pub use seed::{
-    Seed, SeedApiToken, SeedDagRole, SeedDeployment, SeedDeploymentRole, SeedOrganization,
-    SeedTeam, SeedUser, SeedWorkspace, SeedWorkspaceRole,
+    Seed, SeedApiToken, SeedCustomRole, SeedDagRole, SeedDeployment, SeedDeploymentRole,
+    SeedOrganization, SeedTeam, SeedUser, SeedWorkspace, SeedWorkspaceRole,
 };
 
 use api::{Shared, lock};
@@ -227,6 +227,23 @@ impl ApiTokenSnapshot {
             .find(|r| r.entity_type == "WORKSPACE" && r.entity_id == workspace_id)
             .map(|r| r.role.as_str())
     }
+}
+
+/// A live view of one custom role (from [`EmulatorHandle::custom_roles`],
+/// [`EmulatorHandle::custom_role`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomRoleSnapshot {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// `DEPLOYMENT`, `WORKSPACE` or `ORGANIZATION`.
+    pub scope_type: String,
+    /// The Workspaces it is restricted to (empty: any), in the order given.
+    pub restricted_workspace_ids: Vec<String>,
+    /// Their names, in the same order (`""` for an ID that names no Workspace).
+    pub restricted_workspace_names: Vec<String>,
+    pub created_at: String,
+    pub updated_at: String,
 }
 
 /// One role of an API token, as the API's `ApiTokenRole`, with the entity's name.
@@ -525,6 +542,27 @@ fn api_token_snapshot(data: &model::Data, t: &model::ApiToken) -> ApiTokenSnapsh
     }
 }
 
+fn custom_role_snapshot(data: &model::Data, r: &model::CustomRole) -> CustomRoleSnapshot {
+    CustomRoleSnapshot {
+        id: r.id.clone(),
+        name: r.name.clone(),
+        description: r.description.clone(),
+        scope_type: r.scope_type.to_string(),
+        restricted_workspace_ids: r.restricted_workspace_ids.clone(),
+        restricted_workspace_names: r
+            .restricted_workspace_ids
+            .iter()
+            .map(|id| {
+                data.workspace(id)
+                    .map(|w| w.name.clone())
+                    .unwrap_or_default()
+            })
+            .collect(),
+        created_at: util::rfc3339(r.created),
+        updated_at: util::rfc3339(r.updated),
+    }
+}
+
 fn local_addr(l: &std::net::TcpListener) -> Result<SocketAddr, EmulatorError> {
     l.local_addr()
         .map_err(|source| EmulatorError::Bind { port: 0, source })
@@ -817,6 +855,23 @@ impl EmulatorHandle {
     pub fn api_token_secret(&self, id: &str) -> Option<String> {
         let world = lock(&self.shared.data);
         world.first().api_token(id).map(|t| t.secret.clone())
+    }
+
+    /// Every custom role of the first Organization, in creation order.
+    pub fn custom_roles(&self) -> Vec<CustomRoleSnapshot> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        data.custom_roles
+            .iter()
+            .map(|r| custom_role_snapshot(data, r))
+            .collect()
+    }
+
+    /// A custom role of the first Organization by its name (exact).
+    pub fn custom_role(&self, name: &str) -> Option<CustomRoleSnapshot> {
+        let world = lock(&self.shared.data);
+        let data = world.first();
+        Some(custom_role_snapshot(data, data.custom_role(name)?))
     }
 
     /// How many users the first Organization has now (PENDING included).

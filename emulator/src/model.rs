@@ -1,9 +1,11 @@
-//! The emulated Organizations' live state (users, invites, Workspaces, Teams, API tokens)
-//! and the operations on it: seeding, filtered/sorted listing, role updates and invites.
+//! The emulated Organizations' live state (users, invites, Workspaces, Teams, API tokens,
+//! custom roles) and the operations on it: seeding, filtered/sorted listing, role updates and invites.
 
 mod api_tokens;
+mod roles;
 
 pub use api_tokens::*;
+pub use roles::*;
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
@@ -416,7 +418,10 @@ pub struct Data {
     pub api_tokens: Vec<ApiToken>,
     /// Deleted API tokens (their secrets refused), in the order they went.
     pub deleted_api_tokens: Vec<ApiToken>,
+    /// Custom roles, in creation order.
+    pub custom_roles: Vec<CustomRole>,
     api_token_counter: u64,
+    role_counter: u64,
     user_counter: u64,
     invite_counter: u64,
     workspace_counter: u64,
@@ -558,7 +563,9 @@ impl Data {
             invites: Vec::new(),
             api_tokens: Vec::new(),
             deleted_api_tokens: Vec::new(),
+            custom_roles: Vec::with_capacity(seed.custom_roles.len()),
             api_token_counter: 0,
+            role_counter: 0,
             user_counter: 0,
             invite_counter: 0,
             workspace_counter: 0,
@@ -755,6 +762,7 @@ impl Data {
             }
             data.teams.push(team);
         }
+        data.seed_custom_roles(seed, epoch);
         data.seed_api_tokens(seed, epoch, now);
         data
     }

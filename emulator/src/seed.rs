@@ -34,7 +34,8 @@ pub struct Seed {
 }
 
 /// What a seed file holds: a [`Seed`]'s members plus the single form's top-level
-/// `apiTokens`, which [`Seed`] keeps in its `organization` (so that `Seed` keeps its fields).
+/// `apiTokens` and `customRoles`, which [`Seed`] keeps in its `organization` (so that `Seed`
+/// keeps its fields).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SeedFile {
@@ -48,6 +49,8 @@ struct SeedFile {
     teams: Vec<SeedTeam>,
     #[serde(default)]
     api_tokens: Vec<SeedApiToken>,
+    #[serde(default)]
+    custom_roles: Vec<SeedCustomRole>,
     #[serde(default)]
     organizations: Vec<SeedOrganization>,
 }
@@ -67,6 +70,21 @@ impl TryFrom<SeedFile> for Seed {
                 }
                 None => {
                     return Err("top-level apiTokens need an `organization`; with \
+                                `organizations` put them inside each one"
+                        .into());
+                }
+            }
+        }
+        if !f.custom_roles.is_empty() {
+            match &mut organization {
+                Some(o) if o.custom_roles.is_empty() => o.custom_roles = f.custom_roles,
+                Some(_) => {
+                    return Err("customRoles: give them at the top level or under \
+                                `organization`, not both"
+                        .into());
+                }
+                None => {
+                    return Err("top-level customRoles need an `organization`; with \
                                 `organizations` put them inside each one"
                         .into());
                 }
@@ -103,6 +121,10 @@ pub struct SeedOrganization {
     /// top-level `apiTokens` (or here, under `organization`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub api_tokens: Vec<SeedApiToken>,
+    /// Its custom roles, in creation order. In the single form a seed file gives them as the
+    /// top-level `customRoles` (or here, under `organization`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_roles: Vec<SeedCustomRole>,
 }
 
 impl SeedOrganization {
@@ -115,6 +137,42 @@ impl SeedOrganization {
             workspaces: vec![],
             teams: vec![],
             api_tokens: vec![],
+            custom_roles: vec![],
+        }
+    }
+}
+
+/// One seed custom role (what ListRoles lists as `roles`). A custom role of scope DEPLOYMENT
+/// is what a Deployment role may name besides `DEPLOYMENT_ADMIN`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedCustomRole {
+    /// Unique in the Organization, and no default role's name.
+    pub name: String,
+    /// `DEPLOYMENT`, `WORKSPACE` or `ORGANIZATION` (the document's `Role.scopeType`).
+    pub scope_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The Workspaces it is restricted to, by seed name (DEPLOYMENT roles only; none: any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restricted_workspaces: Vec<String>,
+    /// The same by ID: each the `id` a seed Workspace of the Organization gives itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restricted_workspace_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+impl SeedCustomRole {
+    /// An unrestricted custom role with a name and a scope, and nothing else yet.
+    pub fn new(name: impl Into<String>, scope_type: impl Into<String>) -> SeedCustomRole {
+        SeedCustomRole {
+            name: name.into(),
+            scope_type: scope_type.into(),
+            description: None,
+            restricted_workspaces: vec![],
+            restricted_workspace_ids: vec![],
+            id: None,
         }
     }
 }
@@ -354,10 +412,12 @@ fn member_role() -> String {
 impl Default for Seed {
     /// The default seed the CLI's tests rely on: "Example Org" with six users, two
     /// Workspaces of two Deployments each, and four Teams (one IdP-managed, one with a comma
-    /// in its name, two whose names differ only in case), and five API tokens (three
+    /// in its name, two whose names differ only in case), six API tokens (three
     /// Organization tokens, one with a Workspace role and one expiring 5.5 days after the
-    /// start, and two Workspace tokens, one expired); then "Second Org" (ada the owner,
-    /// margaret a member, one Workspace of two Deployments, no API tokens).
+    /// start, two Workspace tokens, one expired, and a Deployment token) and two custom
+    /// Deployment roles (one restricted to Data Platform); then "Second Org" (ada the owner,
+    /// margaret a member, a Workspace of two Deployments and one of one, whose name is also
+    /// one of the first's; no API tokens).
     fn default() -> Self {
         let user = |email: &str, name: &str, role: &str, status: &str| SeedUser {
             email: email.into(),
@@ -441,14 +501,25 @@ impl Default for Seed {
                     "ACTIVE",
                 ),
             ],
-            workspaces: vec![SeedWorkspace {
-                description: Some("Analytical engine experiments".into()),
-                deployments: vec![
-                    SeedDeployment::new("Difference Engine", "Tables of polynomials"),
-                    SeedDeployment::new("Analytical Engine", "Bernoulli numbers"),
-                ],
-                ..SeedWorkspace::named("Engines")
-            }],
+            workspaces: vec![
+                SeedWorkspace {
+                    description: Some("Analytical engine experiments".into()),
+                    deployments: vec![
+                        SeedDeployment::new("Difference Engine", "Tables of polynomials"),
+                        SeedDeployment::new("Analytical Engine", "Bernoulli numbers"),
+                    ],
+                    ..SeedWorkspace::named("Engines")
+                },
+                // A Deployment name that is in two Workspaces: a name alone is ambiguous.
+                SeedWorkspace {
+                    description: Some("Trials before the Engines".into()),
+                    deployments: vec![SeedDeployment::new(
+                        "Analytical Engine",
+                        "Trial runs of the engine",
+                    )],
+                    ..SeedWorkspace::named("Research")
+                },
+            ],
             ..SeedOrganization::named("Second Org")
         };
         let ci_deploy = SeedApiToken {
@@ -481,6 +552,21 @@ impl Default for Seed {
             expiry_period_in_days: Some(30),
             ..SeedApiToken::new("Legacy sync", "WORKSPACE", "WORKSPACE_MEMBER")
         };
+        let loads_deployer = SeedApiToken {
+            description: Some("Deploys Warehouse Loads from CI".into()),
+            deployment: Some("Warehouse Loads".into()),
+            ..SeedApiToken::new("Loads deployer", "DEPLOYMENT", "DEPLOYMENT_ADMIN")
+        };
+        // Custom Deployment roles: one for any Workspace, one for Data Platform's only.
+        let deployment_viewer = SeedCustomRole {
+            description: Some("Sees the Deployment, its DAGs and their logs".into()),
+            ..SeedCustomRole::new("DEPLOYMENT_VIEWER", "DEPLOYMENT")
+        };
+        let dag_operator_restricted = SeedCustomRole {
+            description: Some("Runs and clears DAGs in Data Platform's Deployments".into()),
+            restricted_workspaces: vec!["Data Platform".into()],
+            ..SeedCustomRole::new("DAG_OPERATOR_RESTRICTED", "DEPLOYMENT")
+        };
         Seed {
             organization: Some(SeedOrganization {
                 api_tokens: vec![
@@ -489,7 +575,9 @@ impl Default for Seed {
                     platform_automation,
                     nightly_export,
                     legacy_sync,
+                    loads_deployer,
                 ],
+                custom_roles: vec![deployment_viewer, dag_operator_restricted],
                 ..SeedOrganization::named("Example Org")
             }),
             organizations: vec![second],
@@ -643,6 +731,7 @@ impl Seed {
                 workspaces: self.workspaces.clone(),
                 teams: self.teams.clone(),
                 api_tokens: o.api_tokens.clone(),
+                custom_roles: o.custom_roles.clone(),
             });
         }
         out.extend(self.organizations.iter().cloned());
@@ -708,6 +797,7 @@ fn validate_organization(org: &SeedOrganization, at: &str) -> Result<(), Emulato
             "{at}users: at least one user is needed (the first is the Organization's creator)"
         ));
     }
+    validate_custom_roles(org, at)?;
     let mut seen = std::collections::HashSet::new();
     for (i, u) in org.users.iter().enumerate() {
         if !crate::model::is_email(&u.email) {
@@ -735,16 +825,7 @@ fn validate_organization(org: &SeedOrganization, at: &str) -> Result<(), Emulato
             check_workspace_role(org, wr, &format!("{at}users[{i}]"))?;
         }
         for (j, dr) in u.deployment_roles.iter().enumerate() {
-            let place = format!("{at}users[{i}].deploymentRoles[{j}]");
-            check_deployment_ref(
-                org,
-                dr.deployment.as_deref(),
-                dr.deployment_id.as_deref(),
-                &place,
-            )?;
-            if dr.role.trim().is_empty() {
-                return bad(format!("{place}.role is empty"));
-            }
+            check_seed_deployment_role(org, dr, &format!("{at}users[{i}].deploymentRoles[{j}]"))?;
         }
         for (j, dr) in u.dag_roles.iter().enumerate() {
             let place = format!("{at}users[{i}].dagRoles[{j}]");
@@ -797,16 +878,7 @@ fn validate_organization(org: &SeedOrganization, at: &str) -> Result<(), Emulato
             check_workspace_role(org, wr, &format!("{at}teams[{i}]"))?;
         }
         for (j, dr) in t.deployment_roles.iter().enumerate() {
-            let place = format!("{at}teams[{i}].deploymentRoles[{j}]");
-            check_deployment_ref(
-                org,
-                dr.deployment.as_deref(),
-                dr.deployment_id.as_deref(),
-                &place,
-            )?;
-            if dr.role.trim().is_empty() {
-                return bad(format!("{place}.role is empty"));
-            }
+            check_seed_deployment_role(org, dr, &format!("{at}teams[{i}].deploymentRoles[{j}]"))?;
         }
         for (j, dr) in t.dag_roles.iter().enumerate() {
             let place = format!("{at}teams[{i}].dagRoles[{j}]");
@@ -834,7 +906,7 @@ fn validate_api_tokens(
     at: &str,
     emails: &std::collections::HashSet<String>,
 ) -> Result<(), EmulatorError> {
-    use crate::model::{ORGANIZATION_ROLES, TOKEN_KINDS, WORKSPACE_ROLES, is_deployment_role};
+    use crate::model::{ORGANIZATION_ROLES, TOKEN_KINDS, WORKSPACE_ROLES};
     let bad = |m: String| Err(EmulatorError::Seed(m));
     let workspace_of = |name: &str| {
         org.workspaces
@@ -887,7 +959,8 @@ fn validate_api_tokens(
                     return bad(format!("{place}: a DEPLOYMENT token takes no workspace"));
                 }
                 check_deployment_ref(org, Some(d), None, &place)?;
-                is_deployment_role(&t.role)
+                check_deployment_role_name(org, &t.role, Some(d), None, &place)?;
+                true
             }
             other => {
                 return bad(format!(
@@ -943,9 +1016,7 @@ fn validate_api_tokens(
             if t.deployment.as_deref() == Some(name.as_str()) || !deployments.insert(name) {
                 return bad(format!("{at}.deployment: {name:?} appears twice"));
             }
-            if !is_deployment_role(&dr.role) {
-                return bad(format!("{at}.role {:?} is not a Deployment role", dr.role));
-            }
+            check_deployment_role_name(org, &dr.role, Some(name), None, &at)?;
         }
         if let Some(k) = &t.kind
             && !TOKEN_KINDS.contains(&k.as_str())
@@ -978,6 +1049,161 @@ fn validate_api_tokens(
         }
     }
     Ok(())
+}
+
+/// Checks one Organization's custom roles: names (not blank, none twice, no default role's),
+/// scope types (the document's `Role.scopeType`), and the Workspaces a DEPLOYMENT role is
+/// restricted to (seed Workspaces, by name or by the `id` they give themselves; none twice).
+fn validate_custom_roles(org: &SeedOrganization, at: &str) -> Result<(), EmulatorError> {
+    use crate::model::{CUSTOM_ROLE_SCOPES, is_default_role};
+    let bad = |m: String| Err(EmulatorError::Seed(m));
+    let mut names = std::collections::HashSet::new();
+    for (i, r) in org.custom_roles.iter().enumerate() {
+        let place = format!("{at}customRoles[{i}]");
+        if r.name.trim().is_empty() {
+            return bad(format!("{place}.name is empty"));
+        }
+        if is_default_role(&r.name) {
+            return bad(format!(
+                "{place}.name {:?} is a default role's name: a custom role needs its own",
+                r.name
+            ));
+        }
+        if !names.insert(r.name.as_str()) {
+            return bad(format!("{place}.name {:?} appears twice", r.name));
+        }
+        if !CUSTOM_ROLE_SCOPES.contains(&r.scope_type.as_str()) {
+            return bad(format!(
+                "{place}.scopeType {:?} is not DEPLOYMENT, WORKSPACE or ORGANIZATION",
+                r.scope_type
+            ));
+        }
+        if r.scope_type != "DEPLOYMENT"
+            && !(r.restricted_workspaces.is_empty() && r.restricted_workspace_ids.is_empty())
+        {
+            return bad(format!(
+                "{place}: only a DEPLOYMENT role can be restricted to Workspaces"
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for name in &r.restricted_workspaces {
+            match org.workspaces.iter().position(|w| &w.name == name) {
+                None => {
+                    return bad(format!(
+                        "{place}.restrictedWorkspaces: no Workspace named {name:?}"
+                    ));
+                }
+                Some(w) if !seen.insert(w) => {
+                    return bad(format!(
+                        "{place}.restrictedWorkspaces: Workspace {name:?} appears twice"
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        for id in &r.restricted_workspace_ids {
+            match org
+                .workspaces
+                .iter()
+                .position(|w| w.id.as_deref() == Some(id.as_str()))
+            {
+                None => {
+                    return bad(format!(
+                        "{place}.restrictedWorkspaceIds: no seed Workspace has the id {id:?} \
+                         (name the Workspace in restrictedWorkspaces instead)"
+                    ));
+                }
+                Some(w) if !seen.insert(w) => {
+                    return bad(format!(
+                        "{place}.restrictedWorkspaceIds: the Workspace of {id:?} appears twice"
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A seed user's or Team's Deployment role: the Deployment reference, then the role's name.
+fn check_seed_deployment_role(
+    org: &SeedOrganization,
+    dr: &SeedDeploymentRole,
+    place: &str,
+) -> Result<(), EmulatorError> {
+    check_deployment_ref(
+        org,
+        dr.deployment.as_deref(),
+        dr.deployment_id.as_deref(),
+        place,
+    )?;
+    check_deployment_role_name(
+        org,
+        &dr.role,
+        dr.deployment.as_deref(),
+        dr.deployment_id.as_deref(),
+        place,
+    )
+}
+
+/// A seed Deployment role's name, as the API checks one: `DEPLOYMENT_ADMIN`, or a custom
+/// role of scope DEPLOYMENT of the Organization that is unrestricted or restricted to
+/// Workspaces including the Deployment's (when the seed knows the Deployment: by name, or
+/// by an `id` a seed Deployment gives itself; a `deploymentId` naming no seed Deployment is
+/// checked by name only).
+fn check_deployment_role_name(
+    org: &SeedOrganization,
+    role: &str,
+    deployment: Option<&str>,
+    deployment_id: Option<&str>,
+    place: &str,
+) -> Result<(), EmulatorError> {
+    let bad = |m: String| Err(EmulatorError::Seed(m));
+    if role.trim().is_empty() {
+        return bad(format!("{place}.role is empty"));
+    }
+    if role == crate::model::DEPLOYMENT_ADMIN {
+        return Ok(());
+    }
+    let Some(custom) = org
+        .custom_roles
+        .iter()
+        .find(|r| r.name == role && r.scope_type == "DEPLOYMENT")
+    else {
+        return bad(format!(
+            "{place}.role {role:?} is not a Deployment role: DEPLOYMENT_ADMIN, or the name of \
+             a customRoles entry of scopeType DEPLOYMENT"
+        ));
+    };
+    let restricted: Vec<usize> = org
+        .workspaces
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| {
+            custom.restricted_workspaces.contains(&w.name)
+                || w.id
+                    .as_ref()
+                    .is_some_and(|id| custom.restricted_workspace_ids.contains(id))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if restricted.is_empty() {
+        return Ok(());
+    }
+    let workspace = org.workspaces.iter().position(|w| {
+        w.deployments.iter().any(|d| {
+            deployment == Some(d.name.as_str())
+                || (deployment_id.is_some() && d.id.as_deref() == deployment_id)
+        })
+    });
+    match workspace {
+        Some(w) if !restricted.contains(&w) => bad(format!(
+            "{place}.role {role:?} is restricted to Workspaces other than {:?}, the \
+             Deployment's",
+            org.workspaces[w].name
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// A seed Deployment reference: exactly one of a name (of exactly one of the Organization's

@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::OnceLock;
 
-use astro_emulator::TokenOptions;
+use astro_emulator::{Emulator, Seed, TokenOptions};
 use common::{Ctx, Reply};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -158,6 +158,7 @@ const TOKENS: &str = "/organizations/{organizationId}/tokens";
 const TOKEN: &str = "/organizations/{organizationId}/tokens/{tokenId}";
 const TOKEN_ROLES: &str = "/organizations/{organizationId}/tokens/{tokenId}/roles";
 const TOKEN_ROTATE: &str = "/organizations/{organizationId}/tokens/{tokenId}/rotate";
+const ORG_ROLES: &str = "/organizations/{organizationId}/roles";
 
 #[tokio::test]
 async fn every_operation_matches_the_spec() {
@@ -1465,6 +1466,202 @@ async fn api_token_operations_match_the_spec() {
         TOKENS,
         "get",
     );
+}
+
+#[tokio::test]
+async fn role_operations_match_the_spec() {
+    let c = Ctx::new().await;
+    let expect = |r: &Reply, status: u16, path: &str, method: &str| {
+        assert_eq!(r.status.as_u16(), status, "{method} {path}: {}", r.text);
+        assert_conforms(r, path, method);
+    };
+    let other_org = c.emu.mint_token(TokenOptions {
+        organization_id: Some("cotherorg0000000000000000".into()),
+        ..Default::default()
+    });
+    let ingestion = c.emu.deployment("Ingestion").unwrap().id;
+    let reporting = c.emu.deployment("Reporting").unwrap().id;
+    let dashboards = c.emu.deployment("Dashboards").unwrap().id;
+    let workspace_token = c.emu.api_token("Analytics reporting").unwrap().id;
+    let deployment_token = c.emu.api_token("Loads deployer").unwrap().id;
+    let loads = c.emu.deployment("Warehouse Loads").unwrap().id;
+
+    // ListRoles: with and without the default roles, each scope filter, paging, sorts.
+    for q in [
+        "",
+        "?includeDefaultRoles=true",
+        "?includeDefaultRoles=false",
+        "?includeDefaultRoles=true&scopeTypes=DEPLOYMENT",
+        "?includeDefaultRoles=true&scopeTypes=DAG",
+        "?includeDefaultRoles=true&scopeTypes=WORKSPACE&scopeTypes=ORGANIZATION",
+        "?limit=1&offset=1&includeDefaultRoles=true",
+        "?limit=0",
+        "?offset=9",
+        "?limit=5000&sorts=name:desc&sorts=createdAt:asc",
+        "?sorts=scopeType:asc&sorts=description:desc&sorts=updatedAt:asc",
+    ] {
+        let r = c.get(&c.org(&format!("/roles{q}"))).await;
+        expect(&r, 200, ORG_ROLES, "get");
+    }
+    // A user token; the second Organization, with no custom roles.
+    let user = c.emu.user_token();
+    let r = c
+        .call_with(Method::GET, &c.org("/roles"), Some(&user), None)
+        .await;
+    expect(&r, 200, ORG_ROLES, "get");
+    let second = c.emu.organizations()[1].id.clone();
+    let r = c
+        .call_with(
+            Method::GET,
+            &format!("/organizations/{second}/roles?includeDefaultRoles=true"),
+            Some(&user),
+            None,
+        )
+        .await;
+    expect(&r, 200, ORG_ROLES, "get");
+    assert_eq!(r.json["roles"], json!([]));
+    // Its errors: 400s, 401, 403 (another Organization; Workspace and Deployment tokens), 404.
+    for q in [
+        "?includeDefaultRoles=maybe",
+        "?scopeTypes=SYSTEM",
+        "?sorts=id:asc",
+        "?offset=-1",
+        "?limit=x&scopeTypes=",
+    ] {
+        let r = c.get(&c.org(&format!("/roles{q}"))).await;
+        expect(&r, 400, ORG_ROLES, "get");
+    }
+    expect(
+        &c.call_with(Method::GET, &c.org("/roles"), None, None).await,
+        401,
+        ORG_ROLES,
+        "get",
+    );
+    for token in [
+        other_org.clone(),
+        c.emu.api_token_secret(&workspace_token).unwrap(),
+        c.emu.api_token_secret(&deployment_token).unwrap(),
+    ] {
+        expect(
+            &c.call_with(Method::GET, &c.org("/roles"), Some(&token), None)
+                .await,
+            403,
+            ORG_ROLES,
+            "get",
+        );
+    }
+    expect(
+        &c.call_with(
+            Method::GET,
+            "/organizations/cotherorg0000000000000000/roles",
+            Some(&other_org),
+            None,
+        )
+        .await,
+        404,
+        ORG_ROLES,
+        "get",
+    );
+
+    // Custom Deployment roles taken by the role operations (SubjectRoles).
+    let grace = c.emu.user("grace@example.com").unwrap();
+    let user_roles = c.org(&format!("/users/{}/roles", grace.id));
+    let r = c
+        .post(
+            &user_roles,
+            &json!({"organizationRole": "ORGANIZATION_MEMBER", "deploymentRoles": [
+                {"deploymentId": ingestion, "role": "DAG_OPERATOR_RESTRICTED"},
+                {"deploymentId": reporting, "role": "DEPLOYMENT_VIEWER"}]})
+            .to_string(),
+        )
+        .await;
+    expect(&r, 200, ROLES, "post");
+    let team = c.emu.team("Platform Team").unwrap().id;
+    let team_roles = c.org(&format!("/teams/{team}/roles"));
+    let r = c
+        .post(
+            &team_roles,
+            &json!({"organizationRole": "ORGANIZATION_MEMBER", "deploymentRoles": [
+                {"deploymentId": dashboards, "role": "DEPLOYMENT_VIEWER"}]})
+            .to_string(),
+        )
+        .await;
+    expect(&r, 200, TEAM_ROLES, "post");
+    let token_roles = c.org(&format!("/tokens/{deployment_token}/roles"));
+    let r = c
+        .post(
+            &token_roles,
+            &json!({"roles": [{"entityType": "DEPLOYMENT", "entityId": loads,
+                               "role": "DEPLOYMENT_VIEWER"}]})
+            .to_string(),
+        )
+        .await;
+    expect(&r, 200, TOKEN_ROLES, "post");
+    let r = c
+        .post(
+            &c.org("/tokens"),
+            &json!({"name": "Viewer", "scope": "DEPLOYMENT", "entityId": reporting,
+                    "role": "DEPLOYMENT_VIEWER"})
+            .to_string(),
+        )
+        .await;
+    expect(&r, 200, TOKENS, "post");
+    // And their new 400s: an unknown Deployment role, a restricted one elsewhere.
+    for deployment_roles in [
+        json!([{"deploymentId": ingestion, "role": "NOPE"}]),
+        json!([{"deploymentId": reporting, "role": "DAG_OPERATOR_RESTRICTED"}]),
+    ] {
+        let body = json!({"organizationRole": "ORGANIZATION_MEMBER",
+                          "deploymentRoles": deployment_roles})
+        .to_string();
+        let r = c.post(&user_roles, &body).await;
+        expect(&r, 400, ROLES, "post");
+        assert_eq!(r.json["fieldErrors"][0]["field"], "deploymentRoles[0].role");
+        let r = c.post(&team_roles, &body).await;
+        expect(&r, 400, TEAM_ROLES, "post");
+        assert_eq!(r.json["fieldErrors"][0]["field"], "deploymentRoles[0].role");
+    }
+    for role in ["NOPE", "DAG_OPERATOR_RESTRICTED"] {
+        let r = c
+            .post(
+                &c.org(&format!("/tokens/{deployment_token}/roles")),
+                &json!({"roles": [{"entityType": "DEPLOYMENT", "entityId": loads,
+                                   "role": "DEPLOYMENT_ADMIN"},
+                                  {"entityType": "DEPLOYMENT", "entityId": dashboards,
+                                   "role": role}]})
+                .to_string(),
+            )
+            .await;
+        expect(&r, 400, TOKEN_ROLES, "post");
+        assert_eq!(r.json["fieldErrors"][0]["field"], "roles[1].role");
+        let r = c
+            .post(
+                &c.org("/tokens"),
+                &json!({"name": "n", "scope": "DEPLOYMENT", "entityId": dashboards,
+                        "role": role})
+                .to_string(),
+            )
+            .await;
+        expect(&r, 400, TOKENS, "post");
+        assert_eq!(r.json["fieldErrors"][0]["field"], "role");
+    }
+    // Custom roles of every scope type, one without a description, from a seed file.
+    let seed = Seed::from_yaml(
+        "organization: {name: Acme}\n\
+         users: [{email: a@acme.test, fullName: A, role: ORGANIZATION_OWNER}]\n\
+         workspaces: [{name: Ops}, {name: Lab}]\n\
+         customRoles:\n\
+         \x20 - {name: Plain, scopeType: DEPLOYMENT}\n\
+         \x20 - {name: Two, scopeType: DEPLOYMENT, restrictedWorkspaces: [Ops, Lab]}\n\
+         \x20 - {name: W, scopeType: WORKSPACE, description: w}\n\
+         \x20 - {name: O, scopeType: ORGANIZATION, description: o}\n",
+    )
+    .unwrap();
+    let c = Ctx::with(Emulator::builder().seed(seed).unwrap()).await;
+    let r = c.get(&c.org("/roles?includeDefaultRoles=true")).await;
+    expect(&r, 200, ORG_ROLES, "get");
+    assert_eq!(r.json["totalCount"], 4);
+    assert!(r.json["roles"][0].get("description").is_none());
 }
 
 #[tokio::test]

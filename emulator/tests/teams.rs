@@ -1051,15 +1051,15 @@ async fn update_team_roles_replaces_per_list() {
             "dagRoles": seeded["dagRoles"],
         })
     );
-    // `[]` clears; `null` is the same as absent; custom Deployment and DAG role names.
+    // `[]` clears; `null` is the same as absent; a custom Deployment role (the seed's).
     let body = json!({"organizationRole": "ORGANIZATION_MEMBER", "workspaceRoles": null,
-        "deploymentRoles": [{"deploymentId": rep, "role": "MY_CUSTOM_ROLE"},
+        "deploymentRoles": [{"deploymentId": rep, "role": "DEPLOYMENT_VIEWER"},
                             {"deploymentId": wl, "role": "DEPLOYMENT_ADMIN"}],
         "dagRoles": []});
     let r = c.post(&path, &body.to_string()).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["workspaceRoles"].as_array().unwrap().len(), 1);
-    assert_eq!(r.json["deploymentRoles"][0]["role"], "MY_CUSTOM_ROLE");
+    assert_eq!(r.json["deploymentRoles"][0]["role"], "DEPLOYMENT_VIEWER");
     assert_eq!(r.json["dagRoles"], json!([]));
     // GetTeam, ListTeams filters and the handle agree.
     let team = c
@@ -1158,7 +1158,7 @@ async fn update_team_roles_refusals_change_nothing() {
         (
             json!({"organizationRole": member, "deploymentRoles": [
                 {"deploymentId": wl, "role": "DEPLOYMENT_ADMIN"},
-                {"deploymentId": wl, "role": "OTHER"}]}),
+                {"deploymentId": wl, "role": "DEPLOYMENT_VIEWER"}]}),
             "deploymentRoles[1].deploymentId",
         ),
         (
@@ -1421,6 +1421,8 @@ users:
 workspaces:
   - name: Ops
     deployments: [{name: Ops Prod}]
+customRoles:
+  - {name: CUSTOM, scopeType: DEPLOYMENT}
 teams:
   - name: Core
     description: The core

@@ -29,13 +29,15 @@ const ANALYTICS_REPORTING: &str = "clrj1j5s0000002l8qgdd6wpp";
 const PLATFORM_AUTOMATION: &str = "clrj3obk0000003l8trly6hth";
 const NIGHTLY_EXPORT: &str = "clrj5thc0000004l84xzwvilu";
 const LEGACY_SYNC: &str = "clrj7yn40000005l8r081g9oq";
+const LOADS_DEPLOYER: &str = "clrja3sw0000006l80lj4mzs6";
 
-const SEED_NAMES: [&str; 5] = [
+const SEED_NAMES: [&str; 6] = [
     "CI deploy",
     "Analytics reporting",
     "Platform automation",
     "Nightly export",
     "Legacy sync",
+    "Loads deployer",
 ];
 
 fn names(r: &Reply) -> Vec<String> {
@@ -116,6 +118,12 @@ async fn seeded_tokens_have_pinned_ids_scopes_roles_and_expiry() {
             ),
             ("Nightly export", NIGHTLY_EXPORT, "ORGANIZATION", ORG),
             ("Legacy sync", LEGACY_SYNC, "WORKSPACE", DATA_PLATFORM),
+            (
+                "Loads deployer",
+                LOADS_DEPLOYER,
+                "DEPLOYMENT",
+                WAREHOUSE_LOADS
+            ),
         ]
     );
     for t in &tokens {
@@ -160,6 +168,27 @@ async fn seeded_tokens_have_pinned_ids_scopes_roles_and_expiry() {
     assert_eq!(ls.end_at.as_deref(), Some("2024-02-17T13:00:00Z"));
     assert!(ls.expired);
     assert_eq!(ls.workspace_role(DATA_PLATFORM), Some("WORKSPACE_MEMBER"));
+    // A Deployment token: its one role is DEPLOYMENT_ADMIN on its Deployment.
+    let ld = c.emu.api_token("Loads deployer").unwrap();
+    assert_eq!(ld.organization_role(), None);
+    assert_eq!(ld.roles.len(), 1);
+    assert_eq!(
+        (
+            ld.roles[0].entity_type.as_str(),
+            ld.roles[0].entity_id.as_str(),
+            ld.roles[0].entity_name.as_deref(),
+            ld.roles[0].role.as_str()
+        ),
+        (
+            "DEPLOYMENT",
+            WAREHOUSE_LOADS,
+            Some("Warehouse Loads"),
+            "DEPLOYMENT_ADMIN"
+        )
+    );
+    assert_eq!(ld.created_at, "2024-01-18T14:00:00Z");
+    assert_eq!((ld.end_at.as_deref(), ld.expired), (None, false));
+    assert_eq!(ld.description, "Deploys Warehouse Loads from CI");
     // by ID, and no such token.
     assert_eq!(
         c.emu.api_token_by_id(LEGACY_SYNC).unwrap().name,
@@ -184,7 +213,7 @@ async fn the_seed_as_the_api_shows_it() {
     assert_eq!(names(&r), SEED_NAMES);
     assert_eq!(
         (&r.json["totalCount"], &r.json["limit"], &r.json["offset"]),
-        (&json!(5), &json!(20), &json!(0))
+        (&json!(6), &json!(20), &json!(0))
     );
     for t in r.json["tokens"].as_array().unwrap() {
         // The secret is never in a listing.
@@ -217,6 +246,13 @@ async fn the_seed_as_the_api_shows_it() {
     let ls = &r.json["tokens"][4];
     assert_eq!(ls["endAt"], "2024-02-17T13:00:00Z");
     assert_eq!(ls["expiryPeriodInDays"], 30);
+    let ld = &r.json["tokens"][5];
+    assert_eq!(ld["scope"], "DEPLOYMENT");
+    assert_eq!(
+        ld["roles"],
+        json!([{"entityType": "DEPLOYMENT", "entityId": WAREHOUSE_LOADS,
+                "role": "DEPLOYMENT_ADMIN"}])
+    );
     // GetApiToken gives the same object.
     let g = c
         .get(&c.org(&format!("/tokens/{PLATFORM_AUTOMATION}")))
@@ -314,10 +350,10 @@ async fn list_filters() {
         names(&list(&format!("?deploymentId={INGESTION}")).await),
         ["Platform automation"]
     );
-    // A DAG role counts for its Deployment.
+    // A DAG role counts for its Deployment; so does a Deployment token's own role.
     assert_eq!(
         names(&list(&format!("?deploymentId={WAREHOUSE_LOADS}")).await),
-        ["Platform automation"]
+        ["Platform automation", "Loads deployer"]
     );
     assert_eq!(
         names(&list(&format!("?deploymentId={REPORTING}")).await),
@@ -390,19 +426,20 @@ async fn list_paging_and_sorts() {
     assert_eq!(names(&r), ["Analytics reporting", "Platform automation"]);
     assert_eq!(
         (&r.json["limit"], &r.json["offset"], &r.json["totalCount"]),
-        (&json!(2), &json!(1), &json!(5))
+        (&json!(2), &json!(1), &json!(6))
     );
-    let r = list("?offset=5").await;
+    let r = list("?offset=6").await;
     assert!(names(&r).is_empty());
-    assert_eq!(r.json["totalCount"], 5);
+    assert_eq!(r.json["totalCount"], 6);
     assert!(names(&list("?limit=0").await).is_empty());
-    assert_eq!(names(&list("?limit=1000").await).len(), 5);
+    assert_eq!(names(&list("?limit=1000").await).len(), 6);
     assert_eq!(
         names(&list("?sorts=name:asc").await),
         [
             "Analytics reporting",
             "CI deploy",
             "Legacy sync",
+            "Loads deployer",
             "Nightly export",
             "Platform automation"
         ]
@@ -415,6 +452,7 @@ async fn list_paging_and_sorts() {
         names(&list("?sorts=description:asc").await),
         [
             "CI deploy",
+            "Loads deployer",
             "Nightly export",
             "Analytics reporting",
             "Legacy sync",
@@ -425,6 +463,7 @@ async fn list_paging_and_sorts() {
         names(&list("?sorts=createdAt:desc").await),
         [
             "Nightly export",
+            "Loads deployer",
             "Legacy sync",
             "Platform automation",
             "Analytics reporting",
@@ -438,6 +477,7 @@ async fn list_paging_and_sorts() {
             "Analytics reporting",
             "Platform automation",
             "Legacy sync",
+            "Loads deployer",
             "Nightly export"
         ]
     );
@@ -471,6 +511,7 @@ async fn list_paging_and_sorts() {
             "Analytics reporting",
             "Platform automation",
             "Legacy sync",
+            "Loads deployer",
             "Nightly export",
             "CI deploy",
             "Twin",
@@ -615,10 +656,11 @@ async fn create_in_each_scope() {
         ),
         ["Analytics reporting", "Dashboards CI"]
     );
-    // DEPLOYMENT tokens: the built-in role and a custom one; the longest expiry.
+    // DEPLOYMENT tokens: the built-in role and a custom one (restricted to Data Platform,
+    // where Ingestion is); the longest expiry.
     for (name, role) in [
         ("Deployer", "DEPLOYMENT_ADMIN"),
-        ("Custom", "DAG_RUNNER_PLUS"),
+        ("Custom", "DAG_OPERATOR_RESTRICTED"),
     ] {
         let r = create(
             &c,
@@ -655,7 +697,7 @@ async fn create_in_each_scope() {
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_ne!(r.json["id"].as_str().unwrap(), id);
-    assert_eq!(c.emu.api_tokens().len(), 11);
+    assert_eq!(c.emu.api_tokens().len(), 12);
     // Each secret is different.
     let secrets: std::collections::HashSet<String> = c
         .emu
@@ -663,7 +705,7 @@ async fn create_in_each_scope() {
         .iter()
         .map(|t| secret(&c, &t.id))
         .collect();
-    assert_eq!(secrets.len(), 11);
+    assert_eq!(secrets.len(), 12);
 }
 
 #[tokio::test]
@@ -706,6 +748,33 @@ async fn create_refusals_change_nothing() {
         (
             json!({"name": "n", "role": "", "scope": "DEPLOYMENT", "entityId": INGESTION}),
             &["role"],
+        ),
+        // A Deployment role is DEPLOYMENT_ADMIN or a custom Deployment role of the
+        // Organization (exactly), one restricted to Workspaces only in those.
+        (
+            json!({"name": "n", "role": "DAG_RUNNER_PLUS", "scope": "DEPLOYMENT",
+                   "entityId": INGESTION}),
+            &["role"],
+        ),
+        (
+            json!({"name": "n", "role": "deployment_viewer", "scope": "DEPLOYMENT",
+                   "entityId": INGESTION}),
+            &["role"],
+        ),
+        (
+            json!({"name": "n", "role": "DAG_VIEWER", "scope": "DEPLOYMENT",
+                   "entityId": INGESTION}),
+            &["role"],
+        ),
+        (
+            json!({"name": "n", "role": "DAG_OPERATOR_RESTRICTED", "scope": "DEPLOYMENT",
+                   "entityId": REPORTING}),
+            &["role"],
+        ),
+        (
+            json!({"name": "n", "role": "DAG_RUNNER_PLUS", "scope": "DEPLOYMENT",
+                   "entityId": "cnosuchdeployment00000000"}),
+            &["role", "entityId"],
         ),
         (
             json!({"name": "n", "role": "WORKSPACE_MEMBER", "scope": "WORKSPACE"}),
@@ -806,7 +875,7 @@ async fn create_refusals_change_nothing() {
         .await,
         403,
     );
-    assert_eq!(c.emu.api_tokens().len(), 5);
+    assert_eq!(c.emu.api_tokens().len(), 6);
 }
 
 // ----------------------------------------------------------------------------------------
@@ -1010,7 +1079,7 @@ async fn update_roles_replaces_the_whole_list() {
         .post(
             &c.org(&format!("/tokens/{dep}/roles")),
             &json!({"roles": [
-                {"entityType": "DEPLOYMENT", "entityId": REPORTING, "role": "CUSTOM"},
+                {"entityType": "DEPLOYMENT", "entityId": REPORTING, "role": "DEPLOYMENT_VIEWER"},
                 {"entityType": "DAG_TAG", "entityId": "nightly", "deploymentId": REPORTING,
                  "role": "DAG_AUTHOR"},
             ]})
@@ -1020,7 +1089,7 @@ async fn update_roles_replaces_the_whole_list() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         r.json["deploymentRoles"],
-        json!([{"deploymentId": REPORTING, "role": "CUSTOM"}])
+        json!([{"deploymentId": REPORTING, "role": "DEPLOYMENT_VIEWER"}])
     );
     // The updater is recorded; the secret keeps working with the new roles.
     let r = c.get(&c.org(&format!("/tokens/{dep}"))).await;
@@ -1083,6 +1152,17 @@ async fn update_roles_refusals_change_nothing() {
         (
             json!({"roles": [org_role, {"entityType": "DEPLOYMENT", "entityId": INGESTION,
                    "role": "WORKSPACE_OWNER"}]}),
+            &["roles[1].role"],
+        ),
+        (
+            json!({"roles": [org_role, {"entityType": "DEPLOYMENT", "entityId": INGESTION,
+                   "role": "CUSTOM"}]}),
+            &["roles[1].role"],
+        ),
+        // Restricted to Data Platform; Dashboards is in Analytics.
+        (
+            json!({"roles": [org_role, {"entityType": "DEPLOYMENT", "entityId": DASHBOARDS,
+                   "role": "DAG_OPERATOR_RESTRICTED"}]}),
             &["roles[1].role"],
         ),
         (
@@ -1315,7 +1395,7 @@ async fn a_created_token_is_used_rotated_and_deleted() {
     assert!(gone.deleted);
     assert_eq!(gone.rotations, 2);
     assert!(c.emu.api_token_secret(&id).is_none());
-    assert_eq!(c.emu.api_tokens().len(), 5);
+    assert_eq!(c.emu.api_tokens().len(), 6);
 }
 
 #[tokio::test]
@@ -1483,7 +1563,7 @@ async fn rotate_and_delete_refusals() {
         assert_error(&r, 405);
         assert_eq!(r.header("allow"), Some(allow));
     }
-    assert_eq!(c.emu.api_tokens().len(), 5);
+    assert_eq!(c.emu.api_tokens().len(), 6);
     assert!(c.emu.api_tokens().iter().all(|t| t.rotations == 0));
 }
 
@@ -1619,7 +1699,7 @@ async fn a_workspace_token_reaches_its_workspace_only() {
     // An API token has no user.
     assert_error(&get("/users/self".into()).await, 401);
     // Nothing changed, and the token still works.
-    assert_eq!(c.emu.api_tokens().len(), 5);
+    assert_eq!(c.emu.api_tokens().len(), 6);
     assert_eq!(c.emu.workspaces().len(), 2);
     assert_eq!(get(c.org("")).await.status, 200);
 }
@@ -1936,7 +2016,7 @@ async fn deleting_a_workspace_takes_its_tokens() {
     let pa = c.emu.api_token("Platform automation").unwrap();
     assert_eq!(pa.roles.len(), 2);
     assert_eq!(pa.workspace_role(DATA_PLATFORM), Some("WORKSPACE_OPERATOR"));
-    assert_eq!(c.emu.api_tokens().len(), 5);
+    assert_eq!(c.emu.api_tokens().len(), 6);
 }
 
 // ----------------------------------------------------------------------------------------

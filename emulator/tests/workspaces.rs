@@ -127,7 +127,8 @@ async fn seeded_workspaces_and_deployments() {
     let c2 = Ctx::new().await;
     assert_eq!(c2.emu.workspaces(), ws);
     assert_eq!(c2.emu.deployments(), deps);
-    // Second Org's Workspace has its own two, seen with a user token.
+    // Second Org's Workspaces have their own, seen with a user token: Engines two, Research
+    // one whose name is also one of Engines'.
     let second = &c.emu.organizations()[1];
     let r = c
         .call_with(
@@ -139,9 +140,19 @@ async fn seeded_workspaces_and_deployments() {
         .await;
     assert_eq!(
         names(&r, "deployments"),
-        ["Difference Engine", "Analytical Engine"]
+        [
+            "Difference Engine",
+            "Analytical Engine",
+            "Analytical Engine"
+        ]
     );
-    assert_eq!(r.json["deployments"][0]["workspaceName"], "Engines");
+    let workspaces: Vec<&str> = r.json["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["workspaceName"].as_str().unwrap())
+        .collect();
+    assert_eq!(workspaces, ["Engines", "Engines", "Research"]);
 }
 
 #[tokio::test]
@@ -659,7 +670,7 @@ async fn update_roles_replace_semantics_over_all_three_lists() {
         "workspaceRoles": [{"workspaceId": dp, "role": "WORKSPACE_AUTHOR"},
                            {"workspaceId": an, "role": "WORKSPACE_OWNER"}],
         "deploymentRoles": [{"deploymentId": ingestion, "role": "DEPLOYMENT_ADMIN"},
-                            {"deploymentId": dashboards, "role": "MY_CUSTOM_ROLE"}],
+                            {"deploymentId": dashboards, "role": "DEPLOYMENT_VIEWER"}],
         "dagRoles": [{"deploymentId": dashboards, "dagId": "refresh", "role": "DAG_VIEWER"},
                      {"deploymentId": dashboards, "dagTag": "refresh", "role": "DAG_AUTHOR"}],
     });
@@ -774,7 +785,7 @@ async fn update_roles_refusals_change_nothing() {
         (
             json!({"organizationRole": "ORGANIZATION_MEMBER",
                    "deploymentRoles": [{"deploymentId": ingestion, "role": "DEPLOYMENT_ADMIN"},
-                                       {"deploymentId": ingestion, "role": "X"}]}),
+                                       {"deploymentId": ingestion, "role": "DEPLOYMENT_VIEWER"}]}),
             "deploymentRoles[1].deploymentId",
         ),
         (
@@ -1166,7 +1177,7 @@ fn documented_operations() -> Vec<(String, String, String)> {
     out
 }
 
-const SERVED: [&str; 32] = [
+const SERVED: [&str; 33] = [
     "ListOrganizations",
     "GetOrganization",
     "ListUsers",
@@ -1191,6 +1202,7 @@ const SERVED: [&str; 32] = [
     "AddTeamMembers",
     "RemoveTeamMember",
     "UpdateTeamRoles",
+    "ListRoles",
     "ListApiTokens",
     "CreateApiToken",
     "GetApiToken",

@@ -7,7 +7,6 @@ use std::collections::HashSet;
 use super::*;
 use crate::model::{
     ApiToken, NewApiToken, TOKEN_ENTITY_TYPES, TOKEN_KINDS, TOKEN_SCOPES, TokenFilter, TokenRole,
-    is_deployment_role,
 };
 
 const API_TOKEN_SORTS: &[&str] = &[
@@ -250,26 +249,29 @@ pub(super) async fn create_api_token(
     // The role and the entity must fit the scope.
     let mut workspace = None;
     if let (Some(scope), Some(role)) = (scope, &role) {
-        let (fits, roles_of) = match scope {
-            "ORGANIZATION" => (
-                known(&ORGANIZATION_ROLES, role).is_some(),
-                format!("one of {}", ORGANIZATION_ROLES.join(", ")),
-            ),
-            "WORKSPACE" => (
-                known(&WORKSPACE_ROLES, role).is_some(),
-                format!("one of {}", WORKSPACE_ROLES.join(", ")),
-            ),
-            _ => (
-                is_deployment_role(role),
-                "DEPLOYMENT_ADMIN or a custom Deployment role".to_string(),
-            ),
+        let roles_of = match scope {
+            "ORGANIZATION" => Some(&ORGANIZATION_ROLES),
+            "WORKSPACE" => Some(&WORKSPACE_ROLES),
+            _ => None,
         };
-        if !fits {
-            errs.push(fe(
+        match roles_of {
+            Some(roles) if known(roles, role).is_none() => errs.push(fe(
                 "oneof",
                 "role",
-                format!("role {role:?} does not fit a {scope} token: it takes {roles_of}"),
-            ));
+                format!(
+                    "role {role:?} does not fit a {scope} token: it takes one of {}",
+                    roles.join(", ")
+                ),
+            )),
+            Some(_) => {}
+            // DEPLOYMENT_ADMIN or a custom Deployment role that may be used in the
+            // Deployment (its Workspace, when the role is restricted).
+            None => errs.extend(deployment_role_error(
+                data,
+                "role",
+                role,
+                entity_id.as_deref(),
+            )),
         }
     }
     match (scope, &entity_id) {
@@ -500,9 +502,12 @@ fn parse_token_roles(
                 if data.deployment(&entity).is_none() {
                     exists(errs, "entityId", "Deployment", &entity);
                 }
-                if !is_deployment_role(&role) {
-                    role_error(errs, "DEPLOYMENT_ADMIN or a custom Deployment role");
-                }
+                errs.extend(deployment_role_error(
+                    data,
+                    &format!("{at}.role"),
+                    &role,
+                    Some(&entity),
+                ));
             }
             // DAG and DAG_TAG: a DAG ID or a tag, in a Deployment; any role name (custom
             // DAG roles exist).

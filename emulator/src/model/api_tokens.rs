@@ -15,14 +15,6 @@ pub const TOKEN_KINDS: [&str; 2] = ["STANDARD", "DIRECT_ACCESS"];
 pub const TOKEN_ENTITY_TYPES: [&str; 5] =
     ["DEPLOYMENT", "WORKSPACE", "ORGANIZATION", "DAG", "DAG_TAG"];
 
-/// A Deployment role name: `DEPLOYMENT_ADMIN` or a custom one; not blank, and not one of
-/// the Organization or Workspace roles (which belong to other scopes).
-pub fn is_deployment_role(role: &str) -> bool {
-    !role.trim().is_empty()
-        && !ORGANIZATION_ROLES.contains(&role)
-        && !WORKSPACE_ROLES.contains(&role)
-}
-
 /// One role of an API token, as the document's `ApiTokenRole`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRole {
