@@ -301,3 +301,18 @@ fn help_organization_token() {
         );
     }
 }
+
+#[test]
+fn help_deployment() {
+    check(&["deployment"], "deployment");
+    check(&["deployment", "list"], "deployment-list");
+    for group in ["user", "team"] {
+        check(&["deployment", group], &format!("deployment-{group}"));
+        for verb in ["add", "list", "update", "remove"] {
+            check(
+                &["deployment", group, verb],
+                &format!("deployment-{group}-{verb}"),
+            );
+        }
+    }
+}

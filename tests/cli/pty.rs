@@ -1521,3 +1521,71 @@ fn organization_token_update_picks_the_token_and_keeps_its_other_roles() {
         "{roles:?}"
     );
 }
+
+/// `deployment user add` with nothing but the Workspace: the Deployment picked from the
+/// Workspace's, then the user from the members without a role there, then the role from the
+/// Deployment's catalogue starting on DEPLOYMENT_ADMIN; one write of the Deployment list.
+#[test]
+fn deployment_user_add_picks_the_deployment_the_user_and_the_role() {
+    let env = TestEnv::new();
+    let mut s = astro(
+        &env,
+        80,
+        24,
+        &["de", "us", "add", "--workspace-id", "Data Platform"],
+    );
+    s.wait_for("2 Deployments");
+    assert!(s.contents().contains("Warehouse Loads"), "{}", s.dump());
+    assert!(!s.contents().contains("Reporting"), "{}", s.dump());
+    s.send(ENTER);
+    s.wait_for("? User");
+    // grace already has a Deployment role on Ingestion: not offered.
+    assert!(!s.contents().contains("grace@example.com"), "{}", s.dump());
+    s.send("alan");
+    s.wait_for("❯ alan@example.com");
+    s.send(ENTER);
+    s.wait_for("? Deployment role for");
+    s.wait_for("❯ DEPLOYMENT_ADMIN");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents()
+            .contains("Added alan@example.com to Deployment Ingestion as DEPLOYMENT_ADMIN"),
+        "{}",
+        s.dump()
+    );
+    let mutations = env.mutations();
+    assert_eq!(mutations.len(), 1, "{mutations:#?}");
+    let alan = env.emu.user("alan@example.com").unwrap();
+    assert_eq!(alan.deployment_roles.len(), 1);
+    assert_eq!(alan.workspace_roles.len(), 1);
+    assert_eq!(alan.dag_roles.len(), 1);
+}
+
+/// With no Workspace selected the Deployment pick-list covers the Organization, each row
+/// naming its Workspace; at 60 columns no row wraps.
+#[test]
+fn deployment_team_list_picks_among_the_organizations_deployments_at_60_columns() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 60, 24, &["de", "te", "ls"]);
+    s.wait_for("4 Deployments");
+    let screen = s.contents();
+    assert!(screen.contains("Analytics"), "{}", s.dump());
+    assert!(
+        screen.lines().all(|l| l.chars().count() <= 60),
+        "{}",
+        s.dump()
+    );
+    s.send("warehouse");
+    s.wait_for("1 of 4");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    // Data Engineering, EU, fitted to the width.
+    assert!(
+        s.contents()
+            .contains("clrhm3b40000002649ug96ewr   DEPLOYMENT_ADMIN   Data Engine…"),
+        "{}",
+        s.dump()
+    );
+    assert!(env.mutations().is_empty());
+}
