@@ -200,3 +200,25 @@ pub fn assert_private_and_clean(env: &TestEnv) {
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
+
+/// stdout as JSON (a parse failure shows stdout and stderr).
+pub fn json_of(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(out))
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(out), stderr(out)))
+}
+
+/// The bodies of the changes the emulator recorded, as JSON (`null` for none).
+pub fn bodies(env: &TestEnv) -> Vec<serde_json::Value> {
+    env.mutations()
+        .into_iter()
+        .map(|r| serde_json::from_str(r.body.as_deref().unwrap_or("null")).unwrap())
+        .collect()
+}
+
+/// `METHOD PATH` of every API request the emulator recorded.
+pub fn requests(env: &TestEnv) -> Vec<String> {
+    env.api_requests()
+        .into_iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}

@@ -9,33 +9,13 @@
 //! has a DAG-tag role on Ingestion).
 
 use astro_emulator::{Fault, FaultKind, TeamSnapshot, UserSnapshot};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::common::{TestEnv, query_param, stderr, stdout};
+use crate::common::{TestEnv, bodies, json_of, query_param, requests, stderr, stdout};
 
 const DATA_PLATFORM: &str = "clrg4iao0000001c6z943nxrv";
 const INGESTION: &str = "clrg4v5mo000001cuzllrbrmi";
 const WAREHOUSE_LOADS: &str = "clrg580lc000002cuoizodml6";
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_str(&stdout(out))
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(out), stderr(out)))
-}
-
-fn bodies(env: &TestEnv) -> Vec<Value> {
-    env.mutations()
-        .into_iter()
-        .map(|r| serde_json::from_str(r.body.as_deref().unwrap_or("null")).unwrap())
-        .collect()
-}
-
-/// `METHOD PATH` of every API request.
-fn requests(env: &TestEnv) -> Vec<String> {
-    env.api_requests()
-        .into_iter()
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
-}
 
 /// Everything about a user but their Deployment roles.
 fn all_but_deployment_roles(user: &UserSnapshot) -> String {

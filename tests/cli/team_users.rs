@@ -9,16 +9,12 @@ use std::time::{Duration, Instant};
 use astro_emulator::{Emulator, Fault, FaultKind};
 use serde_json::{Value, json};
 
-use crate::common::{TestEnv, stderr, stdout};
+use crate::common::{TestEnv, json_of, stderr, stdout};
 
 const PLATFORM_TEAM: &str = "clrhjy5c000000164wjlm5wfr";
 const DATA_ENGINEERING: &str = "clrhm3b40000002649ug96ewr";
 const PLATFORM_TEAM_LOWER: &str = "clrho8gw0000003642m95fuxa";
 const OKTA: &str = "clrhqdmo000000464shfil1yh";
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_str(&stdout(out)).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
-}
 
 fn ndjson(out: &std::process::Output) -> Vec<Value> {
     stdout(out)

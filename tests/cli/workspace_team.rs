@@ -4,7 +4,7 @@
 use astro_emulator::TeamSnapshot;
 use serde_json::{Value, json};
 
-use crate::common::{TestEnv, stderr, stdout};
+use crate::common::{TestEnv, bodies, stderr, stdout};
 
 const DATA_PLATFORM: &str = "clrg4iao0000001c6z943nxrv";
 const ANALYTICS: &str = "clrg6ngg0000002c60gj2k1hl";
@@ -30,13 +30,6 @@ fn all_but_workspace_roles(team: &TeamSnapshot) -> String {
         team.deployment_roles,
         team.dag_roles
     )
-}
-
-fn bodies(env: &TestEnv) -> Vec<Value> {
-    env.mutations()
-        .into_iter()
-        .map(|r| serde_json::from_str(r.body.as_deref().unwrap_or("null")).unwrap())
-        .collect()
 }
 
 #[test]

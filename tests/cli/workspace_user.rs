@@ -5,7 +5,7 @@
 use astro_emulator::{Fault, FaultKind, TokenOptions, UserSnapshot};
 use serde_json::{Value, json};
 
-use crate::common::{TestEnv, stderr, stdout};
+use crate::common::{TestEnv, bodies, json_of, stderr, stdout};
 
 const DATA_PLATFORM: &str = "clrg4iao0000001c6z943nxrv";
 const ANALYTICS: &str = "clrg6ngg0000002c60gj2k1hl";
@@ -26,17 +26,6 @@ fn all_but_workspace_roles(user: &UserSnapshot) -> String {
         "{:?} {:?} {:?} {:?} {:?}",
         user.organization_role, user.status, user.deployment_roles, user.dag_roles, user.full_name
     )
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_str(&stdout(out)).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
-}
-
-fn bodies(env: &TestEnv) -> Vec<Value> {
-    env.mutations()
-        .into_iter()
-        .map(|r| serde_json::from_str(r.body.as_deref().unwrap_or("null")).unwrap())
-        .collect()
 }
 
 #[test]

@@ -8,7 +8,7 @@
 use astro_emulator::{Emulator, Fault, FaultKind, Seed, SeedApiToken, SeedDeploymentRole};
 use serde_json::{Value, json};
 
-use crate::common::{TestEnv, query_param, stderr, stdout};
+use crate::common::{TestEnv, bodies, json_of, query_param, requests, stderr, stdout};
 
 const DATA_PLATFORM: &str = "clrg4iao0000001c6z943nxrv";
 const ANALYTICS: &str = "clrg6ngg0000002c60gj2k1hl";
@@ -44,28 +44,8 @@ fn run(env: &TestEnv, args: &[&str]) -> std::process::Output {
     out
 }
 
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_str(&stdout(out))
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(out), stderr(out)))
-}
-
-fn bodies(env: &TestEnv) -> Vec<Value> {
-    env.mutations()
-        .into_iter()
-        .map(|r| serde_json::from_str(r.body.as_deref().unwrap_or("null")).unwrap())
-        .collect()
-}
-
 fn tokens_path(env: &TestEnv) -> String {
     format!("/v1/organizations/{}/tokens", env.emu.organization_id())
-}
-
-/// `METHOD PATH` of every API request.
-fn requests(env: &TestEnv) -> Vec<String> {
-    env.api_requests()
-        .into_iter()
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
 }
 
 /// A token's roles in the emulator, as `TYPE ENTITY ROLE` lines in the API's order.
