@@ -527,6 +527,7 @@ mod tests {
             email: email.into(),
             role: role.into(),
             workspace: workspace.into(),
+            deployment: String::new(),
         };
         let add = Verb::Add {
             default_role: WorkspaceRole::WorkspaceAccessor,
