@@ -198,6 +198,21 @@ fn help_workspace_user_remove() {
 }
 
 #[test]
+fn help_deployment_user_add() {
+    check(&["deployment", "user", "add"], "deployment-user-add");
+}
+
+#[test]
+fn help_deployment_user_update() {
+    check(&["deployment", "user", "update"], "deployment-user-update");
+}
+
+#[test]
+fn help_deployment_user_remove() {
+    check(&["deployment", "user", "remove"], "deployment-user-remove");
+}
+
+#[test]
 fn help_organization_team_user() {
     check(&["organization", "team", "user"], "organization-team-user");
 }
