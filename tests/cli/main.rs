@@ -3,6 +3,7 @@
 
 mod bulk;
 mod common;
+mod deployment_bulk;
 mod faults;
 mod first_hour;
 mod help;
