@@ -4,7 +4,7 @@
 //! listing the valid ones (read once). A token that may not list roles (403) may still give
 //! DEPLOYMENT_ADMIN; another name is sent as given, with a warning.
 
-use crate::api::{Client, Deployment};
+use crate::api::{Client, Deployment, RoleInfo};
 use crate::error::{CliError, echo};
 use crate::output;
 
@@ -19,34 +19,49 @@ pub struct Catalogue {
     deployment: String,
 }
 
+/// The Organization's Deployment roles (one ListRoles, its pages read in turn); `None` when
+/// the token may not list them (403).
+pub async fn list(client: &Client, org: &str) -> Result<Option<Vec<RoleInfo>>, CliError> {
+    match client.list_roles(org, "DEPLOYMENT").await {
+        Ok(roles) => Ok(Some(roles)),
+        Err(e) if e.status() == Some(403) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Reads the roles valid on `deployment` (one ListRoles, its pages read in turn).
 pub async fn catalogue(
     client: &Client,
     org: &str,
     deployment: &Deployment,
 ) -> Result<Catalogue, CliError> {
-    let roles = match client.list_roles(org, "DEPLOYMENT").await {
-        Ok(roles) => Some(
-            roles
-                .into_iter()
-                .filter(|r| {
-                    r.restricted_workspace_ids
-                        .as_ref()
-                        .is_none_or(|ids| ids.is_empty() || ids.contains(&deployment.workspace_id))
-                })
-                .map(|r| r.name)
-                .collect(),
-        ),
-        Err(e) if e.status() == Some(403) => None,
-        Err(e) => return Err(e.into()),
-    };
-    Ok(Catalogue {
-        roles,
-        deployment: deployment.name.clone(),
-    })
+    Ok(Catalogue::from_listing(
+        list(client, org).await?.as_deref(),
+        deployment,
+    ))
 }
 
 impl Catalogue {
+    /// The roles valid on `deployment` among the Organization's (as [`list`] read them; `None`:
+    /// the token may not list them): a custom role restricted to some Workspaces is valid only
+    /// on their Deployments.
+    pub fn from_listing(roles: Option<&[RoleInfo]>, deployment: &Deployment) -> Self {
+        Self {
+            roles: roles.map(|roles| {
+                roles
+                    .iter()
+                    .filter(|r| {
+                        r.restricted_workspace_ids.as_ref().is_none_or(|ids| {
+                            ids.is_empty() || ids.contains(&deployment.workspace_id)
+                        })
+                    })
+                    .map(|r| r.name.clone())
+                    .collect()
+            }),
+            deployment: deployment.name.clone(),
+        }
+    }
+
     /// A catalogue of known names (for tests and for callers that already have them).
     pub fn of(roles: Vec<String>, deployment: &str) -> Self {
         Self {
@@ -65,19 +80,26 @@ impl Catalogue {
 
     /// The role `given` names: exactly, in any case when only one role has that name, or
     /// without its `DEPLOYMENT_` prefix (`admin`). Unknown: exit 2 listing the valid ones.
+    /// Without a catalogue a name other than DEPLOYMENT_ADMIN is sent unchecked, with a warning.
     pub fn check(&self, given: &str) -> Result<String, CliError> {
+        let (role, checked) = self.check_quietly(given)?;
+        if !checked {
+            warn_unchecked(&[role.as_str()]);
+        }
+        Ok(role)
+    }
+
+    /// As [`Catalogue::check`] without the warning: the role, and whether it was checked
+    /// (`false`: the token may not list roles and the name is sent as given).
+    pub fn check_quietly(&self, given: &str) -> Result<(String, bool), CliError> {
         let Some(roles) = &self.roles else {
             if !given.eq_ignore_ascii_case(ADMIN) && !given.eq_ignore_ascii_case("admin") {
-                output::note(&format!(
-                    "warning: this token may not list the Organization's roles, so `{}` is sent unchecked",
-                    echo(given)
-                ));
-                return Ok(given.to_owned());
+                return Ok((given.to_owned(), false));
             }
-            return Ok(ADMIN.to_owned());
+            return Ok((ADMIN.to_owned(), true));
         };
         if let Some(exact) = roles.iter().find(|r| r.as_str() == given) {
-            return Ok(exact.clone());
+            return Ok((exact.clone(), true));
         }
         let folded: Vec<&String> = roles
             .iter()
@@ -87,7 +109,7 @@ impl Catalogue {
             })
             .collect();
         match folded.as_slice() {
-            [one] => Ok((*one).clone()),
+            [one] => Ok(((*one).clone(), true)),
             _ => Err(CliError::usage(format!(
                 "`{}` is not a Deployment role on Deployment {}; valid: {}",
                 echo(given),
@@ -97,6 +119,19 @@ impl Catalogue {
             .with_hint("custom Deployment roles are defined in the Organization's settings")),
         }
     }
+}
+
+/// The warning for role names sent unchecked because the token may not list roles (once for
+/// all of them).
+pub fn warn_unchecked(names: &[&str]) {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", echo(n))).collect();
+    let (list, verb) = match quoted.as_slice() {
+        [one] => (one.clone(), "is"),
+        _ => (quoted.join(", "), "are"),
+    };
+    output::note(&format!(
+        "warning: this token may not list the Organization's roles, so {list} {verb} sent unchecked"
+    ));
 }
 
 #[cfg(test)]
@@ -134,5 +169,45 @@ mod tests {
         assert_eq!(c.check("admin").unwrap(), ADMIN);
         assert_eq!(c.check("Custom Thing").unwrap(), "Custom Thing");
         assert_eq!(c.choices(), [ADMIN]);
+    }
+
+    #[test]
+    fn one_listing_gives_each_deployment_the_roles_of_its_workspace() {
+        let role = |name: &str, restricted: Option<Vec<&str>>| RoleInfo {
+            name: name.into(),
+            description: None,
+            scope_type: "DEPLOYMENT".into(),
+            restricted_workspace_ids: restricted
+                .map(|ids| ids.into_iter().map(str::to_owned).collect()),
+        };
+        let roles = vec![
+            role(ADMIN, None),
+            role("Everywhere", Some(vec![])),
+            role("Platform Only", Some(vec!["w1"])),
+        ];
+        let deployment = |workspace: &str| Deployment {
+            id: "d1".into(),
+            name: "Ingestion".into(),
+            workspace_id: workspace.into(),
+            workspace_name: None,
+            status: String::new(),
+        };
+        let in_w1 = Catalogue::from_listing(Some(&roles), &deployment("w1"));
+        assert_eq!(in_w1.choices(), [ADMIN, "Everywhere", "Platform Only"]);
+        let in_w2 = Catalogue::from_listing(Some(&roles), &deployment("w2"));
+        assert_eq!(in_w2.choices(), [ADMIN, "Everywhere"]);
+        assert_eq!(
+            in_w2.check("platform only").unwrap_err().exit,
+            crate::error::Exit::Usage
+        );
+        let unknown = Catalogue::from_listing(None, &deployment("w2"));
+        assert_eq!(
+            unknown.check_quietly("Anything").unwrap(),
+            ("Anything".to_owned(), false)
+        );
+        assert_eq!(
+            unknown.check_quietly("admin").unwrap(),
+            (ADMIN.to_owned(), true)
+        );
     }
 }

@@ -127,6 +127,42 @@ pub async fn resolve(ctx: &mut Ctx, value: &str, source: &str) -> Result<Deploym
         })
 }
 
+/// The Deployment `value` names among `all` (the Organization's, listed once), as
+/// [`resolve`] would find it: its exact ID anywhere in the Organization, else its name among
+/// `workspace`'s Deployments (the selected Workspace), or among all of them when none is.
+pub fn find_in(
+    all: &[Deployment],
+    value: &str,
+    workspace: Option<&Workspace>,
+) -> Result<Deployment, CliError> {
+    if let Some(by_id) = all.iter().find(|d| d.id == value) {
+        return Ok(by_id.clone());
+    }
+    let scoped: Vec<Deployment> = all
+        .iter()
+        .filter(|d| workspace.is_none_or(|ws| d.workspace_id == ws.id))
+        .cloned()
+        .collect();
+    lookup::find(&scoped, value, KIND)
+        .cloned()
+        .map_err(|err| match (err.exit, workspace) {
+            (Exit::NotFound, Some(ws)) => CliError::not_found(format!(
+                "no Deployment `{}` in Workspace `{}`",
+                echo(value),
+                crate::text::cell(&ws.name)
+            ))
+            .with_hint(
+                "run `astro deployment list` to see them, or pass the Deployment's ID (or another --workspace-id)",
+            ),
+            (Exit::NotFound, None) => CliError::not_found(format!(
+                "no Deployment `{}` in the Organization",
+                echo(value)
+            ))
+            .with_hint("run `astro deployment list --all` to see them"),
+            _ => err,
+        })
+}
+
 /// One of `all`, picked on the terminal: rows of name, Workspace (when listing the whole
 /// Organization), status and ID.
 fn pick(
@@ -169,4 +205,51 @@ fn pick(
         cut_first,
     })?;
     Ok(all.into_iter().nth(index).expect("an index of the list"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployment(id: &str, name: &str, workspace: &str) -> Deployment {
+        Deployment {
+            id: id.into(),
+            name: name.into(),
+            workspace_id: workspace.into(),
+            workspace_name: Some(format!("{workspace} name")),
+            status: String::new(),
+        }
+    }
+
+    fn workspace(id: &str) -> Workspace {
+        serde_json::from_value(serde_json::json!({"id": id, "name": format!("{id} name")})).unwrap()
+    }
+
+    #[test]
+    fn an_id_anywhere_then_a_name_in_the_selected_workspace_else_the_organization() {
+        let all = [
+            deployment("d1", "Ingestion", "w1"),
+            deployment("d2", "Reports", "w1"),
+            deployment("d3", "Reports", "w2"),
+        ];
+        let w2 = workspace("w2");
+        assert_eq!(find_in(&all, "d1", Some(&w2)).unwrap().id, "d1");
+        assert_eq!(find_in(&all, "reports", Some(&w2)).unwrap().id, "d3");
+        let err = find_in(&all, "Ingestion", Some(&w2)).unwrap_err();
+        assert_eq!(err.exit, Exit::NotFound);
+        assert_eq!(
+            err.message,
+            "no Deployment `Ingestion` in Workspace `w2 name`"
+        );
+        let err = find_in(&all, "Reports", None).unwrap_err();
+        assert_eq!(err.exit, Exit::Usage);
+        assert!(
+            err.message
+                .starts_with("`Reports` names 2 Deployments: Reports (`d2`, in Workspace w1 name)"),
+            "{}",
+            err.message
+        );
+        let err = find_in(&all, "Nowhere", None).unwrap_err();
+        assert_eq!(err.message, "no Deployment `Nowhere` in the Organization");
+    }
 }

@@ -1,39 +1,45 @@
-//! `astro workspace user add|update|remove --from-file FILE`: many Workspace memberships at
-//! once. Rows name a user (email or ID), a role (add and update) and optionally a Workspace
-//! (ID or name; the selected Workspace otherwise). Every row is checked before anything is
-//! sent; the Organization is listed once (and the Workspaces once, when rows name any); rows
-//! whose outcome the listing already shows need no request; and all the rows about one user
-//! are merged into ONE read-modify-write of that user's Workspace list (see `role_lists`):
-//! two concurrent read-modify-writes of the same user would lose one of the changes. Users
-//! are written with bounded concurrency, results reported per row in file order.
+//! `astro workspace user add|update|remove --from-file FILE` and `astro deployment user …
+//! --from-file FILE`: many Workspace or Deployment memberships at once. Rows name a user (email
+//! or ID), a role (add and update) and optionally a Workspace or a Deployment (ID or name; the
+//! selected one otherwise). Every row is checked before anything is sent (a Deployment role
+//! against that Deployment's roles, read with one ListRoles); the Organization is listed once
+//! (and the Workspaces once, when rows name any; the Deployments once); rows whose outcome the
+//! listing already shows need no request; and all the rows about one user are merged into ONE
+//! read-modify-write of that user's list of the level (see `role_lists`): two concurrent
+//! read-modify-writes of the same user would lose one of the changes. Users are written with
+//! bounded concurrency, results reported per row in file order.
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::api::{User, Workspace};
+use crate::api::{Deployment, RoleInfo, User, Workspace};
 use crate::bulk::read::RawRow;
 use crate::bulk::report::{self, Outcome, Report, RowResult, Status};
 use crate::confirm;
 use crate::context::Ctx;
+use crate::deployment_roles::{self, Catalogue};
+use crate::deployments;
 use crate::error::{CliError, Exit, echo};
 use crate::lookup;
 use crate::members::{check_email, is_cuid};
 use crate::membership::MembershipOutcome;
 use crate::output;
-use crate::role_lists::{self, RoleChange};
+use crate::place::{Level, Place};
+use crate::role_lists::{self, RoleChange, Subject};
 use crate::roles::{self, Role, WorkspaceRole};
 use crate::text;
 use crate::workspaces;
 
 /// What the rows ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verb {
-    /// Give each user a role in a Workspace they are not in; rows without a role get
-    /// `default_role`.
-    Add { default_role: WorkspaceRole },
-    /// Change the role of each user already in the Workspace; every row needs a role.
+pub enum Verb<'a> {
+    /// Give each user a role in a Workspace or Deployment they are not in; rows without a
+    /// role get `default_role` (a Workspace role's name, or a Deployment role checked on each
+    /// row's Deployment).
+    Add { default_role: &'a str },
+    /// Change the role of each user already there; every row needs a role.
     Update,
-    /// Take each user out of the Workspace.
+    /// Take each user out.
     Remove,
 }
 
@@ -64,6 +70,7 @@ impl<'a> Options<'a> {
 }
 
 impl Outcome for MembershipOutcome {
+    /// Deployment runs head the column `DEPLOYMENT` (see [`run`]).
     const SCOPE: Option<&'static str> = Some("WORKSPACE");
 
     fn for_email(email: &str) -> Self {
@@ -94,8 +101,29 @@ impl Outcome for MembershipOutcome {
     }
 
     fn scope(&self) -> Option<&str> {
-        self.workspace_name.as_deref()
+        match level_of(self) {
+            Level::Workspace => self.workspace_name.as_deref(),
+            Level::Deployment => self.deployment_name.as_deref(),
+        }
     }
+}
+
+/// The level of a row's outcome: a Deployment when it names one.
+fn level_of(outcome: &MembershipOutcome) -> Level {
+    if outcome.deployment_id.is_some() {
+        Level::Deployment
+    } else {
+        Level::Workspace
+    }
+}
+
+/// The ID of the Workspace or Deployment a row's outcome is about.
+fn place_id(outcome: &MembershipOutcome) -> String {
+    match level_of(outcome) {
+        Level::Workspace => outcome.workspace_id.clone(),
+        Level::Deployment => outcome.deployment_id.clone(),
+    }
+    .unwrap_or_default()
 }
 
 /// A row as checked before any request.
@@ -103,13 +131,14 @@ struct ValidRow {
     line: usize,
     /// An email (lower case) or a user ID.
     user: String,
-    /// The role asked for; `None` for `remove`.
-    role: Option<WorkspaceRole>,
-    /// The Workspace the row names; `None`: the selected one.
-    workspace: Option<String>,
+    /// The role asked for (a Workspace role's name; a Deployment role as given until checked
+    /// against its Deployment's roles); `None` for `remove`.
+    role: Option<String>,
+    /// The Workspace or Deployment the row names; `None`: the selected one.
+    place: Option<String>,
 }
 
-/// What a row comes to, given the user's current role in its Workspace.
+/// What a row comes to, given the user's current role in its Workspace or Deployment.
 #[derive(Debug, PartialEq, Eq)]
 enum Judgement {
     Change,
@@ -119,24 +148,26 @@ enum Judgement {
 }
 
 fn judge(
-    verb: Verb,
+    verb: Verb<'_>,
     current: Option<&str>,
     wanted: Option<&str>,
     outcome: &MembershipOutcome,
 ) -> Judgement {
-    let ws = text::cell(outcome.workspace_name.as_deref().unwrap_or_default());
+    let level = level_of(outcome);
+    let (noun, command) = (level.noun(), level.command());
+    let name = text::cell(outcome.scope().unwrap_or_default());
     match (verb, current) {
         (Verb::Add { .. }, None) => Judgement::Change,
         (Verb::Add { .. }, Some(current)) if Some(current) == wanted => Judgement::Unchanged,
         (Verb::Add { .. }, Some(current)) => Judgement::Refused(
             Status::Failed,
             format!(
-                "already in Workspace `{ws}` as {current}; to change their role use `astro workspace user update`"
+                "already in {noun} `{name}` as {current}; to change their role use `astro {command} user update`"
             ),
         ),
         (Verb::Update, None) => Judgement::Refused(
             Status::NotFound,
-            format!("not in Workspace `{ws}`; add them with `astro workspace user add`"),
+            format!("not in {noun} `{name}`; add them with `astro {command} user add`"),
         ),
         (Verb::Update, Some(current)) if Some(current) == wanted => Judgement::Unchanged,
         (Verb::Update, Some(_)) => Judgement::Change,
@@ -145,38 +176,61 @@ fn judge(
     }
 }
 
-pub async fn run(ctx: &mut Ctx, verb: Verb, options: Options<'_>) -> Result<(), CliError> {
-    let source = options.source;
-    if verb == Verb::Remove {
-        confirm::can_confirm(ctx, options.force, options.dry_run, "removing members")?;
-    }
-    let rows =
-        report::read_rows_keyed(source, options.skip_invalid, "user and Workspace", |row| {
-            let valid = check_row(row, verb)?;
-            let key = format!(
-                "{}\n{}",
-                valid.user,
-                valid.workspace.as_deref().unwrap_or("")
-            );
-            Ok((key, valid))
-        })?;
-    let mut report: Report<MembershipOutcome> =
-        Report::new(ctx.wants_json(options.json), &rows.lines);
-    let mut settled = rows.invalid;
-    if rows.valid.is_empty() {
-        for row in settled {
-            report.push(ctx, row)?;
-        }
-        return report.finish(ctx, false);
-    }
+/// Where the rows apply, as listed once: a row's Workspace or Deployment, by the name or ID it
+/// gives, else the selected one.
+struct Places {
+    level: Level,
+    /// The Organization's Workspaces (listed when Workspace rows name any).
+    workspaces: Vec<Workspace>,
+    /// The Organization's Deployments (Deployment rows).
+    deployments: Vec<Deployment>,
+    /// The selected Workspace, where Deployment names are looked for (`None`: the whole
+    /// Organization).
+    scope: Option<Workspace>,
+    /// The place of rows that name none.
+    default: Option<Place>,
+    /// The Organization's Deployment roles, read when Deployment rows give roles (`Some(None)`:
+    /// the token may not list them).
+    deployment_roles: Option<Option<Vec<RoleInfo>>>,
+}
 
+impl Places {
+    /// The place a row names (`None`: the default).
+    fn find(&self, named: Option<&str>) -> Result<Place, CliError> {
+        match (named, &self.default) {
+            (Some(named), _) => match self.level {
+                Level::Workspace => lookup::find(&self.workspaces, named, lookup::WORKSPACE)
+                    .cloned()
+                    .map(Place::Workspace),
+                Level::Deployment => {
+                    deployments::find_in(&self.deployments, named, self.scope.as_ref())
+                        .map(Place::Deployment)
+                }
+            },
+            (None, Some(place)) => Ok(place.clone()),
+            (None, None) => Err(CliError::usage(format!(
+                "the row names no {} and none is selected (fill the `{}` column or pass {})",
+                self.level.noun(),
+                self.level.command(),
+                self.level.flag()
+            ))),
+        }
+    }
+}
+
+/// Lists the Organization's members and the Workspaces the rows name (or resolves the
+/// selected one when none does), at the same time.
+async fn list_for_workspaces(
+    ctx: &mut Ctx,
+    rows: &[ValidRow],
+) -> Result<(Vec<User>, Places), CliError> {
     // The Workspace rows without one apply to, if any is selected.
-    let default = if rows.valid.iter().any(|r| r.workspace.is_none()) {
+    let default = if rows.iter().any(|r| r.place.is_none()) {
         workspaces::selected(ctx).await?
     } else {
         None
     };
-    let names_any = rows.valid.iter().any(|r| r.workspace.is_some());
+    let names_any = rows.iter().any(|r| r.place.is_some());
     ctx.api().await?;
     let (client, org) = ctx.resolved_api()?;
     let spinner = output::Spinner::start("Listing the Organization's members…");
@@ -199,26 +253,149 @@ pub async fn run(ctx: &mut Ctx, verb: Verb, options: Options<'_>) -> Result<(), 
         (None, Some((value, from))) => Some(workspaces::find_in(&listed, org, value, from)?),
         (None, None) => None,
     };
+    Ok((
+        users,
+        Places {
+            level: Level::Workspace,
+            workspaces: listed,
+            deployments: Vec::new(),
+            scope: None,
+            default: default_workspace.map(Place::Workspace),
+            deployment_roles: None,
+        },
+    ))
+}
+
+/// Lists the Organization's members and Deployments, and (when rows give roles) its
+/// Deployment roles, at the same time; the selected Workspace, where Deployment names are
+/// looked for, is resolved alongside when a row may name a Deployment by name.
+async fn list_for_deployments(
+    ctx: &mut Ctx,
+    verb: Verb<'_>,
+    rows: &[ValidRow],
+) -> Result<(Vec<User>, Places), CliError> {
+    let default = if rows.iter().any(|r| r.place.is_none()) {
+        ctx.deployment_option()
+            .map(|(value, from)| (value.to_owned(), from))
+    } else {
+        None
+    };
+    let selected = workspaces::selected(ctx).await?;
+    let values: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.place.as_deref())
+        .chain(default.as_ref().map(|(value, _)| value.as_str()))
+        .collect();
+    // A value that cannot be an ID is a name: look it up in the selected Workspace.
+    let scope_now = selected.is_some() && values.iter().any(|v| !is_cuid(v));
+    let wants_roles = verb != Verb::Remove;
+    ctx.api().await?;
+    let (client, org) = ctx.resolved_api()?;
+    let spinner = output::Spinner::start("Listing the Organization's members and Deployments…");
+    let scope_read = async {
+        match (&selected, scope_now) {
+            (Some((value, from)), true) => {
+                Ok::<_, CliError>(Some(workspaces::resolve(client, org, value, from).await?))
+            }
+            _ => Ok(None),
+        }
+    };
+    let roles_read = async {
+        if wants_roles {
+            Ok::<_, CliError>(Some(deployment_roles::list(client, org).await?))
+        } else {
+            Ok(None)
+        }
+    };
+    let (users, listed, scope, deployment_roles) = tokio::join!(
+        client.list_all_users(org),
+        client.list_all_deployments(org),
+        scope_read,
+        roles_read
+    );
+    drop(spinner);
+    let users = users?;
+    let listed = listed?;
+    let mut scope = scope?;
+    let deployment_roles = deployment_roles?;
+    // An ID-shaped value that is no Deployment's ID may be a name after all.
+    if scope.is_none()
+        && let Some((value, from)) = &selected
+        && values.iter().any(|v| !listed.iter().any(|d| d.id == *v))
+    {
+        scope = Some(workspaces::resolve(client, org, value, from).await?);
+    }
+    let default_deployment = match &default {
+        Some((value, from)) => Some(
+            deployments::find_in(&listed, value, scope.as_ref()).map_err(|mut err| {
+                err.message = format!("{} (from {from})", err.message);
+                err
+            })?,
+        ),
+        None => None,
+    };
+    Ok((
+        users,
+        Places {
+            level: Level::Deployment,
+            workspaces: Vec::new(),
+            deployments: listed,
+            scope,
+            default: default_deployment.map(Place::Deployment),
+            deployment_roles,
+        },
+    ))
+}
+
+/// Runs a bulk file of `level` memberships.
+pub async fn run(
+    ctx: &mut Ctx,
+    level: Level,
+    verb: Verb<'_>,
+    options: Options<'_>,
+) -> Result<(), CliError> {
+    let source = options.source;
+    if verb == Verb::Remove {
+        confirm::can_confirm(ctx, options.force, options.dry_run, "removing members")?;
+    }
+    let what = format!("user and {}", level.noun());
+    let rows = report::read_rows_keyed(source, options.skip_invalid, &what, |row| {
+        let valid = check_row(row, level, verb)?;
+        let key = format!("{}\n{}", valid.user, valid.place.as_deref().unwrap_or(""));
+        Ok((key, valid))
+    })?;
+    let mut report: Report<MembershipOutcome> =
+        Report::new(ctx.wants_json(options.json), &rows.lines);
+    if level == Level::Deployment {
+        report = report.with_scope("DEPLOYMENT");
+    }
+    let mut settled = rows.invalid;
+    if rows.valid.is_empty() {
+        for row in settled {
+            report.push(ctx, row)?;
+        }
+        return report.finish(ctx, false);
+    }
+
+    let (users, places) = match level {
+        Level::Workspace => list_for_workspaces(ctx, &rows.valid).await?,
+        Level::Deployment => list_for_deployments(ctx, verb, &rows.valid).await?,
+    };
     let by_key: HashMap<String, &User> = users
         .iter()
         .flat_map(|u| [(u.username.to_lowercase(), u), (u.id.clone(), u)])
         .collect();
 
-    // Each row's Workspace and user. A Workspace named two ways, or a user named by email and
-    // by ID, is only seen to be the same now.
+    // Each row's place and user. A place named two ways, or a user named by email and by ID,
+    // is only seen to be the same now. A Deployment role is checked on its Deployment.
     let mut invalid = Vec::new();
     let mut first_line: HashMap<(String, String), usize> = HashMap::new();
-    let mut resolved: Vec<(ValidRow, Workspace, Option<&User>)> = Vec::new();
-    for row in rows.valid {
-        let workspace = match (&row.workspace, &default_workspace) {
-            (Some(named), _) => lookup::find(&listed, named, lookup::WORKSPACE).cloned(),
-            (None, Some(ws)) => Ok(ws.clone()),
-            (None, None) => Err(CliError::usage(
-                "the row names no Workspace and none is selected (fill the `workspace` column or pass --workspace-id)",
-            )),
-        };
-        let workspace = match workspace {
-            Ok(ws) => ws,
+    let mut catalogues: HashMap<String, Catalogue> = HashMap::new();
+    let mut unchecked: Vec<String> = Vec::new();
+    let mut resolved: Vec<(ValidRow, Place, Option<&User>)> = Vec::new();
+    for mut row in rows.valid {
+        let place = match places.find(row.place.as_deref()) {
+            Ok(place) => place,
             Err(e) => {
                 invalid.push(
                     RowResult::about(row.line, &row.user, Status::Invalid).with_message(e.message),
@@ -226,31 +403,63 @@ pub async fn run(ctx: &mut Ctx, verb: Verb, options: Options<'_>) -> Result<(), 
                 continue;
             }
         };
+        let mut sent_unchecked = false;
+        if let (Place::Deployment(deployment), Some(role), Some(listed)) =
+            (&place, &row.role, &places.deployment_roles)
+        {
+            let catalogue = catalogues
+                .entry(deployment.id.clone())
+                .or_insert_with(|| Catalogue::from_listing(listed.as_deref(), deployment));
+            match catalogue.check_quietly(role) {
+                Ok((role, checked)) => {
+                    row.role = Some(role);
+                    sent_unchecked = !checked;
+                }
+                Err(e) => {
+                    invalid.push(
+                        RowResult::about(row.line, &row.user, Status::Invalid)
+                            .with_message(e.message),
+                    );
+                    continue;
+                }
+            }
+        }
         let user = by_key.get(&row.user).copied();
         if let Some(user) = user {
-            match first_line.get(&(user.id.clone(), workspace.id.clone())) {
+            match first_line.get(&(user.id.clone(), place.id().to_owned())) {
                 Some(first) => {
                     invalid.push(
-                        RowResult::about(row.line, &user.username, Status::Invalid)
-                            .with_message(format!("the same user and Workspace as line {first}")),
+                        RowResult::about(row.line, &user.username, Status::Invalid).with_message(
+                            format!("the same user and {} as line {first}", level.noun()),
+                        ),
                     );
                     continue;
                 }
                 None => {
-                    first_line.insert((user.id.clone(), workspace.id.clone()), row.line);
+                    first_line.insert((user.id.clone(), place.id().to_owned()), row.line);
                 }
             }
         }
-        resolved.push((row, workspace, user));
+        if sent_unchecked
+            && let Some(role) = &row.role
+            && !unchecked.contains(role)
+        {
+            unchecked.push(role.clone());
+        }
+        resolved.push((row, place, user));
     }
     invalid.sort_by_key(|r| r.line);
     report::stop_on_invalid(&invalid, options.skip_invalid, source)?;
     settled.extend(invalid);
+    if !unchecked.is_empty() {
+        let names: Vec<&str> = unchecked.iter().map(String::as_str).collect();
+        deployment_roles::warn_unchecked(&names);
+    }
 
     // What the listing already shows; the rest is grouped by user, in file order.
     let mut groups: Vec<Vec<RowResult<MembershipOutcome>>> = Vec::new();
     let mut group_of: HashMap<String, usize> = HashMap::new();
-    for (row, workspace, user) in resolved {
+    for (row, place, user) in resolved {
         let Some(user) = user else {
             let message = match verb {
                 Verb::Add { .. } => format!(
@@ -263,21 +472,23 @@ pub async fn run(ctx: &mut Ctx, verb: Verb, options: Options<'_>) -> Result<(), 
                 ),
                 Verb::Update | Verb::Remove => "no such user in the Organization".to_owned(),
             };
+            let keys = place.keys();
             let mut outcome = MembershipOutcome::for_email(&row.user);
-            outcome.workspace_id = Some(workspace.id.clone());
-            outcome.workspace_name = Some(workspace.name.clone());
-            outcome.role = row.role.map(|r| r.as_str().to_owned());
+            outcome.workspace_id = keys.workspace_id;
+            outcome.workspace_name = keys.workspace_name;
+            outcome.deployment_id = keys.deployment_id;
+            outcome.deployment_name = keys.deployment_name;
+            outcome.role = row.role;
             outcome.dry_run = options.dry_run;
             settled.push(RowResult::new(row.line, Status::NotFound, outcome).with_message(message));
             continue;
         };
-        let wanted = row.role.map(Role::as_str);
-        let place = crate::place::Place::Workspace(workspace.clone());
+        let wanted = row.role.as_deref();
         let outcome = MembershipOutcome::planned(user, &place, wanted, options.dry_run);
         let pending = RowResult::new(row.line, Status::WouldChange, outcome);
-        // A listing that does not show the user's Workspace roles: the read will.
-        if user.workspace_roles.is_some() {
-            let current = user.workspace_role(&workspace.id);
+        // A listing that does not show the user's roles of the level: the read will.
+        if user.shows(level) {
+            let current = user.role_in(level, place.id());
             match judge(verb, current, wanted, &pending.outcome) {
                 Judgement::Change if options.dry_run => {
                     settled.push(pending);
@@ -311,7 +522,7 @@ pub async fn run(ctx: &mut Ctx, verb: Verb, options: Options<'_>) -> Result<(), 
     }
 
     if verb == Verb::Remove && !options.force && !options.dry_run {
-        confirm_removal(ctx, &groups)?;
+        confirm_removal(ctx, level, &groups)?;
     }
     let (client, org) = ctx.resolved_api()?;
     for row in settled {
@@ -319,7 +530,7 @@ pub async fn run(ctx: &mut Ctx, verb: Verb, options: Options<'_>) -> Result<(), 
     }
     let dry_run = options.dry_run;
     let apply = |rows: Vec<RowResult<MembershipOutcome>>| async move {
-        apply_user(client, org, verb, dry_run, rows).await
+        apply_user(client, org, level, verb, dry_run, rows).await
     };
     let interrupted = report::execute_groups(
         ctx,
@@ -332,8 +543,8 @@ pub async fn run(ctx: &mut Ctx, verb: Verb, options: Options<'_>) -> Result<(), 
     report.finish(ctx, interrupted)
 }
 
-/// Checks a row before any request.
-fn check_row(row: &RawRow, verb: Verb) -> Result<ValidRow, String> {
+/// Checks a row before any request (a Deployment role is checked later, on its Deployment).
+fn check_row(row: &RawRow, level: Level, verb: Verb<'_>) -> Result<ValidRow, String> {
     let user = if is_cuid(&row.email) {
         row.email.clone()
     } else {
@@ -342,25 +553,33 @@ fn check_row(row: &RawRow, verb: Verb) -> Result<ValidRow, String> {
     };
     let role = match verb {
         Verb::Remove => None,
-        Verb::Add { default_role } if row.role.is_empty() => Some(default_role),
+        Verb::Add { default_role } if row.role.is_empty() => Some(default_role.to_owned()),
         Verb::Update if row.role.is_empty() => return Err("no role given".into()),
-        Verb::Add { .. } | Verb::Update => Some(roles::parse::<WorkspaceRole>(&row.role)?),
+        Verb::Add { .. } | Verb::Update => Some(match level {
+            Level::Workspace => roles::parse::<WorkspaceRole>(&row.role)?
+                .as_str()
+                .to_owned(),
+            Level::Deployment => crate::cli::name_value(&row.role)
+                .map_err(|why| format!("the role `{}` is not valid: {why}", echo(&row.role)))?,
+        }),
     };
-    let workspace = if row.workspace.is_empty() {
-        None
-    } else {
-        Some(crate::cli::name_value(&row.workspace).map_err(|why| {
-            format!(
-                "the Workspace `{}` is not valid: {why}",
-                echo(&row.workspace)
-            )
-        })?)
+    let named = match level {
+        Level::Workspace => &row.workspace,
+        Level::Deployment => &row.deployment,
     };
+    let place =
+        if named.is_empty() {
+            None
+        } else {
+            Some(crate::cli::name_value(named).map_err(|why| {
+                format!("the {} `{}` is not valid: {why}", level.noun(), echo(named))
+            })?)
+        };
     Ok(ValidRow {
         line: row.line,
         user,
         role,
-        workspace,
+        place,
     })
 }
 
@@ -368,6 +587,7 @@ fn check_row(row: &RawRow, verb: Verb) -> Result<ValidRow, String> {
 /// a terminal or `--force`).
 fn confirm_removal(
     ctx: &mut Ctx,
+    level: Level,
     groups: &[Vec<RowResult<MembershipOutcome>>],
 ) -> Result<(), CliError> {
     let rows: Vec<&RowResult<MembershipOutcome>> = groups.iter().flatten().collect();
@@ -376,16 +596,17 @@ fn confirm_removal(
     }
     let mut names: Vec<&str> = Vec::new();
     for row in &rows {
-        let name = row.outcome.workspace_name.as_deref().unwrap_or_default();
+        let name = row.outcome.scope().unwrap_or_default();
         if !names.contains(&name) {
             names.push(name);
         }
     }
+    let noun = level.noun();
     let from = match names.as_slice() {
-        [one] => format!("Workspace {}", text::cell(one)),
+        [one] => format!("{noun} {}", text::cell(one)),
         several => format!(
             "{} ({})",
-            text::count(several.len(), "Workspace", "Workspaces"),
+            text::count(several.len(), noun, &format!("{noun}s")),
             several
                 .iter()
                 .map(|n| text::cell(n))
@@ -401,11 +622,12 @@ fn confirm_removal(
 }
 
 /// One user's rows: read the user, judge each row on what was read, and send the rows that
-/// change anything as ONE write of the user's Workspace list.
+/// change anything as ONE write of the user's list of `level`.
 async fn apply_user(
     client: &crate::api::Client,
     org: &str,
-    verb: Verb,
+    level: Level,
+    verb: Verb<'_>,
     dry_run: bool,
     mut rows: Vec<RowResult<MembershipOutcome>>,
 ) -> Vec<RowResult<MembershipOutcome>> {
@@ -431,14 +653,18 @@ async fn apply_user(
     let mut changes = Vec::new();
     let mut changing = Vec::new();
     for (index, row) in rows.iter_mut().enumerate() {
-        let workspace_id = row.outcome.workspace_id.clone().unwrap_or_default();
-        let current = user.workspace_role(&workspace_id);
+        let id = place_id(&row.outcome);
+        let current = user.role_in(level, &id);
         row.outcome.previous_role = current.map(str::to_owned);
         let wanted = row.outcome.role.clone();
         match judge(verb, current, wanted.as_deref(), &row.outcome) {
             Judgement::Change if dry_run => row.result = Status::WouldChange,
             Judgement::Change => {
-                changes.push(RoleChange::workspace(&workspace_id, wanted.as_deref()));
+                changes.push(RoleChange {
+                    level,
+                    id,
+                    role: wanted,
+                });
                 changing.push(index);
             }
             Judgement::Unchanged => row.result = Status::Unchanged,
@@ -485,7 +711,7 @@ mod tests {
     #[test]
     fn each_verb_judges_the_current_role_as_the_single_command_does() {
         let add = Verb::Add {
-            default_role: WorkspaceRole::WorkspaceMember,
+            default_role: WorkspaceRole::WorkspaceMember.as_str(),
         };
         let (author, owner) = (Some("WORKSPACE_AUTHOR"), Some("WORKSPACE_OWNER"));
         assert_eq!(judge(add, None, author, &outcome()), Judgement::Change);
@@ -527,17 +753,19 @@ mod tests {
             email: email.into(),
             role: role.into(),
             workspace: workspace.into(),
+            deployment: String::new(),
         };
+        let check_row = |row: &RawRow, verb| check_row(row, Level::Workspace, verb);
         let add = Verb::Add {
-            default_role: WorkspaceRole::WorkspaceAccessor,
+            default_role: WorkspaceRole::WorkspaceAccessor.as_str(),
         };
         let row = check_row(&raw("Grace@Example.com", "author", " Analytics"), add).unwrap();
         assert_eq!(row.user, "grace@example.com");
-        assert_eq!(row.role, Some(WorkspaceRole::WorkspaceAuthor));
-        assert_eq!(row.workspace.as_deref(), Some("Analytics"));
+        assert_eq!(row.role.as_deref(), Some("WORKSPACE_AUTHOR"));
+        assert_eq!(row.place.as_deref(), Some("Analytics"));
         let row = check_row(&raw("grace@example.com", "", ""), add).unwrap();
-        assert_eq!(row.role, Some(WorkspaceRole::WorkspaceAccessor));
-        assert_eq!(row.workspace, None);
+        assert_eq!(row.role.as_deref(), Some("WORKSPACE_ACCESSOR"));
+        assert_eq!(row.place, None);
         assert_eq!(
             check_row(&raw("grace@example.com", "", ""), Verb::Update)
                 .err()
@@ -553,5 +781,68 @@ mod tests {
         assert_eq!(row.role, None);
         assert!(check_row(&raw("grace", "", ""), Verb::Remove).is_err());
         assert!(check_row(&raw("grace@example.com", "", "a\u{7}b"), Verb::Remove).is_err());
+    }
+
+    #[test]
+    fn deployment_rows_read_the_deployment_column_and_keep_the_role_for_its_catalogue() {
+        let raw = |role: &str, workspace: &str, deployment: &str| RawRow {
+            line: 3,
+            team: String::new(),
+            email: "Grace@Example.com".into(),
+            role: role.into(),
+            workspace: workspace.into(),
+            deployment: deployment.into(),
+        };
+        let add = Verb::Add {
+            default_role: "DEPLOYMENT_ADMIN",
+        };
+        let row = check_row(
+            &raw("viewer", "Analytics", " Ingestion "),
+            Level::Deployment,
+            add,
+        )
+        .unwrap();
+        assert_eq!(row.role.as_deref(), Some("viewer"));
+        assert_eq!(row.place.as_deref(), Some("Ingestion"));
+        let row = check_row(&raw("", "Analytics", ""), Level::Deployment, add).unwrap();
+        assert_eq!(row.role.as_deref(), Some("DEPLOYMENT_ADMIN"));
+        assert_eq!(
+            row.place, None,
+            "the workspace column is not the Deployment"
+        );
+        let why = check_row(&raw("", "", "a\u{7}b"), Level::Deployment, Verb::Remove)
+            .err()
+            .unwrap();
+        assert!(why.starts_with("the Deployment `"), "{why}");
+    }
+
+    #[test]
+    fn deployment_outcomes_are_judged_naming_the_deployment_commands() {
+        let mut o = MembershipOutcome::for_email("a@x.io");
+        o.workspace_name = Some("Data Platform".into());
+        o.deployment_id = Some("d1".into());
+        o.deployment_name = Some("Ingestion".into());
+        assert_eq!(o.scope(), Some("Ingestion"));
+        assert_eq!(place_id(&o), "d1");
+        let add = Verb::Add {
+            default_role: "DEPLOYMENT_ADMIN",
+        };
+        let Judgement::Refused(Status::Failed, why) =
+            judge(add, Some("DEPLOYMENT_ADMIN"), Some("Viewer"), &o)
+        else {
+            panic!("add with another role is not applied");
+        };
+        assert_eq!(
+            why,
+            "already in Deployment `Ingestion` as DEPLOYMENT_ADMIN; to change their role use `astro deployment user update`"
+        );
+        let Judgement::Refused(Status::NotFound, why) = judge(Verb::Update, None, Some("x"), &o)
+        else {
+            panic!("update of a non-member is not found");
+        };
+        assert_eq!(
+            why,
+            "not in Deployment `Ingestion`; add them with `astro deployment user add`"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Reading a bulk file (`--from-file FILE`, `-` for stdin): CSV with a header naming an `email`
-//! column and, as the command needs, `role` and `workspace` columns, or JSON lines
-//! `{"email": …, "role": …, "workspace": …}`. Columns and keys a command does not use are
+//! column and, as the command needs, `role`, `workspace` and `deployment` columns, or JSON lines
+//! `{"email": …, "role": …, "workspace": …, "deployment": …}`. Columns and keys a command does not use are
 //! ignored. Every row keeps its line number so that problems are reported where the user can
 //! find them.
 
@@ -19,6 +19,8 @@ pub struct RawRow {
     pub role: String,
     /// The Workspace (an ID or a name) the row is about; empty when the row gives none.
     pub workspace: String,
+    /// The Deployment (an ID or a name) the row is about; empty when the row gives none.
+    pub deployment: String,
 }
 
 /// A row that could not be read at all.
@@ -130,6 +132,8 @@ fn parse_json_lines(text: &str) -> (Vec<RawRow>, Vec<BadLine>) {
         role: Option<String>,
         #[serde(default)]
         workspace: Option<String>,
+        #[serde(default)]
+        deployment: Option<String>,
     }
     let mut rows = Vec::new();
     let mut bad = Vec::new();
@@ -144,6 +148,7 @@ fn parse_json_lines(text: &str) -> (Vec<RawRow>, Vec<BadLine>) {
                 email: l.email.trim().to_owned(),
                 role: l.role.unwrap_or_default().trim().to_owned(),
                 workspace: l.workspace.unwrap_or_default().trim().to_owned(),
+                deployment: l.deployment.unwrap_or_default().trim().to_owned(),
             }),
             Err(e) => bad.push(BadLine {
                 line: index + 1,
@@ -165,6 +170,7 @@ fn parse_csv(text: &str) -> Result<(Vec<RawRow>, Vec<BadLine>), CliError> {
         .clone();
     let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let workspace_col = column("workspace");
+    let deployment_col = column("deployment");
     let (Some(email_col), role_col) = (column("email"), column("role")) else {
         return Err(CliError::usage(format!(
             "the CSV header must name an `email` column (and usually `role`); it is `{}`",
@@ -198,6 +204,10 @@ fn parse_csv(text: &str) -> Result<(Vec<RawRow>, Vec<BadLine>), CliError> {
                             .unwrap_or("")
                             .to_owned(),
                         workspace: workspace_col
+                            .and_then(|c| record.get(c))
+                            .unwrap_or("")
+                            .to_owned(),
+                        deployment: deployment_col
                             .and_then(|c| record.get(c))
                             .unwrap_or("")
                             .to_owned(),
@@ -267,6 +277,7 @@ mod tests {
                     email: "a@x.io".into(),
                     role: "ORGANIZATION_OWNER".into(),
                     workspace: String::new(),
+                    deployment: String::new(),
                 },
                 RawRow {
                     line: 4,
@@ -274,6 +285,7 @@ mod tests {
                     email: "b@x.io".into(),
                     role: "organization_member".into(),
                     workspace: String::new(),
+                    deployment: String::new(),
                 },
             ]
         );
@@ -314,6 +326,7 @@ mod tests {
                 email: "b@x.io".into(),
                 role: String::new(),
                 workspace: String::new(),
+                deployment: String::new(),
             }
         );
         assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [2, 4]);
@@ -327,6 +340,7 @@ mod tests {
             email: email.into(),
             role: role.into(),
             workspace: workspace.into(),
+            deployment: String::new(),
         };
         let (rows, bad) = parse(
             "Workspace,email,role\n\"Ops, EU\",a@x.io,author\n,b@x.io,member\n c1 ,c@x.io\n",
@@ -403,5 +417,48 @@ mod tests {
         // Without the column every row's Team is empty.
         let (rows, _) = parse("email,role\na@x.io,owner\n", Path::new("f")).unwrap();
         assert_eq!(rows[0].team, "");
+    }
+
+    #[test]
+    fn an_optional_deployment_column_or_key() {
+        let (rows, bad) = parse(
+            "email,role,DEPLOYMENT,workspace\na@x.io,admin,\"Loads, EU\",Analytics\nb@x.io,, c1 \nc@x.io\n",
+            Path::new("f"),
+        )
+        .unwrap();
+        assert!(bad.is_empty());
+        let got: Vec<(usize, &str, &str, &str)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.line,
+                    r.email.as_str(),
+                    r.deployment.as_str(),
+                    r.workspace.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, "a@x.io", "Loads, EU", "Analytics"),
+                (3, "b@x.io", "c1", ""),
+                (4, "c@x.io", "", ""),
+            ]
+        );
+        let (rows, bad) = parse(
+            "{\"email\":\"a@x.io\",\"deployment\":\" Ingestion \",\"role\":\"admin\"}\n{\"email\":\"b@x.io\",\"deployment\":null}\n{\"email\":\"c@x.io\",\"deployment\":7}\n",
+            Path::new("f"),
+        )
+        .unwrap();
+        let got: Vec<(usize, &str)> = rows
+            .iter()
+            .map(|r| (r.line, r.deployment.as_str()))
+            .collect();
+        assert_eq!(got, [(1, "Ingestion"), (2, "")]);
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [3]);
+        // Without the column every row's Deployment is empty.
+        let (rows, _) = parse("email,role\na@x.io,admin\n", Path::new("f")).unwrap();
+        assert_eq!(rows[0].deployment, "");
     }
 }

@@ -1,4 +1,4 @@
-//! What the bulk forms of `update`, `invite` and `workspace user add|update|remove` share: a result per row (with the keys of the
+//! What the bulk forms of `update`, `invite` and `workspace|deployment user add|update|remove` share: a result per row (with the keys of the
 //! single command's JSON), printed as a table at the end or as NDJSON in file order as rows
 //! complete; a summary on stderr; and a bounded-concurrency
 //! executor that, on Ctrl-C, stops starting rows, lets the ones in flight finish, and reports
@@ -227,6 +227,9 @@ pub struct Report<T> {
     output_closed: bool,
     /// Why a row could not be printed, reported when the run ends.
     output_error: Option<CliError>,
+    /// The header of the table's column naming where each row applies (see
+    /// [`Outcome::SCOPE`]).
+    scope: Option<&'static str>,
 }
 
 impl<T: Outcome> Report<T> {
@@ -239,7 +242,15 @@ impl<T: Outcome> Report<T> {
             results: HashMap::new(),
             output_closed: false,
             output_error: None,
+            scope: T::SCOPE,
         }
+    }
+
+    /// Heads the table's scope column `header` (`DEPLOYMENT`) instead of [`Outcome::SCOPE`],
+    /// for an outcome type used at several levels.
+    pub fn with_scope(mut self, header: &'static str) -> Self {
+        self.scope = Some(header);
+        self
     }
 
     pub fn push(&mut self, ctx: &Ctx, row: RowResult<T>) -> Result<(), CliError> {
@@ -312,7 +323,7 @@ impl<T: Outcome> Report<T> {
                 .iter()
                 .map(|r| {
                     let mut cells = vec![r.line.to_string(), r.outcome.email().to_owned()];
-                    if T::SCOPE.is_some() {
+                    if self.scope.is_some() {
                         cells.push(r.outcome.scope().unwrap_or_default().to_owned());
                     }
                     cells.extend([
@@ -326,7 +337,7 @@ impl<T: Outcome> Report<T> {
                 .collect();
             let mut header = vec!["LINE", "EMAIL"];
             let mut cut_first = vec!["EMAIL"];
-            if let Some(scope) = T::SCOPE {
+            if let Some(scope) = self.scope {
                 header.push(scope);
                 cut_first.push(scope);
             }

@@ -4,6 +4,7 @@
 mod bulk;
 mod common;
 mod deployment;
+mod deployment_bulk;
 mod faults;
 mod first_hour;
 mod help;

@@ -4,6 +4,7 @@ use crate::cli::{DeploymentChanges, Takes};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::membership;
+use crate::membership_bulk::{self, Verb};
 use crate::place::Level;
 
 #[derive(Debug, clap::Args)]
@@ -11,7 +12,8 @@ use crate::place::Level;
     after_help = "Only the Deployment role goes: the user stays in the Organization and keeps their \
                   Workspace and DAG roles.\n\n\
                   Examples:\n  astro deployment user remove grace@example.com --deployment-id Ingestion\n  \
-                  astro de us rm grace@example.com --force --json"
+                  astro de us rm grace@example.com --force --json\n  \
+                  astro deployment user remove --from-file leavers.csv --force"
 )]
 pub struct RemoveArgs {
     /// The user's email address (any case) or user ID; picked from the Deployment's users when
@@ -23,19 +25,50 @@ pub struct RemoveArgs {
     #[arg(short, long)]
     pub force: bool,
 
-    /// Print the result as JSON
+    /// Print the result as JSON (NDJSON, one object per row, with --from-file)
     #[arg(long)]
     pub json: bool,
+
+    /// Remove many users from a CSV file with header `email` and an optional `deployment`
+    /// column (a Deployment ID or name, names looked for in the selected Workspace, else the
+    /// Organization; default: --deployment-id), or JSON lines {"email":…,"deployment":…}; `-`
+    /// reads stdin. Asks once on a terminal unless --force
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<std::path::PathBuf>,
 
     /// Show what would be done and send no change
     #[arg(long)]
     pub dry_run: bool,
+
+    /// With --from-file: how many requests to send at once
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+
+    /// With --from-file: apply the valid rows even when some are invalid
+    #[arg(long, requires = "from_file")]
+    pub skip_invalid: bool,
 
     #[command(flatten)]
     pub globals: Takes<DeploymentChanges>,
 }
 
 pub async fn run(args: RemoveArgs, ctx: &mut Ctx) -> Result<(), CliError> {
+    if let Some(source) = &args.from_file {
+        if args.user.is_some() {
+            return Err(CliError::usage(
+                "--from-file takes the users from the file; drop EMAIL_OR_ID",
+            ));
+        }
+        let options = membership_bulk::Options {
+            source,
+            json: args.json,
+            dry_run: args.dry_run,
+            concurrency: args.concurrency,
+            skip_invalid: args.skip_invalid,
+            force: args.force,
+        };
+        return membership_bulk::run(ctx, Level::Deployment, Verb::Remove, options).await;
+    }
     let request = membership::Request {
         level: Level::Deployment,
         user: args.user.as_deref(),

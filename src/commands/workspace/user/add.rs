@@ -55,10 +55,11 @@ pub async fn run(args: AddArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             ));
         }
         let verb = Verb::Add {
-            default_role: args.role.unwrap_or(DEFAULT_ROLE),
+            default_role: args.role.unwrap_or(DEFAULT_ROLE).as_str(),
         };
         return membership_bulk::run(
             ctx,
+            Level::Workspace,
             verb,
             membership_bulk::Options::from_bulk(&args.bulk, source, args.json),
         )

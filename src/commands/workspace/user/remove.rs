@@ -64,7 +64,7 @@ pub async fn run(args: RemoveArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             skip_invalid: args.skip_invalid,
             force: args.force,
         };
-        return membership_bulk::run(ctx, Verb::Remove, options).await;
+        return membership_bulk::run(ctx, Level::Workspace, Verb::Remove, options).await;
     }
     let request = membership::Request {
         level: Level::Workspace,

@@ -52,7 +52,7 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             ));
         }
         let options = membership_bulk::Options::from_bulk(&args.bulk, source, args.json);
-        return membership_bulk::run(ctx, Verb::Update, options).await;
+        return membership_bulk::run(ctx, Level::Workspace, Verb::Update, options).await;
     }
     let request = membership::Request {
         level: Level::Workspace,
