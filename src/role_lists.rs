@@ -303,7 +303,7 @@ pub async fn write(
             let err = CliError::from(e);
             if pending && err.exit == crate::error::Exit::Failure {
                 CliError::failure(format!(
-                    "the API refused Workspace roles for {}, who has not accepted their invite yet: {}",
+                    "the API refused roles for {}, who has not accepted their invite yet: {}",
                     user.username, err.message
                 ))
             } else {

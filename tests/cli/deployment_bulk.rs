@@ -1,14 +1,15 @@
 //! `astro deployment user add|update|remove --from-file`: many Deployment memberships at once,
 //! each user's rows merged into one read-modify-write of their Deployment list.
 //!
-//! The emulator does not serve ListRoles yet, so the runs that check roles get a 403 there:
-//! DEPLOYMENT_ADMIN is known, any other name is sent as given with one warning per run.
+//! Some runs get a 403 from ListRoles (a token that may not list roles): DEPLOYMENT_ADMIN is
+//! known, any other name is sent as given with one warning per run, and the API judges it (the
+//! seed then defines custom roles `Dag Operator` and `Viewer` for it to accept).
 
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::process::Stdio;
 
-use astro_emulator::{Emulator, Fault, FaultKind, Seed, SeedDeployment};
+use astro_emulator::{Emulator, Fault, FaultKind, Seed, SeedCustomRole, SeedDeployment};
 use serde_json::{Value, json};
 
 use crate::common::{TestEnv, stderr, stdout};
@@ -153,7 +154,7 @@ fn run_with_stdin(env: &TestEnv, args: &[&str], input: &str) -> std::process::Ou
 
 #[test]
 fn a_csv_add_merges_each_users_rows_into_one_write_of_their_deployment_list() {
-    let env = TestEnv::new();
+    let env = with_custom_roles();
     let ingestion = deployment_id(&env, "Ingestion");
     let reporting = deployment_id(&env, "Reporting");
     let loads = deployment_id(&env, "Warehouse Loads");
@@ -349,7 +350,7 @@ fn a_csv_add_merges_each_users_rows_into_one_write_of_their_deployment_list() {
 
 #[test]
 fn json_lines_on_stdin_update_with_the_single_commands_keys() {
-    let env = TestEnv::new();
+    let env = with_custom_roles();
     let ingestion = deployment_id(&env, "Ingestion");
     roles_forbidden(&env);
     let single = env.run(&[
@@ -605,6 +606,24 @@ fn rows_naming_unknown_deployments_or_the_same_one_twice_stop_the_run_before_any
     assert!(!err.contains("sent unchecked"), "nothing is sent: {err}");
     assert!(env.mutations().is_empty(), "checked before any write");
     assert_eq!(env.api_requests().len(), 3, "the three listings only");
+}
+
+/// The default seed with more custom Deployment roles, `Dag Operator`, `Viewer` and `Operator`, for
+/// runs that send names unchecked (the API still judges them).
+fn with_custom_roles() -> TestEnv {
+    let mut seed = Seed::default();
+    let org = seed.organization.as_mut().unwrap();
+    for name in ["Dag Operator", "Viewer", "Operator"] {
+        org.custom_roles.push(SeedCustomRole {
+            name: name.into(),
+            scope_type: "DEPLOYMENT".into(),
+            description: None,
+            restricted_workspaces: vec![],
+            restricted_workspace_ids: vec![],
+            id: None,
+        });
+    }
+    TestEnv::with_emulator(Emulator::builder().seed(seed).unwrap().spawn().unwrap())
 }
 
 /// A seed with a second Deployment called `Dashboards`, in Data Platform.
@@ -885,4 +904,64 @@ fn from_file_with_a_user_argument_or_update_role_is_a_usage_error() {
         );
     }
     assert!(env.emu.requests().is_empty());
+}
+
+#[test]
+fn each_rows_role_is_checked_on_its_deployments_catalogue_before_any_write() {
+    let env = TestEnv::new();
+    // DAG_OPERATOR_RESTRICTED is a custom role of Data Platform's Deployments only.
+    let file = env.write_file(
+        "roles.csv",
+        "email,role,deployment\n\
+         edsger@example.com,viewer,Ingestion\n\
+         edsger@example.com,dag_operator_restricted,Warehouse Loads\n\
+         alan@example.com,DAG_OPERATOR_RESTRICTED,Reporting\n\
+         alan@example.com,OWNER,Dashboards\n",
+    );
+    let out = env.run(&["deployment", "user", "add", "--from-file", &file]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "line 4: `DAG_OPERATOR_RESTRICTED` is not a Deployment role on Deployment Reporting; valid: DEPLOYMENT_ADMIN, DEPLOYMENT_VIEWER"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 5: `OWNER` is not a Deployment role on Deployment Dashboards"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("line 2:") && !err.contains("line 3:"),
+        "{err}"
+    );
+    assert!(env.mutations().is_empty());
+    let roles_reads = env
+        .api_requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/roles"))
+        .count();
+    assert_eq!(roles_reads, 1);
+
+    // The valid rows alone: the roles' exact names are sent, in one write for edsger.
+    let out = env.run(&[
+        "deployment",
+        "user",
+        "add",
+        "--from-file",
+        &file,
+        "--skip-invalid",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let edsger = writes_for(&env, "edsger@example.com");
+    assert_eq!(edsger.len(), 1, "{edsger:#?}");
+    assert_eq!(
+        roles_of(&env, "edsger@example.com"),
+        pairs(&[
+            ("Ingestion", "DEPLOYMENT_VIEWER"),
+            ("Warehouse Loads", "DAG_OPERATOR_RESTRICTED")
+        ])
+    );
+    assert!(roles_of(&env, "alan@example.com").is_empty());
+    assert!(!stderr(&out).contains("unchecked"), "{}", stderr(&out));
 }
