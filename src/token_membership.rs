@@ -14,7 +14,7 @@ use crate::api::{ApiToken, TokenFilter, Workspace};
 use crate::confirm;
 use crate::context::Ctx;
 use crate::error::{CliError, echo};
-use crate::membership::{self, choose_role};
+use crate::membership::{self, Roles, ask_named_role};
 use crate::output;
 use crate::place::{Level, Place, PlaceKeys};
 use crate::text;
@@ -169,10 +169,25 @@ impl TokenMembershipOutcome {
     }
 }
 
-/// The place and the token, the token as read right before a write.
+/// The place and the token, the token as read right before a write; for `add` and `update`
+/// the place's roles (read before the token) and the role flag checked against them.
 pub struct Target {
     pub place: Place,
     pub token: ApiToken,
+    roles: Option<Roles>,
+    role_flag: Option<String>,
+}
+
+/// What [`target`] looks for.
+struct Wanted<'a> {
+    level: Level,
+    kind: TokenKind,
+    token: Option<&'a str>,
+    candidates: Candidates,
+    prompt: &'a str,
+    /// Read the place's roles (and check `role_flag` against them) before the token.
+    roles: bool,
+    role_flag: Option<&'a str>,
 }
 
 /// Which tokens a pick-list offers.
@@ -186,15 +201,18 @@ pub enum Candidates {
 
 /// Finds the place and the token (named: among the tokens of `kind`, looked up at the same
 /// time as a Workspace; a Deployment is found first, as it may be picked; missing: picked on a
-/// terminal from `candidates`), then reads the token (GetApiToken).
-async fn target(
-    ctx: &mut Ctx,
-    level: Level,
-    kind: TokenKind,
-    token_arg: Option<&str>,
-    candidates: Candidates,
-    prompt: &str,
-) -> Result<Target, CliError> {
+/// terminal from `candidates`), reads the place's roles when asked (a Deployment's: one
+/// ListRoles) and checks the role flag, then reads the token (GetApiToken) last, so that a
+/// write follows its read by one round trip.
+async fn target(ctx: &mut Ctx, wanted: Wanted<'_>) -> Result<Target, CliError> {
+    let Wanted {
+        level,
+        kind,
+        token: token_arg,
+        candidates,
+        prompt,
+        ..
+    } = wanted;
     let (place, listed) = match (level, token_arg) {
         (Level::Workspace, Some(arg)) => {
             let (value, source) = workspaces::selected(ctx)
@@ -226,6 +244,13 @@ async fn target(
             (place, token)
         }
     };
+    let (roles, role_flag) = if wanted.roles {
+        let roles = Roles::of(ctx, &place).await?;
+        let flag = wanted.role_flag.map(|f| roles.check(f)).transpose()?;
+        (Some(roles), flag)
+    } else {
+        (None, None)
+    };
     let (client, org) = ctx.api().await?;
     let token = token_roles::read(client, org, &listed.id).await?;
     // Named among the tokens of its kind; read again: still one.
@@ -241,7 +266,44 @@ async fn target(
             ),
         }));
     }
-    Ok(Target { place, token })
+    Ok(Target {
+        place,
+        token,
+        roles,
+        role_flag,
+    })
+}
+
+/// The role to give: the flag's (checked), else asked on a terminal among the place's roles
+/// starting on `default` (or the current role), else `default` (or, with none, an error naming
+/// the role flag).
+fn choose(
+    ctx: &mut Ctx,
+    target: &Target,
+    current: Option<&str>,
+    default: Option<&str>,
+) -> Result<String, CliError> {
+    if let Some(role) = &target.role_flag {
+        return Ok(role.clone());
+    }
+    let choices = target
+        .roles
+        .as_ref()
+        .map(Roles::choices)
+        .unwrap_or_default();
+    ask_named_role(
+        ctx,
+        None,
+        default,
+        current,
+        &format!(
+            "{} role for API token {} in {}",
+            target.place.level().noun(),
+            text::cell(&target.token.name),
+            text::cell(target.place.name())
+        ),
+        &choices,
+    )
 }
 
 /// A token of another kind named on a Deployment command: exit 2, saying which commands fit it.
@@ -425,26 +487,19 @@ pub async fn add(ctx: &mut Ctx, request: Request<'_>, default_role: &str) -> Res
     require(ctx, &request, false)?;
     let kind = request.kind;
     let prompt = format!("{} to add", kind.noun());
-    let target = target(
-        ctx,
-        request.level,
+    let wanted = Wanted {
+        level: request.level,
         kind,
-        request.token,
-        Candidates::NotThere,
-        &prompt,
-    )
-    .await?;
+        token: request.token,
+        candidates: Candidates::NotThere,
+        prompt: &prompt,
+        roles: true,
+        role_flag: request.role.as_deref(),
+    };
+    let target = target(ctx, wanted).await?;
     let current = role_in(&target.token, &target.place).map(str::to_owned);
     let who = format!("API token {}", text::cell(&target.token.name));
-    let role = choose_role(
-        ctx,
-        &target.place,
-        &who,
-        current.as_deref(),
-        request.role.as_deref(),
-        Some(default_role),
-    )
-    .await?;
+    let role = choose(ctx, &target, current.as_deref(), Some(default_role))?;
     let mut outcome =
         TokenMembershipOutcome::planned(&target.token, &target.place, Some(&role), request.dry_run);
     match current.as_deref() {
@@ -470,15 +525,16 @@ pub async fn add(ctx: &mut Ctx, request: Request<'_>, default_role: &str) -> Res
 pub async fn update(ctx: &mut Ctx, request: Request<'_>) -> Result<(), CliError> {
     require(ctx, &request, true)?;
     let kind = request.kind;
-    let target = target(
-        ctx,
-        request.level,
+    let wanted = Wanted {
+        level: request.level,
         kind,
-        request.token,
-        Candidates::There,
-        kind.noun(),
-    )
-    .await?;
+        token: request.token,
+        candidates: Candidates::There,
+        prompt: kind.noun(),
+        roles: true,
+        role_flag: request.role.as_deref(),
+    };
+    let target = target(ctx, wanted).await?;
     let Some(current) = role_in(&target.token, &target.place).map(str::to_owned) else {
         return Err(CliError::not_found(format!(
             "API token {} is not in {} `{}`",
@@ -491,16 +547,7 @@ pub async fn update(ctx: &mut Ctx, request: Request<'_>) -> Result<(), CliError>
             command(kind, &target.place, "add", &target.token.id, None)
         )));
     };
-    let who = format!("API token {}", text::cell(&target.token.name));
-    let role = choose_role(
-        ctx,
-        &target.place,
-        &who,
-        Some(&current),
-        request.role.as_deref(),
-        None,
-    )
-    .await?;
+    let role = choose(ctx, &target, Some(&current), None)?;
     let mut outcome =
         TokenMembershipOutcome::planned(&target.token, &target.place, Some(&role), request.dry_run);
     if current != role && !request.dry_run {
@@ -516,15 +563,16 @@ pub async fn remove(ctx: &mut Ctx, request: Request<'_>) -> Result<(), CliError>
     confirm::can_confirm(ctx, request.force, request.dry_run, "removing an API token")?;
     let kind = request.kind;
     let prompt = format!("{} to remove", kind.noun());
-    let target = target(
-        ctx,
-        request.level,
+    let wanted = Wanted {
+        level: request.level,
         kind,
-        request.token,
-        Candidates::There,
-        &prompt,
-    )
-    .await?;
+        token: request.token,
+        candidates: Candidates::There,
+        prompt: &prompt,
+        roles: false,
+        role_flag: None,
+    };
+    let target = target(ctx, wanted).await?;
     let mut outcome =
         TokenMembershipOutcome::planned(&target.token, &target.place, None, request.dry_run);
     if outcome.previous_role.is_none() || request.dry_run {

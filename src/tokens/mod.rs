@@ -125,14 +125,13 @@ pub async fn find(
                     "it is an Organization API token: use `astro organization token …`; to change its role in this Workspace, `astro workspace token update-role`".to_owned()
                 }
                 (Scope::Deployment(d), "ORGANIZATION") => format!(
-                    "it is an Organization API token: use `astro organization token …`; to change its role on this Deployment, `astro deployment token organization-token update {} --deployment-id {}`",
-                    elsewhere.id, d.id
+                    "it is an Organization API token: use `astro organization token …`; {}",
+                    on_deployment(d, &elsewhere, "organization-token")
                 ),
                 (Scope::Deployment(d), "WORKSPACE") => format!(
-                    "it is a Workspace API token: use `astro workspace token …` with --workspace-id {}; to change its role on this Deployment, `astro deployment token workspace-token update {} --deployment-id {}`",
+                    "it is a Workspace API token: use `astro workspace token …` with --workspace-id {}; {}",
                     elsewhere.own_workspace().unwrap_or("WORKSPACE"),
-                    elsewhere.id,
-                    d.id
+                    on_deployment(d, &elsewhere, "workspace-token")
                 ),
                 (_, "WORKSPACE") => format!(
                     "it is a Workspace API token: use `astro workspace token …` with --workspace-id {}",
@@ -156,6 +155,22 @@ pub async fn find(
             ))
             .with_hint(hint))
         }
+    }
+}
+
+/// How a wider token's role on Deployment `d` is given (`add`) or changed and taken away
+/// (`update`, `remove`), with the commands of `group` (`organization-token`, `workspace-token`).
+fn on_deployment(d: &Deployment, token: &ApiToken, group: &str) -> String {
+    if token.role_on("DEPLOYMENT", &d.id).is_some() {
+        format!(
+            "its role on this Deployment changes with `astro deployment token {group} update|remove {} --deployment-id {}`",
+            token.id, d.id
+        )
+    } else {
+        format!(
+            "it gets a role on this Deployment with `astro deployment token {group} add {} --deployment-id {}`",
+            token.id, d.id
+        )
     }
 }
 
