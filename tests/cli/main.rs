@@ -3,6 +3,7 @@
 
 mod bulk;
 mod common;
+mod dep_token;
 mod faults;
 mod first_hour;
 mod help;
