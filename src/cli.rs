@@ -116,7 +116,9 @@ impl Global {
                     .value_name("ID_OR_NAME")
                     .value_parser(name_value)
                     .help(
-                        "The Deployment to work on, by ID or name (a name within the Workspace                          when one is selected) [env: ASTRO_DEPLOYMENT_ID] (default: picked on a                          terminal)",
+                        "The Deployment to work on, by ID or name (a name within the Workspace \
+                         when one is selected) [env: ASTRO_DEPLOYMENT_ID] (default: picked on a \
+                         terminal)",
                     ),
             ],
             Global::NoInput => vec![flag(
