@@ -88,7 +88,7 @@ pub fn roles_unlisted(env: &TestEnv) {
 }
 
 /// ListRoles answers with DEPLOYMENT_ADMIN and the custom role "Custom Operator".
-fn roles_listed(env: &TestEnv) {
+pub fn roles_listed(env: &TestEnv) {
     env.emu.inject(
         Fault::new(FaultKind::RawBody {
             status: 200,
