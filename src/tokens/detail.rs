@@ -490,6 +490,34 @@ mod tests {
     }
 
     #[test]
+    fn a_deployment_token_names_its_deployment_its_workspace_and_its_role_there() {
+        let now = time::parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
+        let mut d = detail();
+        d.view.scope = "DEPLOYMENT".into();
+        d.view.role = Some("DEPLOYMENT_ADMIN".into());
+        d.deployment_id = Some("cd1".into());
+        d.deployment_name = Some("Ingestion".into());
+        d.roles.clear();
+        let out = render(&d, now, None, false);
+        assert!(
+            out.contains(
+                "Scope:            DEPLOYMENT\n\
+                 Deployment:       Ingestion\n\
+                 Workspace:        Analytics\n\
+                 Deployment role:  DEPLOYMENT_ADMIN\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("Workspace role"), "{out}");
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["deploymentId"], "cd1");
+        assert_eq!(json["deploymentName"], "Ingestion");
+        // A Workspace token's detail has no Deployment keys.
+        let json = serde_json::to_value(detail()).unwrap();
+        assert!(json.get("deploymentId").is_none() && json.get("deploymentName").is_none());
+    }
+
+    #[test]
     fn an_organization_token_without_roles_says_so() {
         let now = time::parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
         let mut d = detail();

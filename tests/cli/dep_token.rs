@@ -675,6 +675,30 @@ fn create_and_rotate_print_json_with_the_value_once() {
 }
 
 #[test]
+fn a_lost_answer_to_a_create_is_never_sent_again_and_says_how_to_rotate_it() {
+    let env = custom_env();
+    env.emu.inject(
+        Fault::new(FaultKind::LostResponse)
+            .method("POST")
+            .path("/v1/organizations/*/tokens"),
+    );
+    let out = on_ingestion(&env, &["de", "to", "cr", "Lost one", "--timeout", "2"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let created = env.emu.api_token("Lost one").expect("the creation landed");
+    assert_eq!(created.scope, "DEPLOYMENT");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "hint: rotate it to get a value: `astro deployment token rotate {} --deployment-id {INGESTION}`",
+            created.id
+        )),
+        "{err}"
+    );
+    assert_eq!(env.mutations().len(), 1, "sent once");
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
 fn create_checks_the_name_and_the_role_before_anything_is_sent() {
     let env = custom_env();
     for (args, expected) in [
