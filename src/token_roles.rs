@@ -1,8 +1,8 @@
 //! Changing one entry of an API token's roles safely. UpdateApiTokenRoles replaces the token's
 //! whole role list with the one it is sent, so a change reads the token (GetApiToken) right
 //! before the write and sends its complete list as read with exactly one entry (an
-//! Organization's or a Workspace's) added, changed or removed: every other role (its
-//! Organization role, other Workspaces, Deployments, DAGs) goes back as it was. The API has no
+//! Organization's, a Workspace's or a Deployment's) added, changed or removed: every other role
+//! (its Organization role, other Workspaces, Deployments, DAGs) goes back as it was. The API has no
 //! conditional write, so a change someone else makes between the read and the write (one
 //! round trip) cannot be detected. The answer (the API's `SubjectRoles`) is compared with what
 //! was sent.
@@ -10,8 +10,8 @@
 use crate::api::{ApiToken, ApiTokenRole, Client, SubjectRoles};
 use crate::error::{CliError, echo};
 
-/// The one entry a change touches: `entity_type` (`ORGANIZATION` or `WORKSPACE`) and its ID,
-/// and the role to hold there (`None`: none, the entry goes).
+/// The one entry a change touches: `entity_type` (`ORGANIZATION`, `WORKSPACE` or `DEPLOYMENT`)
+/// and its ID, and the role to hold there (`None`: none, the entry goes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry<'a> {
     pub entity_type: &'a str,
@@ -25,6 +25,15 @@ impl<'a> Entry<'a> {
         Self {
             entity_type: "WORKSPACE",
             entity_id: workspace_id,
+            role,
+        }
+    }
+
+    /// The token's role on a Deployment.
+    pub fn deployment(deployment_id: &'a str, role: Option<&'a str>) -> Self {
+        Self {
+            entity_type: "DEPLOYMENT",
+            entity_id: deployment_id,
             role,
         }
     }
@@ -263,6 +272,25 @@ mod tests {
             ]
         );
         assert_eq!(apply(&roles(), Entry::workspace("cw9", None)), roles());
+        let deployment = apply(&roles(), Entry::deployment("cd1", Some("Custom Operator")));
+        assert_eq!(described(&deployment)[2], "DEPLOYMENT cd1 Custom Operator");
+        assert_eq!(
+            deployment[3],
+            roles()[3],
+            "the DAG role in that Deployment is kept"
+        );
+        let added = apply(&roles(), Entry::deployment("cd2", Some("DEPLOYMENT_ADMIN")));
+        assert_eq!(described(&added)[4], "DEPLOYMENT cd2 DEPLOYMENT_ADMIN");
+        assert_eq!(added[4].deployment_id, None);
+        let removed = apply(&roles(), Entry::deployment("cd1", None));
+        assert_eq!(
+            described(&removed),
+            [
+                "ORGANIZATION co ORGANIZATION_MEMBER",
+                "WORKSPACE cw1 WORKSPACE_OPERATOR",
+                "DAG etl DAG_VIEWER"
+            ]
+        );
         let org = apply(&roles(), Entry::organization("co", "ORGANIZATION_OWNER"));
         assert_eq!(described(&org)[0], "ORGANIZATION co ORGANIZATION_OWNER");
         assert_eq!(org[1..], roles()[1..]);

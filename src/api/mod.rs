@@ -487,7 +487,7 @@ impl Client {
     }
 
     /// Every API token of the Organization (`TokenFilter::All`), only its Organization-scoped
-    /// ones, or every token with a role in a Workspace (of any scope).
+    /// ones, or every token with a role in a Workspace or a Deployment (of any scope).
     pub async fn list_api_tokens(
         &self,
         organization_id: &str,
@@ -499,6 +499,7 @@ impl Client {
                 vec![("includeOnlyOrganizationTokens", "true".to_owned())]
             }
             TokenFilter::InWorkspace(ws) => vec![("workspaceId", ws.to_owned())],
+            TokenFilter::InDeployment(d) => vec![("deploymentId", d.to_owned())],
         };
         self.list_all::<ApiTokensPage>(Listing {
             segments: &["organizations", organization_id, "tokens"],
@@ -929,6 +930,9 @@ pub enum TokenFilter<'a> {
     OrganizationOnly,
     /// Every token with a role in this Workspace, whatever its scope.
     InWorkspace(&'a str),
+    /// Every token with a role in this Deployment (a Deployment role, or a DAG or DAG tag role
+    /// in it), whatever its scope.
+    InDeployment(&'a str),
 }
 
 /// What CreateApiToken is sent.
@@ -937,10 +941,10 @@ pub enum TokenFilter<'a> {
 pub struct NewApiToken<'a> {
     pub name: &'a str,
     pub description: &'a str,
-    /// `ORGANIZATION` or `WORKSPACE`.
+    /// `ORGANIZATION`, `WORKSPACE` or `DEPLOYMENT`.
     pub scope: &'a str,
     pub role: &'a str,
-    /// The Workspace of a WORKSPACE-scoped token.
+    /// The Workspace of a WORKSPACE-scoped token, the Deployment of a DEPLOYMENT-scoped one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<&'a str>,
     /// Days until it expires; left out: never.

@@ -377,6 +377,19 @@ impl ApiToken {
             .flatten()
     }
 
+    /// The Deployment a DEPLOYMENT-scoped token belongs to: the entity of its Deployment role.
+    pub fn own_deployment(&self) -> Option<&str> {
+        (self.scope == "DEPLOYMENT")
+            .then(|| {
+                self.roles
+                    .iter()
+                    .flatten()
+                    .find(|r| r.entity_type == "DEPLOYMENT")
+                    .map(|r| r.entity_id.as_str())
+            })
+            .flatten()
+    }
+
     /// Who created it: a user's email, or a token's name.
     pub fn created_by(&self) -> Option<&str> {
         self.created_by

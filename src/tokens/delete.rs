@@ -1,8 +1,9 @@
-//! `delete` for either scope: delete one of the scope's own API tokens (its secret stops
-//! working at once), after asking (unless `--force`; off a terminal without it: exit 2 before
-//! any request). A Workspace command can only name a WORKSPACE-scoped token of its Workspace:
-//! deleting an Organization token from a Workspace command is impossible (exit 2, nothing
-//! sent). Deleting the token this run is authenticated with is warned about first.
+//! `delete` for any scope: delete one of the scope's own API tokens (its secret stops working
+//! at once), after asking (unless `--force`; off a terminal without it: exit 2 before any
+//! request). A Workspace command can only name a WORKSPACE-scoped token of its Workspace, a
+//! Deployment command a DEPLOYMENT-scoped token of its Deployment: deleting an Organization
+//! token from either, or a Workspace token from a Deployment command, is impossible (exit 2,
+//! nothing sent). Deleting the token this run is authenticated with is warned about first.
 
 use serde::Serialize;
 
@@ -23,6 +24,10 @@ struct DeleteOutcome {
     workspace_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     workspace_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deployment_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deployment_name: Option<String>,
     deleted: bool,
     /// Whether it is the token this run authenticated with.
     in_use: bool,
@@ -41,19 +46,19 @@ pub async fn delete(
     dry_run: bool,
 ) -> Result<(), CliError> {
     let token = named_or_picked(ctx, arg, scope, "API token to delete").await?;
-    // Never an Organization token from a Workspace command, nor another Workspace's.
+    // Never an Organization token from a Workspace or Deployment command, nor another
+    // Workspace's or Deployment's, nor a Workspace token from a Deployment command.
     ensure_owned(scope, &token)?;
     let in_use = is_in_use(ctx, &token).await?;
-    let workspace = match scope {
-        Scope::Workspace(ws) => Some(ws),
-        Scope::Organization => None,
-    };
+    let keys = scope.keys();
     let mut outcome = DeleteOutcome {
         id: token.id.clone(),
         name: token.name.clone(),
         scope: token.scope.clone(),
-        workspace_id: workspace.map(|w| w.id.clone()),
-        workspace_name: workspace.map(|w| w.name.clone()),
+        workspace_id: keys.workspace_id,
+        workspace_name: keys.workspace_name,
+        deployment_id: keys.deployment_id,
+        deployment_name: keys.deployment_name,
         deleted: false,
         in_use,
         dry_run,
@@ -67,11 +72,11 @@ pub async fn delete(
     if dry_run {
         return print(ctx, &outcome, json);
     }
-    let question = match workspace {
-        Some(ws) => format!(
-            "Delete API token \"{}\" of Workspace {}?",
+    let question = match scope.place() {
+        Some(place) => format!(
+            "Delete API token \"{}\" of {}?",
             text::cell(&token.name),
-            text::cell(&ws.name)
+            place.shown()
         ),
         None => format!(
             "Delete Organization API token \"{}\"? Whatever uses it stops working.",
@@ -99,12 +104,18 @@ fn print(ctx: &Ctx, outcome: &DeleteOutcome, json: bool) -> Result<(), CliError>
     if ctx.wants_json(json) {
         return ctx.print_json(outcome);
     }
-    let what = match &outcome.workspace_name {
-        Some(ws) => format!(
+    let what = match (&outcome.deployment_name, &outcome.workspace_name) {
+        (Some(deployment), _) => format!(
+            "API token {} ({}) of Deployment {}",
+            outcome.name,
+            outcome.id,
+            text::cell(deployment)
+        ),
+        (None, Some(ws)) => format!(
             "API token {} ({}) of Workspace {}",
             outcome.name, outcome.id, ws
         ),
-        None => format!("Organization API token {} ({})", outcome.name, outcome.id),
+        (None, None) => format!("Organization API token {} ({})", outcome.name, outcome.id),
     };
     output::line(&if outcome.deleted {
         format!("Deleted {what}")

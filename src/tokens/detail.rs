@@ -1,4 +1,4 @@
-//! One API token on one screen (`get`) and its roles as a table (`roles`), for either scope:
+//! One API token on one screen (`get`) and its roles as a table (`roles`), for any scope:
 //! its fields, then each role with the name of what it is on (the Organization, each Workspace
 //! and Deployment by name, a DAG or DAG tag with its Deployment). Never its secret: the API gives
 //! it only when the token is created or rotated.
@@ -42,7 +42,8 @@ impl Names {
 
 /// Reads the token (GetApiToken: one deleted since it was listed is exit 3) and, concurrently,
 /// what names its roles as `listed` shows them: for an Organization command the Organization's
-/// name, its Workspaces and Deployments; for a Workspace command the Workspace's Deployments.
+/// name, its Workspaces and Deployments; for a Workspace command the Workspace's Deployments;
+/// for a Deployment command nothing more (its tokens have roles on that Deployment only).
 /// A listing the token in use may not read names nothing (a note says so).
 pub async fn read_named(
     client: &Client,
@@ -87,6 +88,7 @@ pub async fn read_named(
     let workspaces = async {
         match scope {
             Scope::Workspace(ws) => Ok(Some(vec![ws.clone()])),
+            Scope::Deployment(_) => Ok(Some(Vec::new())),
             Scope::Organization if need_workspaces => {
                 visible(client.list_all_workspaces(org).await, "Workspaces")
             }
@@ -96,6 +98,7 @@ pub async fn read_named(
     let deployments = async {
         match scope {
             _ if !need_deployments => Ok(Some(Vec::new())),
+            Scope::Deployment(d) => Ok(Some(vec![d.clone()])),
             Scope::Workspace(ws) => visible(
                 client.list_workspace_deployments(org, &ws.id).await,
                 "Deployments",
@@ -201,7 +204,8 @@ fn role_row(role: &RoleView) -> Vec<String> {
 const ROLE_HEADER: [&str; 4] = ["ENTITY TYPE", "ENTITY ID", "ENTITY NAME", "ROLE"];
 
 /// What `get --json` prints: the token as lists show it (`role` is its role on the command's
-/// scope), when it was last rotated, its Workspace (Workspace commands) and every role, named.
+/// scope), when it was last rotated, its Workspace (Workspace and Deployment commands), its
+/// Deployment (Deployment commands) and every role, named.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenDetail {
@@ -212,6 +216,10 @@ pub struct TokenDetail {
     pub workspace_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployment_name: Option<String>,
     pub roles: Vec<RoleView>,
 }
 
@@ -227,15 +235,14 @@ pub async fn get(
     let org = org.to_owned();
     let (token, names) = read_named(client, &org, &listed, scope).await?;
     super::ensure_owned(scope, &token)?;
-    let workspace = match scope {
-        Scope::Workspace(ws) => Some(ws),
-        Scope::Organization => None,
-    };
+    let keys = scope.keys();
     let detail = TokenDetail {
         view: TokenView::new(&token, scope.role_of(&token, &org)),
         last_rotated_at: token.last_rotated_at.clone(),
-        workspace_id: workspace.map(|w| w.id.clone()),
-        workspace_name: workspace.map(|w| w.name.clone()),
+        workspace_id: keys.workspace_id,
+        workspace_name: keys.workspace_name,
+        deployment_id: keys.deployment_id,
+        deployment_name: keys.deployment_name,
         roles: name_roles(token.roles.as_deref().unwrap_or_default(), &names),
     };
     if ctx.wants_json(json) {
@@ -287,12 +294,19 @@ fn render(detail: &TokenDetail, now: i64, width: Option<usize>, headers: bool) -
         ("Description", view.description.clone()),
         ("Scope", view.scope.clone()),
     ];
-    match &detail.workspace_name {
-        Some(workspace) => {
+    match (&detail.deployment_name, &detail.workspace_name) {
+        (Some(deployment), workspace) => {
+            block.push(("Deployment", deployment.clone()));
+            if let Some(workspace) = workspace {
+                block.push(("Workspace", workspace.clone()));
+            }
+            block.push(("Deployment role", dash(&view.role)));
+        }
+        (None, Some(workspace)) => {
             block.push(("Workspace", workspace.clone()));
             block.push(("Workspace role", dash(&view.role)));
         }
-        None => block.push(("Organization role", dash(&view.role))),
+        (None, None) => block.push(("Organization role", dash(&view.role))),
     }
     block.extend([
         ("Expires", time::expiry(view.expires_at.as_deref(), now)),
@@ -429,6 +443,8 @@ mod tests {
             last_rotated_at: None,
             workspace_id: Some("cw1".into()),
             workspace_name: Some("Analytics".into()),
+            deployment_id: None,
+            deployment_name: None,
             roles: vec![
                 RoleView {
                     entity_type: "WORKSPACE".into(),
@@ -471,6 +487,34 @@ mod tests {
              WORKSPACE     cw1         Analytics               WORKSPACE_AUTHOR\n\
              DAG           etl         etl in Deployment cd1   DAG_VIEWER\n"
         );
+    }
+
+    #[test]
+    fn a_deployment_token_names_its_deployment_its_workspace_and_its_role_there() {
+        let now = time::parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
+        let mut d = detail();
+        d.view.scope = "DEPLOYMENT".into();
+        d.view.role = Some("DEPLOYMENT_ADMIN".into());
+        d.deployment_id = Some("cd1".into());
+        d.deployment_name = Some("Ingestion".into());
+        d.roles.clear();
+        let out = render(&d, now, None, false);
+        assert!(
+            out.contains(
+                "Scope:            DEPLOYMENT\n\
+                 Deployment:       Ingestion\n\
+                 Workspace:        Analytics\n\
+                 Deployment role:  DEPLOYMENT_ADMIN\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("Workspace role"), "{out}");
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["deploymentId"], "cd1");
+        assert_eq!(json["deploymentName"], "Ingestion");
+        // A Workspace token's detail has no Deployment keys.
+        let json = serde_json::to_value(detail()).unwrap();
+        assert!(json.get("deploymentId").is_none() && json.get("deploymentName").is_none());
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! `list` for either scope: an Organization command lists the Organization's own tokens; a
+//! `list` for any scope: an Organization command lists the Organization's own tokens; a
 //! Workspace command every token with a role in the Workspace (ListApiTokens `workspaceId`: its
-//! own tokens and Organization tokens given a role in it), with its scope and its role there.
-//! `--expiring-within DAYS` keeps the tokens to rotate soon.
+//! own tokens and Organization tokens given a role in it); a Deployment command every token with
+//! a role on the Deployment (ListApiTokens `deploymentId`: its own tokens, and Organization and
+//! Workspace tokens given a role on it or on one of its DAGs); each with its scope and its role
+//! there. `--expiring-within DAYS` keeps the tokens to rotate soon.
 
 use serde::Serialize;
 
@@ -18,7 +20,7 @@ pub struct Filter {
     /// Only tokens expiring within this many days (expired ones included; never-expiring ones
     /// left out).
     pub expiring_within: Option<u32>,
-    /// Only tokens of this API scope (`WORKSPACE`, `ORGANIZATION`).
+    /// Only tokens of this API scope (`DEPLOYMENT`, `WORKSPACE`, `ORGANIZATION`).
     pub scope: Option<&'static str>,
 }
 
@@ -50,6 +52,11 @@ pub async fn print_list(
         Scope::Workspace(ws) => {
             client
                 .list_api_tokens(&org, TokenFilter::InWorkspace(&ws.id))
+                .await?
+        }
+        Scope::Deployment(d) => {
+            client
+                .list_api_tokens(&org, TokenFilter::InDeployment(&d.id))
                 .await?
         }
     };

@@ -1,11 +1,12 @@
 //! API tokens, as every token command sees them: naming one (its ID, exact name, or name in any
 //! case when only one token has it) among the tokens a command may touch (an Organization
-//! command: Organization tokens; a Workspace command: that Workspace's own tokens), their JSON
-//! shape, recognising the token the CLI itself is using, and printing a secret exactly once.
+//! command: Organization tokens; a Workspace command: that Workspace's own tokens; a Deployment
+//! command: that Deployment's own tokens), their JSON shape, recognising the token the CLI
+//! itself is using, and printing a secret exactly once.
 
 use serde::Serialize;
 
-use crate::api::{ApiToken, Client, TokenFilter, Workspace};
+use crate::api::{ApiToken, Client, Deployment, TokenFilter, Workspace};
 use crate::confirm;
 use crate::context::Ctx;
 use crate::error::{CliError, Exit, echo};
@@ -33,6 +34,8 @@ pub enum Scope {
     Organization,
     /// A Workspace's own (WORKSPACE-scoped) tokens.
     Workspace(Workspace),
+    /// A Deployment's own (DEPLOYMENT-scoped) tokens.
+    Deployment(Deployment),
 }
 
 impl Scope {
@@ -46,6 +49,10 @@ impl Scope {
                 noun: "Workspace API token",
                 list_command: "astro workspace token list",
             },
+            Scope::Deployment(_) => Kind {
+                noun: "Deployment API token",
+                list_command: "astro deployment token list",
+            },
         }
     }
 
@@ -54,24 +61,44 @@ impl Scope {
         match self {
             Scope::Organization => token.scope == "ORGANIZATION",
             Scope::Workspace(ws) => token.own_workspace() == Some(ws.id.as_str()),
+            Scope::Deployment(d) => token.own_deployment() == Some(d.id.as_str()),
         }
     }
 
-    /// The listing that holds this scope's tokens (and, for a Workspace, the Organization tokens
-    /// with a role in it).
+    /// The listing that holds this scope's tokens (and, for a Workspace or a Deployment, the
+    /// tokens of wider scopes with a role in it).
     fn filter(&self) -> TokenFilter<'_> {
         match self {
             Scope::Organization => TokenFilter::All,
             Scope::Workspace(ws) => TokenFilter::InWorkspace(&ws.id),
+            Scope::Deployment(d) => TokenFilter::InDeployment(&d.id),
         }
     }
 
-    /// The token's role on this scope: its Organization role, or its role in the Workspace.
+    /// The token's role on this scope: its Organization role, or its role in the Workspace or
+    /// on the Deployment.
     pub fn role_of<'a>(&self, token: &'a ApiToken, organization_id: &str) -> Option<&'a str> {
         match self {
             Scope::Organization => token.role_on("ORGANIZATION", organization_id),
             Scope::Workspace(ws) => token.role_on("WORKSPACE", &ws.id),
+            Scope::Deployment(d) => token.role_on("DEPLOYMENT", &d.id),
         }
+    }
+
+    /// The Workspace or Deployment a command of this scope works in; `None` for the
+    /// Organization.
+    pub fn place(&self) -> Option<crate::place::Place> {
+        match self {
+            Scope::Organization => None,
+            Scope::Workspace(ws) => Some(crate::place::Place::Workspace(ws.clone())),
+            Scope::Deployment(d) => Some(crate::place::Place::Deployment(d.clone())),
+        }
+    }
+
+    /// How outcomes name the place in JSON (see [`crate::place::PlaceKeys`]); all empty for the
+    /// Organization.
+    pub fn keys(&self) -> crate::place::PlaceKeys {
+        self.place().map(|p| p.keys()).unwrap_or_default()
     }
 }
 
@@ -82,50 +109,106 @@ pub async fn list(client: &Client, org: &str, scope: &Scope) -> Result<Vec<ApiTo
 }
 
 /// The token `arg` names among those this scope may touch. One of another scope is exit 2,
-/// with a hint to use that scope's commands (a Workspace command can never touch an
-/// Organization token).
+/// with a hint to use that scope's commands (a Workspace or Deployment command can never touch
+/// an Organization token, nor a Deployment command a Workspace token).
 pub async fn find(
     client: &Client,
     org: &str,
     arg: &str,
     scope: &Scope,
 ) -> Result<ApiToken, CliError> {
+    match locate(client, org, arg, scope).await? {
+        Ok(token) => Ok(token),
+        Err(elsewhere) => {
+            let hint = match (scope, elsewhere.scope.as_str()) {
+                (Scope::Workspace(_), "ORGANIZATION") => {
+                    "it is an Organization API token: use `astro organization token …`; to change its role in this Workspace, `astro workspace token update-role`".to_owned()
+                }
+                (Scope::Deployment(d), "ORGANIZATION") => format!(
+                    "it is an Organization API token: use `astro organization token …`; {}",
+                    on_deployment(d, &elsewhere, "organization-token")
+                ),
+                (Scope::Deployment(d), "WORKSPACE") => format!(
+                    "it is a Workspace API token: use `astro workspace token …` with --workspace-id {}; {}",
+                    elsewhere.own_workspace().unwrap_or("WORKSPACE"),
+                    on_deployment(d, &elsewhere, "workspace-token")
+                ),
+                (_, "WORKSPACE") => format!(
+                    "it is a Workspace API token: use `astro workspace token …` with --workspace-id {}",
+                    elsewhere.own_workspace().unwrap_or("WORKSPACE")
+                ),
+                (_, "DEPLOYMENT") => format!(
+                    "it is a Deployment API token: use `astro deployment token …` with --deployment-id {}",
+                    elsewhere.own_deployment().unwrap_or("DEPLOYMENT")
+                ),
+                _ => "use the commands of its scope".to_owned(),
+            };
+            Err(CliError::usage(format!(
+                "`{}` names API token `{}`, which is not {} and cannot be used here",
+                echo(arg),
+                elsewhere.id,
+                match scope {
+                    Scope::Organization => "an Organization API token",
+                    Scope::Workspace(_) => "one of this Workspace's own tokens",
+                    Scope::Deployment(_) => "one of this Deployment's own tokens",
+                }
+            ))
+            .with_hint(hint))
+        }
+    }
+}
+
+/// How a wider token's role on Deployment `d` is given (`add`) or changed and taken away
+/// (`update`, `remove`), with the commands of `group` (`organization-token`, `workspace-token`).
+fn on_deployment(d: &Deployment, token: &ApiToken, group: &str) -> String {
+    if token.role_on("DEPLOYMENT", &d.id).is_some() {
+        format!(
+            "its role on this Deployment changes with `astro deployment token {group} update|remove {} --deployment-id {}`",
+            token.id, d.id
+        )
+    } else {
+        format!(
+            "it gets a role on this Deployment with `astro deployment token {group} add {} --deployment-id {}`",
+            token.id, d.id
+        )
+    }
+}
+
+/// The token `arg` names: `Ok(token)` among those this scope may touch; else `Err(token)`, one
+/// of another scope that `arg` names (for a precise refusal). Named by neither: exit 3 (or 2
+/// when it is ambiguous).
+pub async fn locate(
+    client: &Client,
+    org: &str,
+    arg: &str,
+    scope: &Scope,
+) -> Result<Result<ApiToken, ApiToken>, CliError> {
     let all = client.list_api_tokens(org, scope.filter()).await?;
     let (own, mut other): (Vec<ApiToken>, Vec<ApiToken>) =
         all.into_iter().partition(|t| scope.owns(t));
     let err = match lookup::find(&own, arg, scope.kind()) {
-        Ok(token) => return Ok(token.clone()),
+        Ok(token) => return Ok(Ok(token.clone())),
         Err(err) if err.exit == Exit::NotFound => err,
         Err(err) => return Err(err),
     };
-    // Not among this scope's tokens: one of another scope is named, for a precise refusal.
-    if matches!(scope, Scope::Workspace(_)) {
-        other = client.list_api_tokens(org, TokenFilter::All).await?;
-        other.retain(|t| !scope.owns(t));
+    // Not among this scope's tokens: one of another scope is named, for a precise refusal;
+    // first among the wider tokens with a role here, then among all (when they may be listed).
+    if let Ok(elsewhere) = lookup::find(&other, arg, scope.kind()) {
+        return Ok(Err(elsewhere.clone()));
     }
-    let Ok(elsewhere) = lookup::find(&other, arg, scope.kind()) else {
+    if matches!(scope, Scope::Organization) {
         return Err(err);
+    }
+    other = match client.list_api_tokens(org, TokenFilter::All).await {
+        Ok(all) => all,
+        Err(e) if e.status() == Some(403) => return Err(err),
+        Err(e) => return Err(e.into()),
     };
-    let hint = match (scope, elsewhere.scope.as_str()) {
-        (Scope::Workspace(_), "ORGANIZATION") => {
-            "it is an Organization API token: use `astro organization token …`; to change its role in this Workspace, `astro workspace token update-role`".to_owned()
-        }
-        (_, "WORKSPACE") => format!(
-            "it is a Workspace API token: use `astro workspace token …` with --workspace-id {}",
-            elsewhere.own_workspace().unwrap_or("WORKSPACE")
-        ),
-        _ => "use the commands of its scope".to_owned(),
-    };
-    Err(CliError::usage(format!(
-        "`{}` names API token `{}`, which is not {} and cannot be used here",
-        echo(arg),
-        elsewhere.id,
-        match scope {
-            Scope::Organization => "an Organization API token",
-            Scope::Workspace(_) => "one of this Workspace's own tokens",
-        }
-    ))
-    .with_hint(hint))
+    other.retain(|t| !scope.owns(t));
+    match lookup::find(&other, arg, scope.kind()) {
+        Ok(elsewhere) => Ok(Err(elsewhere.clone())),
+        Err(_) => Err(err),
+    }
 }
 
 /// The token `arg` names in `scope`, or (none given, on a terminal) one picked from the scope's
@@ -157,6 +240,13 @@ pub async fn named_or_picked(
                 ),
                 "astro workspace token create",
             ),
+            Scope::Deployment(d) => (
+                format!(
+                    "Deployment `{}` has no API tokens of its own",
+                    crate::text::cell(&d.name)
+                ),
+                "astro deployment token create",
+            ),
         };
         return Err(CliError::not_found(message).with_hint(format!("create one with `{create}`")));
     }
@@ -178,10 +268,14 @@ pub fn missing(noun: &str) -> CliError {
     )
 }
 
-/// Off a terminal a missing TOKEN is exit 2, before any request.
+/// Off a terminal a missing TOKEN (and, for a Deployment command, a missing Deployment) is
+/// exit 2, before any request.
 pub fn require(ctx: &Ctx, arg: Option<&str>, level: Level) -> Result<(), CliError> {
     if arg.is_none() && ctx.prompter.is_none() {
         return Err(missing(level.noun()));
+    }
+    if level == Level::Deployment {
+        crate::deployments::require(ctx)?;
     }
     Ok(())
 }
@@ -191,6 +285,7 @@ pub fn require(ctx: &Ctx, arg: Option<&str>, level: Level) -> Result<(), CliErro
 pub enum Level {
     Organization,
     Workspace,
+    Deployment,
 }
 
 impl Level {
@@ -198,21 +293,24 @@ impl Level {
         match self {
             Level::Organization => "Organization API token",
             Level::Workspace => "Workspace API token",
+            Level::Deployment => "Deployment API token",
         }
     }
 
-    /// The scope: the Organization, or the Workspace of `--workspace-id` (or the current one).
+    /// The scope: the Organization, the Workspace of `--workspace-id` (or the current one), or
+    /// the Deployment of `--deployment-id` (picked on a terminal when missing).
     pub async fn scope(self, ctx: &mut Ctx) -> Result<Scope, CliError> {
         Ok(match self {
             Level::Organization => Scope::Organization,
             Level::Workspace => Scope::Workspace(crate::workspaces::current(ctx).await?),
+            Level::Deployment => Scope::Deployment(crate::deployments::current(ctx).await?),
         })
     }
 }
 
 /// The guard every change passes right before its write: the token (as just read) is one this
-/// scope may touch. An Organization token can never be changed or deleted by a Workspace
-/// command.
+/// scope may touch. An Organization token can never be changed or deleted by a Workspace or
+/// Deployment command, nor a Workspace token by a Deployment command.
 pub fn ensure_owned(scope: &Scope, token: &ApiToken) -> Result<(), CliError> {
     if scope.owns(token) {
         return Ok(());
@@ -229,6 +327,14 @@ pub fn ensure_owned(scope: &Scope, token: &ApiToken) -> Result<(), CliError> {
             crate::text::cell(&ws.name)
         ))
         .with_hint("use `astro organization token …` for Organization API tokens"),
+        Scope::Deployment(d) => CliError::usage(format!(
+            "API token `{}` is not a token of Deployment `{}`",
+            token.id,
+            crate::text::cell(&d.name)
+        ))
+        .with_hint(
+            "use `astro organization token …` or `astro workspace token …` for Organization and Workspace API tokens",
+        ),
     })
 }
 
@@ -398,14 +504,28 @@ pub fn secret_lost(err: crate::api::ApiError, rotate_command: &dyn Fn(&str) -> S
 pub struct NewToken<'a> {
     pub name: Option<&'a str>,
     pub description: &'a str,
-    /// The role, as the API names it; `None`: ask on a terminal, else the default.
-    pub role: Option<&'static str>,
-    pub default_role: &'static str,
+    /// The role, as the API names it (already checked); `None`: ask on a terminal, else the
+    /// default.
+    pub role: Option<&'a str>,
+    pub default_role: &'a str,
     /// Every role of the scope, for the question.
-    pub roles: Vec<&'static str>,
+    pub roles: Vec<&'a str>,
     pub expiration_days: Option<u32>,
     pub output: SecretOutput,
     pub dry_run: bool,
+}
+
+/// The error for a missing NAME off a terminal.
+fn missing_name() -> CliError {
+    CliError::missing("the token's name", "it as the NAME argument")
+}
+
+/// Off a terminal a missing NAME is exit 2, before any request.
+pub fn require_name(ctx: &Ctx, name: Option<&str>) -> Result<(), CliError> {
+    if name.is_none() && ctx.prompter.is_none() {
+        return Err(missing_name());
+    }
+    Ok(())
 }
 
 /// What a dry run of `create` would make.
@@ -420,9 +540,9 @@ struct PlannedToken<'a> {
     dry_run: bool,
 }
 
-/// `organization token create` and `workspace token create`: checks the name (unique among the
-/// scope's tokens, ignoring case) and the role, creates the token (never twice), and prints its
-/// secret once.
+/// `organization|workspace|deployment token create`: checks the name (unique among the scope's
+/// tokens, ignoring case) and the role, creates the token (never twice), and prints its secret
+/// once.
 pub async fn create(ctx: &mut Ctx, scope: &Scope, new: NewToken<'_>) -> Result<(), CliError> {
     let name = match (new.name.map(str::trim), ctx.prompter.as_mut()) {
         (Some(""), _) => return Err(CliError::usage("the token's name is empty")),
@@ -434,12 +554,7 @@ pub async fn create(ctx: &mut Ctx, scope: &Scope, new: NewToken<'_>) -> Result<(
                 Ok(())
             }
         })?,
-        (None, None) => {
-            return Err(CliError::missing(
-                "the token's name",
-                "it as the NAME argument",
-            ));
-        }
+        (None, None) => return Err(missing_name()),
     };
     let role = match (new.role, ctx.prompter.as_mut()) {
         (Some(role), _) => role,
@@ -473,6 +588,7 @@ pub async fn create(ctx: &mut Ctx, scope: &Scope, new: NewToken<'_>) -> Result<(
     let (scope_name, entity_id) = match scope {
         Scope::Organization => ("ORGANIZATION", None),
         Scope::Workspace(ws) => ("WORKSPACE", Some(ws.id.as_str())),
+        Scope::Deployment(d) => ("DEPLOYMENT", Some(d.id.as_str())),
     };
     if new.dry_run {
         let plan = PlannedToken {
@@ -525,10 +641,16 @@ fn rotate_command(scope: &Scope, id: &str) -> String {
         Scope::Workspace(ws) => {
             format!("astro workspace token rotate {id} --workspace-id {}", ws.id)
         }
+        Scope::Deployment(d) => {
+            format!(
+                "astro deployment token rotate {id} --deployment-id {}",
+                d.id
+            )
+        }
     }
 }
 
-/// `organization token rotate` and `workspace token rotate`: confirms (warning when it is the
+/// `organization|workspace|deployment token rotate`: confirms (warning when it is the
 /// token in use), rotates once, and prints the new secret once.
 pub async fn rotate(
     ctx: &mut Ctx,

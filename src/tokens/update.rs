@@ -1,11 +1,12 @@
-//! `update` for either scope: change one of the scope's own API tokens: its name, description
+//! `update` for any scope: change one of the scope's own API tokens: its name, description
 //! or role on its scope. Everything is checked before the first write (a role of the wrong
 //! level, a name too long or taken by another of the scope's tokens: nothing sent); nothing is
 //! sent when nothing changes. The role goes through UpdateApiTokenRoles with the token's
 //! complete role list as read right before (GetApiToken), only its entry on the scope changed;
 //! the name and description through UpdateApiToken, which requires the name (the current one is
-//! sent when only the description changes). A Workspace command never changes an Organization
-//! token.
+//! sent when only the description changes); a name-only change never touches the roles. A
+//! Workspace command never changes an Organization token, nor a Deployment command an
+//! Organization or Workspace token.
 
 use serde::Serialize;
 
@@ -15,6 +16,7 @@ use crate::changes::FieldChanges;
 use crate::context::Ctx;
 use crate::error::{CliError, echo};
 use crate::output;
+use crate::text;
 use crate::token_roles::{self, Entry};
 
 /// What the user asked to change (the role already validated for the scope).
@@ -35,7 +37,8 @@ const DESCRIPTION_MAX: usize = 500;
 struct Fields {
     name: String,
     description: String,
-    /// Its role on the scope (its Organization role, or its role in the Workspace).
+    /// Its role on the scope (its Organization role, or its role in the Workspace or on the
+    /// Deployment).
     role: Option<String>,
 }
 
@@ -47,6 +50,10 @@ struct UpdateOutcome {
     workspace_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     workspace_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deployment_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deployment_name: Option<String>,
     #[serde(flatten)]
     fields: Fields,
     previous: Fields,
@@ -56,7 +63,7 @@ struct UpdateOutcome {
 }
 
 /// Checks the change before anything is sent; `role_flag` names the role flag's value
-/// (`ORG_ROLE`, `WORKSPACE_ROLE`) in the hint.
+/// (`ORG_ROLE`, `WORKSPACE_ROLE`, `ROLE`) in the hint.
 pub fn check(change: &Change, role_flag: &str) -> Result<(), CliError> {
     if change.name.is_none() && change.description.is_none() && change.role.is_none() {
         return Err(CliError::usage("nothing to update").with_hint(format!(
@@ -88,6 +95,7 @@ impl Scope {
         match self {
             Scope::Organization => Entry::organization(org, role),
             Scope::Workspace(ws) => Entry::workspace(&ws.id, Some(role)),
+            Scope::Deployment(d) => Entry::deployment(&d.id, Some(role)),
         }
     }
 
@@ -97,6 +105,9 @@ impl Scope {
             Scope::Organization => format!("astro organization token get {id}"),
             Scope::Workspace(ws) => {
                 format!("astro workspace token get {id} --workspace-id {}", ws.id)
+            }
+            Scope::Deployment(d) => {
+                format!("astro deployment token get {id} --deployment-id {}", d.id)
             }
         }
     }
@@ -143,14 +154,13 @@ pub async fn update(
     };
     let fields_change = wanted.name != previous.name || wanted.description != previous.description;
     let role_change = wanted.role != previous.role;
-    let workspace = match scope {
-        Scope::Workspace(ws) => Some(ws),
-        Scope::Organization => None,
-    };
+    let keys = scope.keys();
     let mut outcome = UpdateOutcome {
         id: token.id.clone(),
-        workspace_id: workspace.map(|w| w.id.clone()),
-        workspace_name: workspace.map(|w| w.name.clone()),
+        workspace_id: keys.workspace_id,
+        workspace_name: keys.workspace_name,
+        deployment_id: keys.deployment_id,
+        deployment_name: keys.deployment_name,
         fields: wanted,
         previous,
         changed: false,
@@ -203,6 +213,7 @@ fn check_unique(scope: &Scope, own: &[ApiToken], name: &str, except: &str) -> Re
     let whose = match scope {
         Scope::Organization => "the Organization's token",
         Scope::Workspace(_) => "a Workspace's token",
+        Scope::Deployment(_) => "a Deployment's token",
     };
     let folded = name.to_lowercase();
     match own
@@ -228,9 +239,10 @@ fn print(ctx: &Ctx, outcome: &UpdateOutcome, json: bool) -> Result<(), CliError>
         return ctx.print_json(outcome);
     }
     let (now, was) = (&outcome.fields, &outcome.previous);
-    let on = match &outcome.workspace_name {
-        Some(workspace) => format!("role in Workspace {workspace}"),
-        None => "Organization role".to_owned(),
+    let on = match (&outcome.deployment_name, &outcome.workspace_name) {
+        (Some(deployment), _) => format!("role on Deployment {}", text::cell(deployment)),
+        (None, Some(workspace)) => format!("role in Workspace {workspace}"),
+        (None, None) => "Organization role".to_owned(),
     };
     let mut changes = FieldChanges::of(format!("API token {} ({})", was.name, outcome.id));
     changes

@@ -316,3 +316,26 @@ fn help_deployment() {
         }
     }
 }
+
+#[test]
+fn help_deployment_token() {
+    check(&["deployment", "token"], "deployment-token");
+    for verb in ["list", "get", "create", "update", "rotate", "delete"] {
+        check(
+            &["deployment", "token", verb],
+            &format!("deployment-token-{verb}"),
+        );
+    }
+    for group in ["workspace-token", "organization-token"] {
+        check(
+            &["deployment", "token", group],
+            &format!("deployment-token-{group}"),
+        );
+        for verb in ["add", "update", "remove", "list"] {
+            check(
+                &["deployment", "token", group, verb],
+                &format!("deployment-token-{group}-{verb}"),
+            );
+        }
+    }
+}

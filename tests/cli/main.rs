@@ -3,6 +3,7 @@
 
 mod bulk;
 mod common;
+mod dep_token;
 mod deployment;
 mod deployment_bulk;
 mod faults;

@@ -1589,3 +1589,127 @@ fn deployment_team_list_picks_among_the_organizations_deployments_at_60_columns(
     );
     assert!(env.mutations().is_empty());
 }
+
+// ---------------------------------------------------------------------------------------
+// astro deployment token delete|organization-token add
+
+/// `deployment token delete` with only the Deployment given, at 60 columns: the Deployment's
+/// own tokens are offered (never an Organization or Workspace token with a role on it), their
+/// roles whole; typing filters them; the choice is confirmed: no sends nothing, yes deletes.
+#[test]
+fn deployment_token_delete_picks_a_deployment_token_at_60_columns_and_asks_first() {
+    use crate::dep_token::INGESTION;
+    let env = crate::dep_token::custom_env();
+    for (answer, code) in [("n", 1), ("y", 0)] {
+        let mut s = astro(
+            &env,
+            60,
+            24,
+            &["de", "to", "de", "--deployment-id", INGESTION],
+        );
+        s.wait_for("2 API tokens");
+        let screen = s.contents();
+        for name in ["Ingestion deploys", "Ingestion reader"] {
+            assert!(screen.contains(name), "{}", s.dump());
+        }
+        for name in [
+            "Platform automation",
+            "Pipelines CI",
+            "Loads bot",
+            "CI deploy",
+        ] {
+            assert!(!screen.contains(name), "{}", s.dump());
+        }
+        assert!(
+            screen.lines().all(|l| l.chars().count() <= 60),
+            "{}",
+            s.dump()
+        );
+        let shown: Vec<String> = s.rows().into_iter().filter(|r| is_list_row(r)).collect();
+        assert!(
+            shown.iter().any(|r| r.contains("DEPLOYMENT_ADMIN"))
+                && shown.iter().any(|r| r.contains("Ingestion Viewer")),
+            "{}",
+            s.dump()
+        );
+        s.send("reader");
+        s.wait_for("1 of 2");
+        s.send(ENTER);
+        // The question is cut to the terminal's width, its answer hint kept.
+        s.wait_for("? Delete API token \"Ingestion reader\" of Deploymen… [y/N]");
+        assert!(env.mutations().is_empty());
+        s.send(answer);
+        assert_eq!(s.finish(), code, "{}", s.dump());
+    }
+    let mutations = env.mutations();
+    assert_eq!(mutations.len(), 1, "{mutations:#?}");
+    assert_eq!(mutations[0].method, "DELETE");
+    assert!(env.emu.api_token("Ingestion reader").unwrap().deleted);
+    assert!(!env.emu.api_token("Ingestion deploys").unwrap().deleted);
+}
+
+/// `deployment token organization-token add` with nothing given: the Organization tokens
+/// without a role on the Deployment, then the Deployment's roles (as ListRoles gives them),
+/// starting on DEPLOYMENT_ADMIN.
+#[test]
+fn deployment_organization_token_add_picks_a_token_then_a_deployment_role() {
+    use crate::dep_token::INGESTION;
+    let env = crate::dep_token::custom_env();
+    crate::dep_token::roles_listed(&env);
+    let mut s = astro(
+        &env,
+        100,
+        24,
+        &[
+            "de",
+            "to",
+            "organization-token",
+            "add",
+            "--deployment-id",
+            INGESTION,
+        ],
+    );
+    // Platform automation has a role on Ingestion already.
+    s.wait_for("2 API tokens");
+    let offered = s.contents();
+    assert!(offered.contains("CI deploy"), "{offered}");
+    assert!(offered.contains("Nightly export"), "{offered}");
+    assert!(!offered.contains("Platform automation"), "{offered}");
+    s.type_into("? Organization API token to add: ", "nightly");
+    s.wait_for("1 of 2 API tokens");
+    s.send(ENTER);
+    s.wait_for("? Deployment role for API token Nightly export in Ingestion");
+    s.wait_for("❯ DEPLOYMENT_ADMIN");
+    assert!(env.mutations().is_empty());
+    s.send(DOWN);
+    s.wait_for("❯ Custom Operator");
+    s.send(ENTER);
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents()
+            .contains("Added API token Nightly export to Deployment Ingestion as Custom Operator"),
+        "{}",
+        s.dump()
+    );
+    let nightly = env.emu.api_token("Nightly export").unwrap();
+    let roles: Vec<(String, String, String)> = nightly
+        .roles
+        .iter()
+        .map(|r| (r.entity_type.clone(), r.entity_id.clone(), r.role.clone()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            (
+                "ORGANIZATION".to_owned(),
+                env.emu.organization_id(),
+                "ORGANIZATION_MEMBER".to_owned()
+            ),
+            (
+                "DEPLOYMENT".to_owned(),
+                INGESTION.to_owned(),
+                "Custom Operator".to_owned()
+            ),
+        ]
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod list;
 pub mod team;
+pub mod token;
 pub mod user;
 
 use clap::Subcommand;
@@ -21,6 +22,9 @@ pub enum DeploymentCommand {
     /// Manage the Teams with a role on a Deployment
     #[command(subcommand, visible_aliases = ["te", "teams"])]
     Team(team::DeploymentTeamCommand),
+    /// Manage a Deployment's API tokens, and the roles of other tokens on it
+    #[command(subcommand, visible_alias = "to")]
+    Token(token::DeploymentTokenCommand),
 }
 
 impl DeploymentCommand {
@@ -29,6 +33,7 @@ impl DeploymentCommand {
             DeploymentCommand::List(args) => list::run(args, ctx).await,
             DeploymentCommand::User(command) => command.run(ctx).await,
             DeploymentCommand::Team(command) => command.run(ctx).await,
+            DeploymentCommand::Token(command) => command.run(ctx).await,
         }
     }
 }

@@ -5,9 +5,9 @@
 use crate::cli::{Takes, WorkspaceWrites, name_value};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::membership::ask_role;
+use crate::place::Level;
 use crate::roles::{Role, RoleParser, WorkspaceRole};
-use crate::token_membership::{self, Candidates, TokenMembershipOutcome};
+use crate::token_membership::{self, TokenKind};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -41,46 +41,15 @@ pub struct AddArgs {
 }
 
 pub async fn run(args: AddArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    if args.token.is_none() && ctx.prompter.is_none() {
-        return Err(token_membership::missing());
-    }
-    let target = token_membership::target(
-        ctx,
-        args.token.as_deref(),
-        Candidates::NotInWorkspace,
-        "Organization API token to add",
-    )
-    .await?;
-    let current = target
-        .token
-        .role_on("WORKSPACE", &target.workspace.id)
-        .map(str::to_owned);
-    let role = ask_role(
-        ctx,
-        args.role,
-        Some(WorkspaceRole::WorkspaceMember),
-        current.as_deref(),
-        &format!("API token {}", crate::text::cell(&target.token.name)),
-        &target.workspace.name,
-    )?;
-    let role = role.as_str();
-    let mut outcome =
-        TokenMembershipOutcome::planned(&target.token, &target.workspace, Some(role), args.dry_run);
-    match outcome.previous_role.as_deref() {
-        Some(current) if current == role => {}
-        Some(current) => {
-            return Err(CliError::failure(format!(
-                "API token {} is already in Workspace `{}` as {current}",
-                crate::text::cell(&outcome.name),
-                crate::text::cell(&outcome.workspace_name)
-            ))
-            .with_hint(format!(
-                "to change its role run `astro workspace token update-role {} --role {role} --workspace-id {}`",
-                outcome.id, outcome.workspace_id
-            )));
-        }
-        None if args.dry_run => {}
-        None => outcome.changed = token_membership::write(ctx, &target, Some(role)).await?,
-    }
-    token_membership::print(ctx, &outcome, args.json)
+    let request = token_membership::Request {
+        level: Level::Workspace,
+        kind: TokenKind::Organization,
+        token: args.token.as_deref(),
+        role: args.role.map(|r| r.as_str().to_owned()),
+        role_flag: "--role WORKSPACE_ROLE",
+        json: args.json,
+        dry_run: args.dry_run,
+        force: false,
+    };
+    token_membership::add(ctx, request, WorkspaceRole::WorkspaceMember.as_str()).await
 }

@@ -3,10 +3,10 @@
 //! and its other roles stay), after asking unless `--force`.
 
 use crate::cli::{Takes, WorkspaceWrites, name_value};
-use crate::confirm;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::token_membership::{self, Candidates, TokenMembershipOutcome};
+use crate::place::Level;
+use crate::token_membership::{self, TokenKind};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -37,34 +37,15 @@ pub struct RemoveArgs {
 }
 
 pub async fn run(args: RemoveArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    if ctx.prompter.is_none() && args.token.is_none() {
-        return Err(token_membership::missing());
-    }
-    confirm::can_confirm(ctx, args.force, args.dry_run, "removing an API token")?;
-    let target = token_membership::target(
-        ctx,
-        args.token.as_deref(),
-        Candidates::InWorkspace,
-        "Organization API token to remove",
-    )
-    .await?;
-    let mut outcome =
-        TokenMembershipOutcome::planned(&target.token, &target.workspace, None, args.dry_run);
-    if outcome.previous_role.is_none() || args.dry_run {
-        return token_membership::print(ctx, &outcome, args.json);
-    }
-    let question = format!(
-        "Remove API token \"{}\" from Workspace {}?",
-        crate::text::cell(&target.token.name),
-        crate::text::cell(&target.workspace.name)
-    );
-    confirm::ask(ctx, args.force, &question)?;
-    // Asked: the answer took a while, so the roles are read again right before the write.
-    let target = if args.force {
-        target
-    } else {
-        token_membership::reread(ctx, target).await?
+    let request = token_membership::Request {
+        level: Level::Workspace,
+        kind: TokenKind::Organization,
+        token: args.token.as_deref(),
+        role: None,
+        role_flag: "--role WORKSPACE_ROLE",
+        json: args.json,
+        dry_run: args.dry_run,
+        force: args.force,
     };
-    outcome.changed = token_membership::write(ctx, &target, None).await?;
-    token_membership::print(ctx, &outcome, args.json)
+    token_membership::remove(ctx, request).await
 }

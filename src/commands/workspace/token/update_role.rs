@@ -5,9 +5,9 @@
 use crate::cli::{Takes, WorkspaceWrites, name_value};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::membership::ask_role;
+use crate::place::Level;
 use crate::roles::{Role, RoleParser, WorkspaceRole};
-use crate::token_membership::{self, Candidates, TokenMembershipOutcome};
+use crate::token_membership::{self, TokenKind};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -41,49 +41,15 @@ pub struct UpdateRoleArgs {
 }
 
 pub async fn run(args: UpdateRoleArgs, ctx: &mut Ctx) -> Result<(), CliError> {
-    if ctx.prompter.is_none() {
-        if args.token.is_none() {
-            return Err(token_membership::missing());
-        }
-        if args.role.is_none() {
-            return Err(CliError::missing("the new role", "--role WORKSPACE_ROLE"));
-        }
-    }
-    let target = token_membership::target(
-        ctx,
-        args.token.as_deref(),
-        Candidates::InWorkspace,
-        "Organization API token",
-    )
-    .await?;
-    let Some(current) = target
-        .token
-        .role_on("WORKSPACE", &target.workspace.id)
-        .map(str::to_owned)
-    else {
-        return Err(CliError::not_found(format!(
-            "API token {} is not in Workspace `{}`",
-            crate::text::cell(&target.token.name),
-            crate::text::cell(&target.workspace.name)
-        ))
-        .with_hint(format!(
-            "add it with `astro workspace token add {} --workspace-id {}`",
-            target.token.id, target.workspace.id
-        )));
+    let request = token_membership::Request {
+        level: Level::Workspace,
+        kind: TokenKind::Organization,
+        token: args.token.as_deref(),
+        role: args.role.map(|r| r.as_str().to_owned()),
+        role_flag: "--role WORKSPACE_ROLE",
+        json: args.json,
+        dry_run: args.dry_run,
+        force: false,
     };
-    let role = ask_role(
-        ctx,
-        args.role,
-        None,
-        Some(&current),
-        &format!("API token {}", crate::text::cell(&target.token.name)),
-        &target.workspace.name,
-    )?;
-    let role = role.as_str();
-    let mut outcome =
-        TokenMembershipOutcome::planned(&target.token, &target.workspace, Some(role), args.dry_run);
-    if current != role && !args.dry_run {
-        outcome.changed = token_membership::write(ctx, &target, Some(role)).await?;
-    }
-    token_membership::print(ctx, &outcome, args.json)
+    token_membership::update(ctx, request).await
 }
