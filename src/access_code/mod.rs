@@ -5,7 +5,11 @@
 //! compares the two ([`plan`]). The commands are `astro organization access export|plan`.
 //! (`crate::access` is another thing: one member's access, named, for `user get`.)
 
+pub mod export;
 pub mod file;
+pub mod live;
+pub mod plan;
+pub mod resolve;
 pub mod tree;
 
 use std::io::{IsTerminal, Read, Write};
