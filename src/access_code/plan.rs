@@ -625,3 +625,386 @@ pub fn refusals(plan: &Plan, live: &Live) -> Vec<Refusal> {
     );
     refusals
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access_code::live::Catalogue;
+    use crate::access_code::resolve::{DesiredMember, DesiredTeam};
+    use crate::api::{Team, TeamMember, Workspace};
+
+    fn user(id: &str, role: &str, status: &str, workspaces: &[(&str, &str)]) -> User {
+        User {
+            id: id.into(),
+            username: format!("{id}@x.io"),
+            full_name: String::new(),
+            status: status.into(),
+            created_at: String::new(),
+            organization_role: Some(role.into()),
+            workspace_roles: Some(
+                workspaces
+                    .iter()
+                    .map(|(w, r)| WorkspaceRole {
+                        workspace_id: (*w).into(),
+                        role: (*r).into(),
+                    })
+                    .collect(),
+            ),
+            deployment_roles: Some(vec![]),
+            dag_roles: Some(vec![]),
+        }
+    }
+
+    fn team(id: &str, name: &str, idp: bool) -> Team {
+        Team {
+            id: id.into(),
+            name: name.into(),
+            description: Some("old".into()),
+            organization_role: Some("ORGANIZATION_MEMBER".into()),
+            is_idp_managed: idp,
+            created_at: String::new(),
+            workspace_roles: Some(vec![WorkspaceRole {
+                workspace_id: "w1".into(),
+                role: "WORKSPACE_MEMBER".into(),
+            }]),
+            deployment_roles: Some(vec![]),
+            dag_roles: Some(vec![]),
+        }
+    }
+
+    fn member(id: &str) -> TeamMember {
+        TeamMember {
+            user_id: id.into(),
+            username: format!("{id}@x.io"),
+            full_name: None,
+            created_at: None,
+        }
+    }
+
+    fn live() -> Live {
+        Live {
+            organization_id: "corg".into(),
+            organization_name: None,
+            users: vec![
+                user(
+                    "ann",
+                    "ORGANIZATION_OWNER",
+                    "ACTIVE",
+                    &[("w1", "WORKSPACE_OWNER")],
+                ),
+                user(
+                    "bob",
+                    "ORGANIZATION_MEMBER",
+                    "ACTIVE",
+                    &[("w1", "WORKSPACE_MEMBER")],
+                ),
+                user("cat", "ORGANIZATION_OWNER", "PENDING", &[]),
+            ],
+            workspaces: vec![
+                Workspace {
+                    id: "w1".into(),
+                    name: "Ops".into(),
+                    description: None,
+                    cicd_enforced_default: false,
+                },
+                Workspace {
+                    id: "w2".into(),
+                    name: "Data".into(),
+                    description: None,
+                    cicd_enforced_default: false,
+                },
+            ],
+            deployments: vec![],
+            deployments_read: false,
+            teams: vec![team("t1", "Core", false), team("t2", "Synced", true)],
+            team_members: [
+                ("t1".to_owned(), vec![member("ann"), member("bob")]),
+                ("t2".to_owned(), vec![member("ann")]),
+            ]
+            .into_iter()
+            .collect(),
+            catalogue: Catalogue::NotRead,
+            me: None,
+        }
+    }
+
+    fn wanted(
+        user_id: Option<&str>,
+        role: &str,
+        workspaces: Option<&[(&str, &str)]>,
+    ) -> DesiredMember {
+        let email = format!("{}@x.io", user_id.unwrap_or("new"));
+        DesiredMember {
+            email,
+            user_id: user_id.map(str::to_owned),
+            role: role.into(),
+            workspaces: workspaces.map(|w| {
+                w.iter()
+                    .map(|(id, r)| ((*id).to_owned(), (*r).to_owned()))
+                    .collect()
+            }),
+            deployments: None,
+        }
+    }
+
+    fn lines(plan: &Plan) -> Vec<String> {
+        render(plan).lines().map(str::to_owned).collect()
+    }
+
+    /// The live state described exactly: nothing to do, with or without --prune.
+    fn in_sync() -> Desired {
+        Desired {
+            describes_members: true,
+            member_workspaces: true,
+            member_deployments: false,
+            members: vec![
+                wanted(
+                    Some("ann"),
+                    "ORGANIZATION_OWNER",
+                    Some(&[("w1", "WORKSPACE_OWNER")]),
+                ),
+                wanted(
+                    Some("bob"),
+                    "ORGANIZATION_MEMBER",
+                    Some(&[("w1", "WORKSPACE_MEMBER")]),
+                ),
+                wanted(Some("cat"), "ORGANIZATION_OWNER", Some(&[])),
+            ],
+            teams: vec![DesiredTeam {
+                name: "Core".into(),
+                team_id: Some("t1".into()),
+                idp_managed: false,
+                description: Some("old".into()),
+                role: "ORGANIZATION_MEMBER".into(),
+                workspaces: Some([("w1".to_owned(), "WORKSPACE_MEMBER".to_owned())].into()),
+                deployments: None,
+                members: Some(vec![
+                    MemberRef {
+                        user_id: Some("ann".into()),
+                        email: "ann@x.io".into(),
+                    },
+                    MemberRef {
+                        user_id: Some("bob".into()),
+                        email: "bob@x.io".into(),
+                    },
+                ]),
+            }],
+        }
+    }
+
+    #[test]
+    fn the_live_state_described_exactly_is_no_changes() {
+        for prune in [false, true] {
+            let plan = diff(&in_sync(), &live(), prune);
+            assert!(plan.is_empty() && plan.left_alone.is_empty(), "{plan:#?}");
+            assert_eq!(render(&plan), "no changes\n");
+        }
+    }
+
+    #[test]
+    fn adds_changes_and_removals_by_entry() {
+        let mut desired = in_sync();
+        desired.members[1] = wanted(
+            Some("bob"),
+            "ORGANIZATION_BILLING_ADMIN",
+            Some(&[("w2", "WORKSPACE_AUTHOR")]),
+        );
+        desired.members.push(wanted(
+            None,
+            "ORGANIZATION_MEMBER",
+            Some(&[("w1", "WORKSPACE_MEMBER")]),
+        ));
+        let plan = diff(&desired, &live(), false);
+        assert_eq!(
+            lines(&plan),
+            [
+                "Invites",
+                "  + new@x.io: ORGANIZATION_MEMBER",
+                "Organization roles",
+                "  ~ bob@x.io: ORGANIZATION_MEMBER -> ORGANIZATION_BILLING_ADMIN",
+                "Workspace roles",
+                "  + bob@x.io in Data: WORKSPACE_AUTHOR",
+                "  - bob@x.io in Ops: WORKSPACE_MEMBER; left alone (use --prune)",
+                "  + new@x.io in Ops: WORKSPACE_MEMBER",
+                "",
+                "3 to add, 1 to change, 0 to remove (1 left alone)",
+            ]
+        );
+        // The invitee's Workspace role names them by email: the run creates their ID.
+        let invitee = plan
+            .changes
+            .iter()
+            .find(|c| c.kind == Kind::WorkspaceRole && c.subject.id.is_none())
+            .unwrap();
+        assert_eq!(invitee.subject.email.as_deref(), Some("new@x.io"));
+        let pruned = diff(&desired, &live(), true);
+        assert_eq!(pruned.summary.remove, 1);
+        assert!(pruned.left_alone.is_empty());
+        assert!(pruned.changes.iter().all(|c| c.reason.is_none()));
+    }
+
+    #[test]
+    fn people_not_in_the_file_lose_only_the_kinds_it_describes() {
+        let mut desired = in_sync();
+        desired
+            .members
+            .retain(|m| m.user_id.as_deref() == Some("ann"));
+        let plan = diff(&desired, &live(), true);
+        assert_eq!(
+            lines(&plan),
+            [
+                "Workspace roles",
+                "  - bob@x.io in Ops: WORKSPACE_MEMBER",
+                "",
+                "0 to add, 0 to change, 1 to remove",
+            ]
+        );
+        // No member has `workspaces`: no Workspace role is described, none removed.
+        desired.member_workspaces = false;
+        desired.members[0].workspaces = None;
+        assert!(diff(&desired, &live(), true).is_empty());
+        // No `members` at all: members are not described.
+        desired.describes_members = false;
+        desired.member_workspaces = true;
+        desired.members.clear();
+        assert!(diff(&desired, &live(), true).is_empty());
+    }
+
+    #[test]
+    fn teams_created_changed_and_their_members_with_invitees() {
+        let mut desired = in_sync();
+        desired
+            .members
+            .push(wanted(None, "ORGANIZATION_MEMBER", None));
+        let core = &mut desired.teams[0];
+        core.description = Some("new".into());
+        core.role = "ORGANIZATION_OWNER".into();
+        core.workspaces = Some([("w2".to_owned(), "WORKSPACE_OPERATOR".to_owned())].into());
+        core.members = Some(vec![
+            MemberRef {
+                user_id: Some("ann".into()),
+                email: "ann@x.io".into(),
+            },
+            MemberRef {
+                user_id: None,
+                email: "new@x.io".into(),
+            },
+        ]);
+        desired.teams.push(DesiredTeam {
+            name: "Fresh".into(),
+            team_id: None,
+            idp_managed: false,
+            description: None,
+            role: "ORGANIZATION_MEMBER".into(),
+            workspaces: Some([("w1".to_owned(), "WORKSPACE_ACCESSOR".to_owned())].into()),
+            deployments: None,
+            members: Some(vec![MemberRef {
+                user_id: Some("bob".into()),
+                email: "bob@x.io".into(),
+            }]),
+        });
+        let plan = diff(&desired, &live(), false);
+        assert_eq!(
+            lines(&plan),
+            [
+                "Invites",
+                "  + new@x.io: ORGANIZATION_MEMBER",
+                "Teams created",
+                "  + Fresh: ORGANIZATION_MEMBER",
+                "Team descriptions",
+                "  ~ Core: \"old\" -> \"new\"",
+                "Team roles",
+                "  ~ Core: ORGANIZATION_MEMBER -> ORGANIZATION_OWNER",
+                "  + Core in Data: WORKSPACE_OPERATOR",
+                "  - Core in Ops: WORKSPACE_MEMBER; left alone (use --prune)",
+                "  + Fresh in Ops: WORKSPACE_ACCESSOR",
+                "Team members",
+                "  - Core: bob@x.io; left alone (use --prune)",
+                "  + Core: new@x.io",
+                "  + Fresh: bob@x.io",
+                "",
+                "6 to add, 2 to change, 0 to remove (2 left alone)",
+            ]
+        );
+        let new_member = plan
+            .changes
+            .iter()
+            .find(|c| c.kind == Kind::TeamMember && c.subject.name.as_deref() == Some("Core"))
+            .unwrap();
+        assert_eq!(new_member.member.as_ref().unwrap().id, None);
+        let created = plan
+            .changes
+            .iter()
+            .find(|c| c.kind == Kind::TeamCreate)
+            .unwrap();
+        assert_eq!(created.subject.id, None);
+    }
+
+    #[test]
+    fn a_team_an_identity_provider_manages_is_left_alone_entirely() {
+        let mut desired = in_sync();
+        desired.teams = vec![DesiredTeam {
+            name: "Synced".into(),
+            team_id: Some("t2".into()),
+            idp_managed: true,
+            description: Some("new".into()),
+            role: "ORGANIZATION_OWNER".into(),
+            workspaces: Some(Default::default()),
+            deployments: None,
+            members: Some(vec![]),
+        }];
+        for prune in [false, true] {
+            let plan = diff(&desired, &live(), prune);
+            assert!(plan.is_empty(), "{plan:#?}");
+            assert_eq!(plan.left_alone.len(), 4);
+            assert!(
+                plan.left_alone
+                    .iter()
+                    .all(|c| c.reason == Some(Reason::IdpManaged))
+            );
+        }
+    }
+
+    #[test]
+    fn refusals_for_the_last_active_owner_and_for_demoting_yourself() {
+        let mut desired = in_sync();
+        desired.members[0].role = "ORGANIZATION_MEMBER".into();
+        let mut state = live();
+        let plan = diff(&desired, &state, false);
+        // cat is an Owner but PENDING: ann is the only ACTIVE one.
+        assert_eq!(
+            refusals(&plan, &state),
+            [Refusal::LastOwner(
+                "the file leaves the Organization with no ACTIVE ORGANIZATION_OWNER (it has 1 now)"
+                    .into()
+            )]
+        );
+        desired.members[1].role = "ORGANIZATION_OWNER".into();
+        let plan = diff(&desired, &state, false);
+        assert!(refusals(&plan, &state).is_empty());
+        state.me = Some("ann".into());
+        assert_eq!(
+            refusals(&plan, &state),
+            [Refusal::SelfDemotion(
+                "the file demotes you (ann@x.io) from ORGANIZATION_OWNER to ORGANIZATION_MEMBER"
+                    .into()
+            )]
+        );
+        state.me = Some("bob".into());
+        assert!(refusals(&plan, &state).is_empty());
+    }
+
+    #[test]
+    fn summary_lines() {
+        let mut s = Summary::default();
+        assert_eq!(summary_line(&s), "no changes");
+        s.left_alone = 2;
+        assert_eq!(summary_line(&s), "no changes (2 left alone)");
+        s.add = 3;
+        s.change = 2;
+        assert_eq!(
+            summary_line(&s),
+            "3 to add, 2 to change, 0 to remove (2 left alone)"
+        );
+    }
+}
