@@ -316,3 +316,14 @@ fn help_deployment() {
         }
     }
 }
+
+#[test]
+fn help_organization_access() {
+    check(&["organization", "access"], "organization-access");
+    for verb in ["export", "plan"] {
+        check(
+            &["organization", "access", verb],
+            &format!("organization-access-{verb}"),
+        );
+    }
+}
