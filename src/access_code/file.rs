@@ -135,6 +135,9 @@ fn read_members(node: &Node, problems: &mut Vec<Problem>) -> Vec<MemberEntry> {
         return Vec::new();
     };
     let mut members: Vec<MemberEntry> = Vec::new();
+    // Each email ignoring case, and where it first is: thousands of members stay quick.
+    let mut seen: std::collections::HashMap<String, Located<String>> =
+        std::collections::HashMap::new();
     for (key, value) in entries {
         let Some(email) = name_key(key, "an email", problems) else {
             continue;
@@ -143,21 +146,19 @@ fn read_members(node: &Node, problems: &mut Vec<Problem>) -> Vec<MemberEntry> {
             problems.push(Problem::new(email.at, why));
             continue;
         }
-        if let Some(first) = members
-            .iter()
-            .find(|m| crate::api::same_email(&m.email.value, &email.value))
-        {
+        if let Some(first) = seen.get(&email.value.to_lowercase()) {
             problems.push(Problem::new(
                 email.at,
                 format!(
                     "`{}` is listed twice: as `{}` at line {} too (emails compare ignoring case)",
                     crate::error::echo(&email.value),
-                    crate::error::echo(&first.email.value),
-                    first.email.at.line
+                    crate::error::echo(&first.value),
+                    first.at.line
                 ),
             ));
             continue;
         }
+        seen.insert(email.value.to_lowercase(), email.clone());
         let mut member = MemberEntry {
             email,
             role: None,

@@ -5,7 +5,7 @@
 //! (more: one more round trip, its pages side by side), so at any size this is at most four
 //! sequential round trips, and two for an Organization of up to 1,000 members and Teams.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use futures_util::{StreamExt, TryStreamExt, stream};
 
@@ -179,18 +179,20 @@ impl Live {
         self.deployments.iter().find(|d| d.id == id)
     }
 
-    pub fn user(&self, id: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.id == id)
-    }
-
     pub fn team(&self, id: &str) -> Option<&Team> {
         self.teams.iter().find(|t| t.id == id)
     }
 
-    pub fn user_by_email(&self, email: &str) -> Option<&User> {
-        self.users
-            .iter()
-            .find(|u| crate::api::same_email(&u.username, email))
+    /// The members indexed by ID and by email, for lookups that stay fast at thousands of
+    /// members.
+    pub fn people(&self) -> People<'_> {
+        let mut by_id = HashMap::with_capacity(self.users.len());
+        let mut by_email = HashMap::with_capacity(self.users.len());
+        for user in &self.users {
+            by_id.entry(user.id.as_str()).or_insert(user);
+            by_email.entry(user.username.to_lowercase()).or_insert(user);
+        }
+        People { by_id, by_email }
     }
 
     /// Whether another listed Workspace has exactly this one's name.
@@ -250,6 +252,23 @@ impl Live {
             }
             None => id.to_owned(),
         }
+    }
+}
+
+/// The members by ID and by email ([`Live::people`]).
+pub struct People<'a> {
+    by_id: HashMap<&'a str, &'a User>,
+    by_email: HashMap<String, &'a User>,
+}
+
+impl<'a> People<'a> {
+    pub fn by_id(&self, id: &str) -> Option<&'a User> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The member with this email, compared ignoring case (as [`crate::api::same_email`]).
+    pub fn by_email(&self, email: &str) -> Option<&'a User> {
+        self.by_email.get(&email.to_lowercase()).copied()
     }
 }
 

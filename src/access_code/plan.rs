@@ -184,6 +184,7 @@ impl Plan {
 
 /// Compares the desired state with the live one.
 pub fn diff(desired: &Desired, live: &Live, prune: bool) -> Plan {
+    let people = live.people();
     let mut found: Vec<Change> = Vec::new();
     let mut push = |change: Change| found.push(change);
     let listed: BTreeSet<&str> = desired
@@ -194,7 +195,7 @@ pub fn diff(desired: &Desired, live: &Live, prune: bool) -> Plan {
 
     for member in &desired.members {
         let subject = Subject::user(member.user_id.as_deref(), &member.email);
-        let user = member.user_id.as_deref().and_then(|id| live.user(id));
+        let user = member.user_id.as_deref().and_then(|id| people.by_id(id));
         match user {
             None => push(change(Kind::Invite, &subject, None, Some(&member.role))),
             Some(u) if u.organization_role.as_deref() != Some(member.role.as_str()) => {
@@ -598,12 +599,13 @@ impl Refusal {
 /// The refusals the plan earns: its Organization role changes applied to the members as
 /// listed (Team roles do not count: the rule is about holding the role directly).
 pub fn refusals(plan: &Plan, live: &Live) -> Vec<Refusal> {
+    let people = live.people();
     let role_changes: Vec<(&User, &str)> = plan
         .changes
         .iter()
         .filter(|c| c.kind == Kind::OrganizationRole && c.subject.kind == SubjectType::User)
         .filter_map(|c| {
-            let user = live.user(c.subject.id.as_deref()?)?;
+            let user = people.by_id(c.subject.id.as_deref()?)?;
             Some((user, c.after.as_deref()?))
         })
         .collect();
@@ -618,8 +620,34 @@ pub fn refusals(plan: &Plan, live: &Live) -> Vec<Refusal> {
             }
         }
     }
+    // Only ACTIVE users who are Owners, or are made Owners, count either way: the rule is
+    // checked on them alone, so it stays quick however many roles the file changes.
+    let changed_to_owner: BTreeSet<&str> = role_changes
+        .iter()
+        .filter(|(_, role)| guard::is_owner_role(role))
+        .map(|(u, _)| u.id.as_str())
+        .collect();
+    let counted: Vec<User> = live
+        .users
+        .iter()
+        .filter(|u| {
+            u.status == "ACTIVE"
+                && (u
+                    .organization_role
+                    .as_deref()
+                    .is_some_and(guard::is_owner_role)
+                    || changed_to_owner.contains(u.id.as_str()))
+        })
+        .cloned()
+        .collect();
+    let counted_ids: BTreeSet<&str> = counted.iter().map(|u| u.id.as_str()).collect();
+    let counted_changes: Vec<(&User, &str)> = role_changes
+        .iter()
+        .filter(|(u, _)| counted_ids.contains(u.id.as_str()))
+        .copied()
+        .collect();
     refusals.extend(
-        guard::risks(&live.users, &role_changes, None)
+        guard::risks(&counted, &counted_changes, None)
             .into_iter()
             .map(|risk| Refusal::LastOwner(risk.replacen("this leaves", "the file leaves", 1))),
     );

@@ -14,7 +14,7 @@ use crate::lookup::{self, Named};
 use crate::members::is_cuid;
 
 use super::file::{AccessFile, DeploymentEntry, Located, WorkspaceEntry};
-use super::live::{Catalogue, Live};
+use super::live::{Catalogue, Live, People};
 use super::tree::{Pos, Problem};
 
 /// What the file asks for, by ID. A list that is `None` is not described: left alone.
@@ -112,8 +112,10 @@ pub fn teams_to_read(file: &AccessFile, teams: &[Team]) -> Vec<String> {
 
 /// Resolves the file against `live`, adding a problem for everything that does not resolve.
 pub fn resolve(file: &AccessFile, live: &Live, problems: &mut Vec<Problem>) -> Desired {
+    let people = live.people();
     let mut r = Resolver {
         live,
+        people: &people,
         problems,
         warned_unchecked: false,
     };
@@ -127,7 +129,7 @@ pub fn resolve(file: &AccessFile, live: &Live, problems: &mut Vec<Problem>) -> D
         let workspaces = entry.workspaces.as_deref().map(|w| r.workspaces(w));
         let deployments = entry.deployments.as_deref().map(|d| r.deployments(d));
         let Some(role) = &entry.role else { continue };
-        let user = live.user_by_email(&entry.email.value);
+        let user = people.by_email(&entry.email.value);
         desired.members.push(DesiredMember {
             email: user.map_or_else(|| entry.email.value.clone(), |u| u.username.clone()),
             user_id: user.map(|u| u.id.clone()),
@@ -141,7 +143,7 @@ pub fn resolve(file: &AccessFile, live: &Live, problems: &mut Vec<Problem>) -> D
         .members
         .iter()
         .flatten()
-        .filter(|m| live.user_by_email(&m.email.value).is_none())
+        .filter(|m| people.by_email(&m.email.value).is_none())
         .map(|m| m.email.value.clone())
         .collect();
     let mut seen: Vec<(String, Pos)> = Vec::new();
@@ -239,6 +241,7 @@ pub fn resolve(file: &AccessFile, live: &Live, problems: &mut Vec<Problem>) -> D
 
 struct Resolver<'a> {
     live: &'a Live,
+    people: &'a People<'a>,
     problems: &'a mut Vec<Problem>,
     warned_unchecked: bool,
 }
@@ -429,7 +432,7 @@ impl Resolver<'_> {
         let mut out = Vec::new();
         let mut ids: HashSet<String> = HashSet::new();
         for email in emails {
-            if let Some(user) = self.live.user_by_email(&email.value) {
+            if let Some(user) = self.people.by_email(&email.value) {
                 if ids.insert(user.id.clone()) {
                     out.push(MemberRef {
                         user_id: Some(user.id.clone()),
