@@ -796,3 +796,134 @@ fn the_token_never_appears_in_output_or_the_exported_file() {
         assert!(!stdout(&out).contains(&token) && !stderr(&out).contains(&token));
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// names shared by several objects
+
+const OPS_1: &str = "cws000000000000000000ops1";
+const OPS_2: &str = "cws000000000000000000ops2";
+const PROD_1: &str = "cdp00000000000000000prod1";
+const PROD_2: &str = "cdp00000000000000000prod2";
+const DUP_1: &str = "ctm000000000000000000dup1";
+const DUP_2: &str = "ctm000000000000000000dup2";
+
+/// Two Workspaces named `Ops` (two Deployments named `Prod` in the first), two Teams named
+/// `Dup`, and names YAML would read as something else (`2024`, `yes`) when not quoted.
+fn shared_names() -> TestEnv {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.yaml");
+    std::fs::write(
+        &seed,
+        format!(
+            "organization: {{name: Acme, id: corg0000000000000000acme1}}\n\
+             users:\n  \
+               - email: boss@acme.test\n    \
+                 fullName: The Boss\n    \
+                 role: ORGANIZATION_OWNER\n    \
+                 workspaceRoles: [{{workspace: Ops, role: WORKSPACE_OWNER}}]\n    \
+                 deploymentRoles: [{{deploymentId: {PROD_2}, role: DEPLOYMENT_ADMIN}}]\n  \
+               - {{email: yes@acme.test, fullName: Yes, role: ORGANIZATION_MEMBER, workspaceRoles: [{{workspace: \"2024\", role: WORKSPACE_MEMBER}}]}}\n\
+             workspaces:\n  \
+               - name: Ops\n    \
+                 id: {OPS_1}\n    \
+                 deployments: [{{name: Prod, id: {PROD_1}}}, {{name: Prod, id: {PROD_2}}}]\n  \
+               - {{name: Ops, id: {OPS_2}}}\n  \
+               - {{name: \"2024\", id: cws000000000000000000y2024}}\n\
+             teams:\n  \
+               - {{name: Dup, id: {DUP_1}, members: [boss@acme.test]}}\n  \
+               - {{name: Dup, id: {DUP_2}}}\n  \
+               - {{name: \"yes\", members: [yes@acme.test]}}\n"
+        ),
+    )
+    .unwrap();
+    let env = TestEnv::with_emulator(
+        Emulator::builder()
+            .seed_file(&seed)
+            .unwrap()
+            .spawn()
+            .unwrap(),
+    );
+    // The second Ops gets a role through the CLI (a seed names Workspaces by name).
+    let out = env.run(&[
+        "workspace",
+        "user",
+        "add",
+        "yes@acme.test",
+        "--role",
+        "WORKSPACE_AUTHOR",
+        "--workspace-id",
+        OPS_2,
+    ]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    env
+}
+
+#[test]
+fn shared_names_are_exported_by_id_with_the_name_in_a_comment_and_plan_back() {
+    let env = shared_names();
+    let exported = export(&env);
+    assert_eq!(
+        exported,
+        format!(
+            "organization: \"corg0000000000000000acme1\"  # Acme\n\
+             members:\n  \
+               \"boss@acme.test\":\n    \
+                 role: ORGANIZATION_OWNER\n    \
+                 workspaces:\n      \
+                   \"{OPS_1}\": WORKSPACE_OWNER  # Ops\n    \
+                 deployments:\n      \
+                   \"{OPS_1}\":  # Ops\n        \
+                     \"{PROD_2}\": DEPLOYMENT_ADMIN  # Prod\n  \
+               \"yes@acme.test\":\n    \
+                 role: ORGANIZATION_MEMBER\n    \
+                 workspaces:\n      \
+                   \"2024\": WORKSPACE_MEMBER\n      \
+                   \"{OPS_2}\": WORKSPACE_AUTHOR  # Ops\n\
+             teams:\n  \
+               \"{DUP_1}\":  # Dup\n    \
+                 role: ORGANIZATION_MEMBER\n    \
+                 workspaces: {{}}\n    \
+                 members:\n      \
+                   - \"boss@acme.test\"\n  \
+               \"{DUP_2}\":  # Dup\n    \
+                 role: ORGANIZATION_MEMBER\n    \
+                 workspaces: {{}}\n    \
+                 members: []\n  \
+               \"yes\":\n    \
+                 role: ORGANIZATION_MEMBER\n    \
+                 workspaces: {{}}\n    \
+                 members:\n      \
+                   - \"yes@acme.test\"\n"
+        )
+    );
+    let out = plan(&env, &exported, &["--prune", "--exit-code"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "no changes\n");
+
+    // By name, an Ops is ambiguous; by ID each is itself, shown with its ID.
+    let by_name = exported.replace(
+        &format!("\"{OPS_2}\": WORKSPACE_AUTHOR"),
+        "\"Ops\": WORKSPACE_AUTHOR",
+    );
+    let out = plan(&env, &by_name, &[]);
+    assert_eq!(code(&out), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            ":14:7: `Ops` names 2 Workspaces: Ops (`{OPS_1}`), Ops (`{OPS_2}`)"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let moved = exported.replace(
+        &format!("\"{OPS_2}\": WORKSPACE_AUTHOR"),
+        &format!("\"{OPS_2}\": WORKSPACE_OPERATOR"),
+    );
+    let out = plan(&env, &moved, &[]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "Workspace roles\n  ~ yes@acme.test in Ops ({OPS_2}): WORKSPACE_AUTHOR -> WORKSPACE_OPERATOR\n\n0 to add, 1 to change, 0 to remove\n"
+        )
+    );
+}
