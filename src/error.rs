@@ -13,6 +13,8 @@ pub enum Exit {
     Usage = 2,
     NotFound = 3,
     Auth = 4,
+    /// `access plan --exit-code`: the Organization differs from the file (not a failure).
+    Changes = 10,
     Interrupted = 130,
 }
 

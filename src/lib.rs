@@ -2,6 +2,7 @@
 //! [`run`] is the whole program: parse, dispatch to a command, map the outcome to an exit code.
 
 pub mod access;
+pub mod access_code;
 pub mod api;
 pub mod bulk;
 pub mod callback;

@@ -339,3 +339,14 @@ fn help_deployment_token() {
         }
     }
 }
+
+#[test]
+fn help_organization_access() {
+    check(&["organization", "access"], "organization-access");
+    for verb in ["export", "plan"] {
+        check(
+            &["organization", "access", verb],
+            &format!("organization-access-{verb}"),
+        );
+    }
+}

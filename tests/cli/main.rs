@@ -1,6 +1,7 @@
 //! Black-box tests: the built `astro` binary against an in-process emulator over real HTTP,
 //! asserting exit code, stdout, stderr and the requests the emulator recorded.
 
+mod access;
 mod bulk;
 mod common;
 mod dep_token;

@@ -1,5 +1,6 @@
 //! `astro organization …` (`org`): the Organizations you can access, their members and Teams.
 
+pub mod access;
 pub mod list;
 pub mod switch;
 pub mod team;
@@ -28,6 +29,9 @@ pub enum OrganizationCommand {
     /// Manage API tokens
     #[command(subcommand, visible_alias = "to")]
     Token(token::OrganizationTokenCommand),
+    /// Keep the Organization's access in a file: export it, plan changes from it
+    #[command(subcommand)]
+    Access(access::OrganizationAccessCommand),
 }
 
 impl OrganizationCommand {
@@ -38,6 +42,7 @@ impl OrganizationCommand {
             OrganizationCommand::User(command) => command.run(ctx).await,
             OrganizationCommand::Team(command) => command.run(ctx).await,
             OrganizationCommand::Token(command) => command.run(ctx).await,
+            OrganizationCommand::Access(command) => command.run(ctx).await,
         }
     }
 }

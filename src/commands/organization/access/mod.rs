@@ -1,0 +1,28 @@
+//! `astro organization access …`: the Organization's whole access as code, in one file that
+//! can be reviewed and kept under version control: `export` writes it, `plan` compares a file
+//! with the Organization.
+
+pub mod export;
+pub mod plan;
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::error::CliError;
+
+#[derive(Debug, Subcommand)]
+pub enum OrganizationAccessCommand {
+    /// Write the Organization's access (roles, Teams, invites) as a YAML or JSON file
+    Export(export::ExportArgs),
+    /// Show what it would take to make the Organization's access match a file
+    Plan(plan::PlanArgs),
+}
+
+impl OrganizationAccessCommand {
+    pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
+        match self {
+            OrganizationAccessCommand::Export(args) => export::run(args, ctx).await,
+            OrganizationAccessCommand::Plan(args) => plan::run(args, ctx).await,
+        }
+    }
+}
