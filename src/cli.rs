@@ -16,7 +16,8 @@ use clap::{Arg, ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Par
     after_help = "Flags such as --organization-id, --jq, --timeout and --verbose go anywhere on the line; \
                   each command's help lists the ones it takes.\n\n\
                   Exit codes: 0 success, 1 failure, 2 usage or invalid input, 3 not found, \
-                  4 not authenticated or not permitted, 130 interrupted."
+                  4 not authenticated or not permitted, 10 changes to make (`access plan \
+                  --exit-code`), 130 interrupted."
 )]
 pub struct Cli {
     #[command(flatten)]
