@@ -3,6 +3,7 @@
 //! Go CLI's paging, `ASTRO_PAGING=reference`, and one process per change), side by side in
 //! the same run. See bench/README.md.
 
+mod access;
 mod chain;
 mod measure;
 mod team_users;
@@ -68,6 +69,19 @@ struct Args {
     /// Run only the Team members job, and replace only its section of the report at --out
     #[arg(long)]
     team_only: bool,
+    /// Members (the owner included) of the access job's Organization
+    #[arg(long, default_value_t = 5_000)]
+    access_members: usize,
+    /// Workspaces (3 Deployments each) of the access job's Organization
+    #[arg(long, default_value_t = 50)]
+    access_workspaces: usize,
+    /// Teams of the access job's Organization
+    #[arg(long, default_value_t = 100)]
+    access_teams: usize,
+    /// Run only the access job (`organization access export`, then `plan` of the file), and
+    /// replace only its section of the report at --out
+    #[arg(long, conflicts_with = "team_only")]
+    access_only: bool,
 }
 
 fn workspace_root() -> PathBuf {
@@ -167,6 +181,11 @@ fn run(args: &Args) -> Result<(), String> {
         let _ = fs::remove_dir_all(&scratch);
         return done;
     }
+    if args.access_only {
+        let done = access::alone(&bench, &out);
+        let _ = fs::remove_dir_all(&scratch);
+        return done;
+    }
 
     progress(&format!("start-up: {} runs each", args.startup_runs));
     let startup = bench.startup()?;
@@ -175,6 +194,7 @@ fn run(args: &Args) -> Result<(), String> {
         results.push(bench.size(size)?);
     }
     let team = bench.team_add()?;
+    let access = bench.access()?;
     let load_end = loadavg();
     let builds_end = compilers_running();
     let _ = fs::remove_dir_all(&scratch);
@@ -192,6 +212,7 @@ fn run(args: &Args) -> Result<(), String> {
         startup,
         results: &results,
         team: &team,
+        access: &access,
     });
     if let Some(dir) = out.parent() {
         let _ = fs::create_dir_all(dir);
@@ -837,6 +858,7 @@ struct Report<'a> {
     startup: (Stat, Stat),
     results: &'a [SizeResult],
     team: &'a team_users::TeamAdd,
+    access: &'a access::AccessRun,
 }
 
 fn reproduce(args: &Args) -> String {
@@ -844,7 +866,7 @@ fn reproduce(args: &Args) -> String {
     let mut cmd = format!(
         "cargo run --release -p astro-bench -- --sizes {} --latency-ms {} --runs {} \
          --bulk-ref-runs {} --sample {} --ref-budget-s {} --startup-runs {} --team-size {} \
-         --team-emails {}",
+         --team-emails {} --access-members {} --access-workspaces {} --access-teams {}",
         sizes.join(","),
         args.latency_ms,
         args.runs,
@@ -853,7 +875,10 @@ fn reproduce(args: &Args) -> String {
         args.ref_budget_s,
         args.startup_runs,
         args.team_size,
-        args.team_emails
+        args.team_emails,
+        args.access_members,
+        args.access_workspaces,
+        args.access_teams
     );
     if let Some(astro) = &args.astro {
         let _ = write!(cmd, " --astro {}", astro.display());
@@ -1122,6 +1147,7 @@ fn render(r: &Report) -> String {
         );
     }
     team_users::target_row(&mut out, r.team);
+    access::target_row(&mut out, r.access);
 
     let _ = writeln!(
         out,
@@ -1199,6 +1225,7 @@ fn render(r: &Report) -> String {
         );
     }
     team_users::section(&mut out, r.team, args, None);
+    access::section(&mut out, r.access, args, None);
 
     let (astro, truth) = &r.startup;
     let _ = writeln!(out, "\n## 6. Start-up and size\n");
