@@ -322,7 +322,11 @@ pub async fn write(
 
 /// Whether `subject` would change: its Organization role is not `organization_role` (when
 /// given), or `changes` change a list.
-fn differs<S: Subject>(subject: &S, organization_role: Option<&str>, changes: &[RoleChange]) -> bool {
+fn differs<S: Subject>(
+    subject: &S,
+    organization_role: Option<&str>,
+    changes: &[RoleChange],
+) -> bool {
     organization_role.is_some_and(|r| subject.organization_role() != Some(r))
         || changes_anything(subject, changes)
 }

@@ -182,10 +182,7 @@ pub async fn run(args: ApplyArgs, ctx: &mut Ctx) -> Result<(), CliError> {
             ))
             .with_hint("pass --yes to apply without asking, or --dry-run to see the plan only"));
         };
-        if !prompter.confirm(&format!(
-            "Apply {}?",
-            text::count(n, "change", "changes")
-        ))? {
+        if !prompter.confirm(&format!("Apply {}?", text::count(n, "change", "changes")))? {
             return Err(CliError::failure("not confirmed; nothing was sent"));
         }
     }
@@ -382,7 +379,11 @@ async fn invite(
     let mut others: Vec<Row> = Vec::new();
     let mut kept: Vec<Row> = Vec::new();
     for (i, row) in rows.into_iter().enumerate() {
-        if i == at { kept.push(row) } else { others.push(row) }
+        if i == at {
+            kept.push(row)
+        } else {
+            others.push(row)
+        }
     }
     settle(&mut others, outcome);
     kept.extend(others);
@@ -419,8 +420,7 @@ async fn user(client: &Client, org: &str, mut rows: Vec<Row>) -> Vec<Row> {
     let changes = role_changes(&rows);
     let outcome = match role_lists::read(client, org, &id).await {
         Ok(user) => {
-            role_lists::write_all(client, org, &user, organization_role.as_deref(), &changes)
-                .await
+            role_lists::write_all(client, org, &user, organization_role.as_deref(), &changes).await
         }
         Err(e) => Err(e),
     };
@@ -521,8 +521,7 @@ async fn team(
         let changes = role_changes(&selected);
         let outcome = match role_lists::read_team(client, org, &team_id).await {
             Ok(t) => {
-                role_lists::write_all(client, org, &t, organization_role.as_deref(), &changes)
-                    .await
+                role_lists::write_all(client, org, &t, organization_role.as_deref(), &changes).await
             }
             Err(e) => Err(e),
         };

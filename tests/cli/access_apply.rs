@@ -1,0 +1,333 @@
+//! `astro organization access apply` against the emulator's default seed: the edited export
+//! applied (every kind of change), one role write per user, `--prune` or not, convergence (plan
+//! then says no changes and a second apply sends no write), confirmation, the dry run, the
+//! refusals before any write, and a fault in the middle reported exactly and re-run to converge.
+
+use astro_emulator::{Fault, FaultKind};
+use serde_json::{Value, json};
+
+use crate::access::{code, edit, edited, export, plan};
+use crate::common::{TestEnv, requests, stderr, stdout};
+
+const ORG: &str = "clremxa80000001cav49uda0p";
+
+/// `apply -f FILE` for `text` written to FILE, with `extra` flags.
+fn apply(env: &TestEnv, text: &str, extra: &[&str]) -> std::process::Output {
+    let file = env.write_file("access.yaml", text);
+    let mut args = vec!["organization", "access", "apply", "-f", file.as_str()];
+    args.extend_from_slice(extra);
+    env.run(&args)
+}
+
+/// The export expected after applying [`edited`] with `--prune`, from the export before: the
+/// file as the export writes it (canonical role names, block style, Teams by name), the
+/// invitee PENDING, and the IdP-managed Team untouched.
+fn expected_export(before: &str) -> String {
+    edit(
+        before,
+        &[
+            (
+                "  \"alan@example.com\":\n    role: ORGANIZATION_BILLING_ADMIN\n    workspaces:\n      \"Analytics\": WORKSPACE_MEMBER\n",
+                "  \"alan@example.com\":\n    role: ORGANIZATION_MEMBER\n    workspaces:\n      \"Analytics\": WORKSPACE_AUTHOR\n      \"Data Platform\": WORKSPACE_MEMBER\n    deployments:\n      \"Analytics\":\n        \"Reporting\": DEPLOYMENT_VIEWER\n",
+            ),
+            (
+                "    workspaces:\n      \"Analytics\": WORKSPACE_OPERATOR\nteams:\n",
+                "    workspaces: {}\n  \"new@example.com\":\n    role: ORGANIZATION_MEMBER\n    status: PENDING\n    workspaces:\n      \"Analytics\": WORKSPACE_MEMBER\nteams:\n",
+            ),
+            (
+                "  \"Platform Team\":\n    description: \"Keeps the platform running\"\n    role: ORGANIZATION_MEMBER\n",
+                "  \"Ops\":\n    description: \"On call\"\n    role: ORGANIZATION_MEMBER\n    workspaces:\n      \"Data Platform\": WORKSPACE_OPERATOR\n    members:\n      - \"edsger@example.com\"\n  \"Platform Team\":\n    description: \"Keeps everything running\"\n    role: ORGANIZATION_OWNER\n",
+            ),
+            (
+                "    members:\n      - \"grace@example.com\"\n",
+                "    members:\n      - \"alan@example.com\"\n      - \"new@example.com\"\n",
+            ),
+        ],
+    )
+}
+
+/// `METHOD PATH` of the writes.
+fn writes(env: &TestEnv) -> Vec<String> {
+    env.mutations()
+        .into_iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+/// The bodies sent to `path` (exactly).
+fn bodies_to(env: &TestEnv, path: &str) -> Vec<Value> {
+    env.mutations()
+        .into_iter()
+        .filter(|r| r.path == path)
+        .map(|r| serde_json::from_str(r.body.as_deref().unwrap_or("null")).unwrap())
+        .collect()
+}
+
+fn user_roles_path(env: &TestEnv, email: &str) -> String {
+    format!("/v1/organizations/{ORG}/users/{}/roles", env.user_id(email))
+}
+
+#[test]
+fn an_edited_export_applies_with_one_role_write_per_user_and_converges() {
+    let env = TestEnv::new();
+    let before = export(&env);
+    let text = edited(&env);
+    env.emu.clear_requests();
+    let out = apply(&env, &text, &["--yes", "--prune"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    // The plan, then a row per change.
+    assert!(stdout(&out).starts_with("Invites\n  + new@example.com: ORGANIZATION_MEMBER\n"));
+    assert!(stdout(&out).contains("#"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("15 applied (15 rows)"),
+        "{}",
+        stderr(&out)
+    );
+
+    // One UpdateUserRoles per user: alan's carries his new Organization role and both lists
+    // he changes (complete), and no DAG list.
+    let alan = bodies_to(&env, &user_roles_path(&env, "alan@example.com"));
+    assert_eq!(alan.len(), 1, "{alan:#?}");
+    let alan = &alan[0];
+    assert_eq!(alan["organizationRole"], "ORGANIZATION_MEMBER");
+    let mut ws: Vec<(String, String)> = alan["workspaceRoles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["workspaceId"].as_str().unwrap().to_owned(),
+                r["role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    ws.sort();
+    assert_eq!(ws.len(), 2, "{alan}");
+    assert!(ws.iter().any(|(_, r)| r == "WORKSPACE_AUTHOR"));
+    assert!(ws.iter().any(|(_, r)| r == "WORKSPACE_MEMBER"));
+    assert_eq!(alan["deploymentRoles"].as_array().unwrap().len(), 1);
+    assert!(alan.get("dagRoles").is_none(), "{alan}");
+    // Katherine (pruned): her Organization role as read and her Workspace list only.
+    let kj = bodies_to(
+        &env,
+        &user_roles_path(&env, "Katherine.Johnson@Example.com"),
+    );
+    assert_eq!(
+        kj,
+        [json!({"organizationRole": "ORGANIZATION_OBSERVE_ADMIN", "workspaceRoles": []})]
+    );
+    // One invite; a Team created once; one AddTeamMembers; one removal.
+    let w = writes(&env);
+    let count = |suffix: &str| w.iter().filter(|r| r.ends_with(suffix)).count();
+    assert_eq!(count(&format!("POST /v1/organizations/{ORG}/invites")), 1);
+    assert_eq!(count(&format!("POST /v1/organizations/{ORG}/teams")), 1);
+    assert_eq!(
+        w.iter().filter(|r| r.ends_with("/members")).count(),
+        1,
+        "{w:#?}"
+    );
+    assert_eq!(
+        w.iter().filter(|r| r.starts_with("DELETE")).count(),
+        1,
+        "{w:#?}"
+    );
+    // Nobody's roles written twice.
+    let roles: Vec<&String> = w.iter().filter(|r| r.ends_with("/roles")).collect();
+    let mut unique = roles.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(roles.len(), unique.len(), "{w:#?}");
+
+    // The export is now the edited file (as the export writes it).
+    assert_eq!(export(&env), expected_export(&before));
+
+    // plan: no changes (the IdP-managed Team's difference is still left alone).
+    let out = plan(&env, &text, &["--prune", "--json"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let p: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(p["changes"], json!([]));
+    assert_eq!(p["leftAlone"].as_array().unwrap().len(), 1);
+
+    // A second apply sends no write.
+    env.emu.clear_requests();
+    let out = apply(&env, &text, &["--yes", "--prune"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no changes"), "{}", stderr(&out));
+    assert!(env.mutations().is_empty(), "{:#?}", requests(&env));
+}
+
+#[test]
+fn without_prune_removals_are_left_alone_and_json_reports_each_change() {
+    let env = TestEnv::new();
+    let text = edited(&env);
+    let out = apply(&env, &text, &["--yes", "--json"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let rows: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 13, "{}", stdout(&out));
+    assert!(rows.iter().all(|r| r["result"] == "applied"), "{rows:#?}");
+    assert_eq!(rows[0]["line"], 1);
+    assert_eq!(rows[0]["kind"], "invite");
+    assert_eq!(rows[0]["subject"]["email"], "new@example.com");
+    // Katherine's Workspace role and grace's membership are still there; nothing removed.
+    let after = export(&env);
+    assert!(
+        after.contains("\"Analytics\": WORKSPACE_OPERATOR"),
+        "{after}"
+    );
+    assert!(
+        after.contains("      - \"grace@example.com\"\n      - \"new@example.com\""),
+        "{after}"
+    );
+    assert!(
+        bodies_to(
+            &env,
+            &user_roles_path(&env, "Katherine.Johnson@Example.com")
+        )
+        .is_empty()
+    );
+    assert!(!writes(&env).iter().any(|w| w.starts_with("DELETE")));
+    // With --prune the two removals follow, and nothing else.
+    env.emu.clear_requests();
+    let out = apply(&env, &text, &["--yes", "--prune"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("2 applied (2 rows)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(writes(&env).len(), 2, "{:#?}", writes(&env));
+}
+
+#[test]
+fn off_a_terminal_without_yes_is_exit_2_and_nothing_is_sent() {
+    let env = TestEnv::new();
+    let text = edited(&env);
+    let out = apply(&env, &text, &[]);
+    assert_eq!(code(&out), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was sent"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env.mutations().is_empty(), "{:#?}", requests(&env));
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_sends_nothing() {
+    let env = TestEnv::new();
+    let text = edited(&env);
+    let out = apply(&env, &text, &["--dry-run"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let planned = plan(&env, &text, &[]);
+    assert_eq!(stdout(&out), stdout(&planned));
+    assert!(stderr(&out).contains("dry run"), "{}", stderr(&out));
+    // JSON: the plan's change list.
+    let out = apply(&env, &text, &["--dry-run", "--json"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let p: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(p["changes"].as_array().unwrap().len(), 13);
+    assert!(env.mutations().is_empty(), "{:#?}", requests(&env));
+}
+
+#[test]
+fn no_changes_is_exit_0_without_a_question() {
+    let env = TestEnv::new();
+    let out = apply(&env, &export(&env), &[]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(
+        format!("{}{}", stdout(&out), stderr(&out)).contains("no changes"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env.mutations().is_empty());
+}
+
+#[test]
+fn refusals_come_before_any_write() {
+    let env = TestEnv::new();
+    // The last Owner demoted (with other changes beside it).
+    let text = edit(
+        &edited(&env),
+        &[(
+            "  \"ada@example.com\":\n    role: ORGANIZATION_OWNER\n",
+            "  \"ada@example.com\":\n    role: ORGANIZATION_MEMBER\n",
+        )],
+    );
+    let out = apply(&env, &text, &["--yes"]);
+    assert_eq!(code(&out), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("refused"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was sent"),
+        "{}",
+        stderr(&out)
+    );
+    // Another Organization.
+    let text = edited(&env).replacen(ORG, "clother0000000000000000000", 1);
+    let out = apply(&env, &text, &["--yes"]);
+    assert_eq!(code(&out), Some(2), "{}", stderr(&out));
+    assert!(env.mutations().is_empty(), "{:#?}", requests(&env));
+}
+
+#[test]
+fn a_fault_in_the_middle_reports_exactly_what_landed_and_a_rerun_converges() {
+    let env = TestEnv::new();
+    let text = edited(&env);
+    let alan_roles = user_roles_path(&env, "alan@example.com");
+    env.emu.inject(
+        Fault::new(FaultKind::Status {
+            status: 500,
+            retry_after: None,
+        })
+        .path(alan_roles.clone())
+        .times(100),
+    );
+    let out = apply(&env, &text, &["--yes", "--prune", "--json"]);
+    assert_eq!(code(&out), Some(1), "{}", stderr(&out));
+    let rows: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 15);
+    let alan: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["subject"]["email"] == "alan@example.com")
+        .collect();
+    assert_eq!(alan.len(), 4);
+    assert!(
+        alan.iter()
+            .all(|r| r["result"] == "failed" && r["message"].is_string())
+    );
+    assert!(
+        rows.iter()
+            .filter(|r| r["subject"]["email"] != "alan@example.com")
+            .all(|r| r["result"] == "applied"),
+        "{rows:#?}"
+    );
+    // alan unchanged; the rest landed.
+    assert_eq!(
+        env.role_of("alan@example.com").as_deref(),
+        Some("ORGANIZATION_BILLING_ADMIN")
+    );
+    let out = plan(&env, &text, &["--prune", "--json"]);
+    let p: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let left: Vec<&Value> = p["changes"].as_array().unwrap().iter().collect();
+    assert_eq!(left.len(), 4, "{left:#?}");
+    assert!(
+        left.iter()
+            .all(|c| c["subject"]["email"] == "alan@example.com")
+    );
+
+    // Cleared, a re-run applies only alan's changes (one role write), then plan is in sync.
+    env.emu.clear_faults();
+    env.emu.clear_requests();
+    let out = apply(&env, &text, &["--yes", "--prune"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(writes(&env), [format!("POST {alan_roles}")]);
+    let out = plan(&env, &text, &["--prune", "--json"]);
+    let p: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(p["changes"], json!([]));
+}
