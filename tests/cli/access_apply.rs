@@ -331,3 +331,98 @@ fn a_fault_in_the_middle_reports_exactly_what_landed_and_a_rerun_converges() {
     let p: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(p["changes"], json!([]));
 }
+
+#[test]
+fn ctrl_c_stops_starting_subjects_and_reports_exactly_what_was_applied() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    let emu = astro_emulator::Emulator::builder()
+        .users(40)
+        .latency(Duration::from_millis(100))
+        .spawn()
+        .unwrap();
+    let env = TestEnv::with_emulator(emu);
+    // Every ORGANIZATION_MEMBER (users and Teams) becomes an ORGANIZATION_OBSERVE_MEMBER: one
+    // change, one role write, per subject.
+    let text = export(&env).replace(
+        "    role: ORGANIZATION_MEMBER\n",
+        "    role: ORGANIZATION_OBSERVE_MEMBER\n",
+    );
+    let file = env.write_file("access.yaml", &text);
+    env.emu.clear_requests();
+    let mut child = env
+        .process()
+        .args(["org", "access", "apply", "-f", &file, "--yes", "--json"])
+        .args(["--concurrency", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), Some(130), "{}", stderr(&out));
+    let rows: Vec<Value> = format!("{first}{rest}")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(rows.len() > 10, "{}", rows.len());
+    let applied = rows.iter().filter(|r| r["result"] == "applied").count();
+    let skipped = rows.iter().filter(|r| r["result"] == "skipped").count();
+    assert_eq!(applied + skipped, rows.len(), "{rows:#?}");
+    assert!(skipped > 0, "the run stopped early");
+    // What was reported applied is exactly what the server received: one role write each.
+    let role_writes = env
+        .mutations()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/roles"))
+        .count();
+    assert_eq!(role_writes, applied);
+    assert_eq!(env.mutations().len(), applied);
+}
+
+#[test]
+fn a_lost_response_to_an_invite_or_a_team_creation_is_not_sent_twice() {
+    let env = TestEnv::new();
+    let text = edited(&env);
+    env.emu.inject(
+        Fault::new(FaultKind::LostResponse)
+            .method("POST")
+            .path(format!("/v1/organizations/{ORG}/invites"))
+            .times(1),
+    );
+    env.emu.inject(
+        Fault::new(FaultKind::LostResponse)
+            .method("POST")
+            .path(format!("/v1/organizations/{ORG}/teams"))
+            .times(1),
+    );
+    env.emu.clear_requests();
+    let out = apply(&env, &text, &["--yes", "--prune"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let w = writes(&env);
+    let count = |exact: &str| w.iter().filter(|r| *r == exact).count();
+    assert_eq!(
+        count(&format!("POST /v1/organizations/{ORG}/invites")),
+        1,
+        "{w:#?}"
+    );
+    assert_eq!(
+        count(&format!("POST /v1/organizations/{ORG}/teams")),
+        1,
+        "{w:#?}"
+    );
+    let out = plan(&env, &text, &["--prune", "--json"]);
+    let p: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(p["changes"], json!([]));
+}
