@@ -426,3 +426,121 @@ fn a_lost_response_to_an_invite_or_a_team_creation_is_not_sent_twice() {
     let p: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(p["changes"], json!([]));
 }
+
+/// A desired file for the default seed: each member's Organization role (`None`: Owner, for
+/// ada) and Workspace roles, and Platform Team's role and members.
+#[derive(Debug, Clone)]
+struct Desired {
+    members: Vec<(
+        &'static str,
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+    )>,
+    team_role: &'static str,
+    team_members: Vec<&'static str>,
+}
+
+const EMAILS: [&str; 5] = [
+    "alan@example.com",
+    "barbara@example.com",
+    "edsger@example.com",
+    "grace@example.com",
+    "Katherine.Johnson@Example.com",
+];
+const ORG_ROLES: [&str; 4] = [
+    "ORGANIZATION_MEMBER",
+    "ORGANIZATION_BILLING_ADMIN",
+    "ORGANIZATION_OBSERVE_MEMBER",
+    "ORGANIZATION_OBSERVE_ADMIN",
+];
+const WORKSPACE_ROLES: [&str; 4] = [
+    "WORKSPACE_MEMBER",
+    "WORKSPACE_AUTHOR",
+    "WORKSPACE_OPERATOR",
+    "WORKSPACE_OWNER",
+];
+
+fn desired() -> impl proptest::strategy::Strategy<Value = Desired> {
+    use proptest::prelude::*;
+    let workspaces = proptest::collection::vec(proptest::option::of(0..4usize), 2);
+    let member = (0..4usize, workspaces);
+    (
+        proptest::collection::vec(member, 5),
+        0..4usize,
+        proptest::collection::vec(any::<bool>(), 4),
+    )
+        .prop_map(|(members, team_role, in_team)| Desired {
+            members: members
+                .into_iter()
+                .zip(EMAILS)
+                .map(|((role, ws), email)| {
+                    let ws = ["Analytics", "Data Platform"]
+                        .into_iter()
+                        .zip(ws)
+                        .filter_map(|(name, r)| r.map(|r| (name, WORKSPACE_ROLES[r])))
+                        .collect();
+                    (email, ORG_ROLES[role], ws)
+                })
+                .collect(),
+            team_role: ORG_ROLES[team_role],
+            team_members: [
+                "ada@example.com",
+                "alan@example.com",
+                "edsger@example.com",
+                "grace@example.com",
+            ]
+            .into_iter()
+            .zip(in_team)
+            .filter_map(|(e, t)| t.then_some(e))
+            .collect(),
+        })
+}
+
+fn file_of(d: &Desired) -> String {
+    let mut text = format!(
+        "organization: {ORG}\nmembers:\n  \"ada@example.com\":\n    role: ORGANIZATION_OWNER\n"
+    );
+    for (email, role, ws) in &d.members {
+        text.push_str(&format!(
+            "  \"{email}\":\n    role: {role}\n    workspaces: {{"
+        ));
+        let entries: Vec<String> = ws.iter().map(|(w, r)| format!("\"{w}\": {r}")).collect();
+        text.push_str(&entries.join(", "));
+        text.push_str("}\n");
+    }
+    let members: Vec<String> = d.team_members.iter().map(|m| format!("\"{m}\"")).collect();
+    text.push_str(&format!(
+        "teams:\n  \"Platform Team\":\n    role: {}\n    members: [{}]\n",
+        d.team_role,
+        members.join(", ")
+    ));
+    text
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, .. proptest::prelude::ProptestConfig::default() })]
+
+    /// From a random live state (the seed with a random file applied), a random desired file
+    /// applied with --prune leaves the Organization as the file describes it: plan says no
+    /// changes, a second apply sends no write, and the emulator holds each member's role.
+    #[test]
+    fn apply_then_plan_is_in_sync_for_random_states_and_files(first in desired(), second in desired()) {
+        let env = TestEnv::new();
+        for d in [&first, &second] {
+            let out = apply(&env, &file_of(d), &["--yes", "--prune"]);
+            proptest::prop_assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+        }
+        let text = file_of(&second);
+        let out = plan(&env, &text, &["--prune", "--json"]);
+        let p: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        proptest::prop_assert_eq!(&p["changes"], &json!([]));
+        for (email, role, _) in &second.members {
+            let now = env.emu.user(email).unwrap().organization_role;
+            proptest::prop_assert_eq!(now.as_deref(), Some(*role));
+        }
+        env.emu.clear_requests();
+        let out = apply(&env, &text, &["--yes", "--prune"]);
+        proptest::prop_assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+        proptest::prop_assert!(env.mutations().is_empty());
+    }
+}

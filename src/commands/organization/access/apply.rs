@@ -164,7 +164,7 @@ pub async fn run(args: ApplyArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         output::data(&rendered)?;
     }
     if plan.is_empty() {
-        if !rendered.starts_with("no changes") {
+        if !rendered.contains("no changes") {
             output::note("no changes");
         }
         return Ok(());
