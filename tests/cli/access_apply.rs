@@ -427,15 +427,18 @@ fn a_lost_response_to_an_invite_or_a_team_creation_is_not_sent_twice() {
     assert_eq!(p["changes"], json!([]));
 }
 
-/// A desired file for the default seed: each member's Organization role (`None`: Owner, for
-/// ada) and Workspace roles, and Platform Team's role and members.
+/// A member's email, Organization role and Workspace roles (by Workspace name).
+type MemberWanted = (
+    &'static str,
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+);
+
+/// A desired file for the default seed (ada stays the Owner): each other member's Organization
+/// role and Workspace roles, and Platform Team's role and members.
 #[derive(Debug, Clone)]
 struct Desired {
-    members: Vec<(
-        &'static str,
-        &'static str,
-        Vec<(&'static str, &'static str)>,
-    )>,
+    members: Vec<MemberWanted>,
     team_role: &'static str,
     team_members: Vec<&'static str>,
 }
