@@ -152,7 +152,11 @@ fn an_edited_export_applies_with_one_role_write_per_user_and_converges() {
     env.emu.clear_requests();
     let out = apply(&env, &text, &["--yes", "--prune"]);
     assert_eq!(code(&out), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("no changes"), "{}", stderr(&out));
+    assert!(
+        stdout(&out).ends_with("\nno changes (1 left alone)\n"),
+        "{}",
+        stdout(&out)
+    );
     assert!(env.mutations().is_empty(), "{:#?}", requests(&env));
 }
 

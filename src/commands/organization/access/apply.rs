@@ -191,6 +191,7 @@ pub async fn run(args: ApplyArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         .changes
         .into_iter()
         .enumerate()
+        // Every row is settled by its subject's task (or reported skipped when not started).
         .map(|(i, c)| RowResult::new(i + 1, Status::Failed, ChangeOutcome::of(c)))
         .collect();
     let lines: Vec<usize> = (1..=n).collect();
@@ -451,6 +452,8 @@ async fn team(
             failed(row, "not invited (the invite failed): run apply again");
         }
     }
+    // Rows start `failed` without a message (each is settled below); one with a message has
+    // failed already and is not sent.
     let unknown = |row: &Row| row.result == Status::Failed && row.message.is_some();
 
     // CreateTeam: name, description, Organization role and members, never twice.
