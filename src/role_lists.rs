@@ -204,7 +204,11 @@ pub fn changes_anything<S: Subject>(subject: &S, changes: &[RoleChange]) -> bool
 /// What is sent: the Organization role as read, the complete list of each level `changes`
 /// touch with them applied, and no other list. A list the API did not show is exit 4: it
 /// cannot be changed safely.
-fn request<S: Subject>(subject: &S, changes: &[RoleChange]) -> Result<SubjectRoles, CliError> {
+fn request<S: Subject>(
+    subject: &S,
+    organization_role: Option<&str>,
+    changes: &[RoleChange],
+) -> Result<SubjectRoles, CliError> {
     let touches = |level: Level| changes.iter().any(|c| c.level == level);
     for level in [Level::Workspace, Level::Deployment] {
         if touches(level) && !subject.shows(level) {
@@ -217,7 +221,9 @@ fn request<S: Subject>(subject: &S, changes: &[RoleChange]) -> Result<SubjectRol
         }
     }
     Ok(SubjectRoles {
-        organization_role: subject.organization_role().map(str::to_owned),
+        organization_role: organization_role
+            .or(subject.organization_role())
+            .map(str::to_owned),
         workspace_roles: touches(Level::Workspace).then(|| apply(subject, changes)),
         deployment_roles: touches(Level::Deployment).then(|| {
             apply_level(subject, Level::Deployment, changes)
@@ -243,7 +249,7 @@ pub async fn write_team(
     if !changes_anything(team, changes) {
         return Ok(false);
     }
-    let sent = request(team, changes)?;
+    let sent = request(team, None, changes)?;
     let answer = client
         .update_team_roles(org, &team.id, &sent)
         .await
@@ -294,7 +300,7 @@ pub async fn write(
     if !changes_anything(user, changes) {
         return Ok(false);
     }
-    let sent = request(user, changes)?;
+    let sent = request(user, None, changes)?;
     let answer = client
         .update_user_roles(org, &user.id, &sent)
         .await
@@ -312,6 +318,69 @@ pub async fn write(
         })?;
     check_answer(&user.username, &sent, &answer)?;
     Ok(true)
+}
+
+/// Whether `subject` would change: its Organization role is not `organization_role` (when
+/// given), or `changes` change a list.
+fn differs<S: Subject>(
+    subject: &S,
+    organization_role: Option<&str>,
+    changes: &[RoleChange],
+) -> bool {
+    organization_role.is_some_and(|r| subject.organization_role() != Some(r))
+        || changes_anything(subject, changes)
+}
+
+/// One role write carrying everything a subject (a user as just [`read`], a Team as just
+/// [`read_team`]) changes: the Organization role `organization_role` (or as read, when
+/// `None`) and the complete list of each level `changes` touch, the other lists left out;
+/// then checks the answer. Sends nothing when nothing would change.
+pub async fn write_all<S: Subject + WriteTarget>(
+    client: &Client,
+    org: &str,
+    subject: &S,
+    organization_role: Option<&str>,
+    changes: &[RoleChange],
+) -> Result<bool, CliError> {
+    if !differs(subject, organization_role, changes) {
+        return Ok(false);
+    }
+    let sent = request(subject, organization_role, changes)?;
+    let answer = subject.send(client, org, &sent).await?;
+    check_answer(subject.shown_as(), &sent, &answer)?;
+    Ok(true)
+}
+
+/// Where a subject's roles are written: UpdateUserRoles or UpdateTeamRoles.
+pub trait WriteTarget {
+    fn send(
+        &self,
+        client: &Client,
+        org: &str,
+        roles: &SubjectRoles,
+    ) -> impl std::future::Future<Output = Result<SubjectRoles, CliError>> + Send;
+}
+
+impl WriteTarget for User {
+    async fn send(
+        &self,
+        client: &Client,
+        org: &str,
+        roles: &SubjectRoles,
+    ) -> Result<SubjectRoles, CliError> {
+        Ok(client.update_user_roles(org, &self.id, roles).await?)
+    }
+}
+
+impl WriteTarget for Team {
+    async fn send(
+        &self,
+        client: &Client,
+        org: &str,
+        roles: &SubjectRoles,
+    ) -> Result<SubjectRoles, CliError> {
+        Ok(client.update_team_roles(org, &self.id, roles).await?)
+    }
 }
 
 /// The lists present in the answer must be the ones sent.

@@ -59,7 +59,7 @@ pub enum Reason {
     IdpManaged,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SubjectType {
     User,
@@ -174,6 +174,13 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// Differences `apply` would not touch, with the reason.
     pub left_alone: Vec<Change>,
+}
+
+impl Change {
+    /// How the plan's text names the Workspace or Deployment (empty for other kinds).
+    pub fn target(&self) -> &str {
+        &self.target
+    }
 }
 
 impl Plan {

@@ -39,6 +39,8 @@ pub enum Status {
     Invalid,
     /// Not started because the run was interrupted.
     Skipped,
+    /// A change of `organization access apply` made.
+    Applied,
 }
 
 impl Status {
@@ -59,6 +61,7 @@ impl Status {
             Status::Failed => "failed",
             Status::Invalid => "invalid",
             Status::Skipped => "skipped",
+            Status::Applied => "applied",
         }
     }
 
@@ -230,6 +233,8 @@ pub struct Report<T> {
     /// The header of the table's column naming where each row applies (see
     /// [`Outcome::SCOPE`]).
     scope: Option<&'static str>,
+    /// The headers of the first two columns: the row's number and whom it is about.
+    first: [&'static str; 2],
 }
 
 impl<T: Outcome> Report<T> {
@@ -243,7 +248,14 @@ impl<T: Outcome> Report<T> {
             output_closed: false,
             output_error: None,
             scope: T::SCOPE,
+            first: ["LINE", "EMAIL"],
         }
+    }
+
+    /// Heads the first two columns `number` and `subject` instead of `LINE` and `EMAIL`.
+    pub fn with_columns(mut self, number: &'static str, subject: &'static str) -> Self {
+        self.first = [number, subject];
+        self
     }
 
     /// Heads the table's scope column `header` (`DEPLOYMENT`) instead of [`Outcome::SCOPE`],
@@ -335,8 +347,8 @@ impl<T: Outcome> Report<T> {
                     cells
                 })
                 .collect();
-            let mut header = vec!["LINE", "EMAIL"];
-            let mut cut_first = vec!["EMAIL"];
+            let mut header = self.first.to_vec();
+            let mut cut_first = vec![self.first[1]];
             if let Some(scope) = self.scope {
                 header.push(scope);
                 cut_first.push(scope);

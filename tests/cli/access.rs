@@ -85,18 +85,18 @@ teams:
       - "ada@example.com"
 "#;
 
-fn code(out: &std::process::Output) -> Option<i32> {
+pub(crate) fn code(out: &std::process::Output) -> Option<i32> {
     out.status.code()
 }
 
-fn export(env: &TestEnv) -> String {
+pub(crate) fn export(env: &TestEnv) -> String {
     let out = env.run(&["organization", "access", "export"]);
     assert_eq!(code(&out), Some(0), "{}", stderr(&out));
     stdout(&out)
 }
 
 /// `plan -f FILE` for `text` written to FILE, with `extra` flags.
-fn plan(env: &TestEnv, text: &str, extra: &[&str]) -> std::process::Output {
+pub(crate) fn plan(env: &TestEnv, text: &str, extra: &[&str]) -> std::process::Output {
     let file = env.write_file("access.yaml", text);
     let mut args = vec!["organization", "access", "plan", "-f", file.as_str()];
     args.extend_from_slice(extra);
@@ -104,7 +104,7 @@ fn plan(env: &TestEnv, text: &str, extra: &[&str]) -> std::process::Output {
 }
 
 /// `text` with each `(from, to)` replaced, each exactly once.
-fn edit(text: &str, edits: &[(&str, &str)]) -> String {
+pub(crate) fn edit(text: &str, edits: &[(&str, &str)]) -> String {
     edits.iter().fold(text.to_owned(), |text, (from, to)| {
         assert_eq!(text.matches(from).count(), 1, "edit `{from}`");
         text.replacen(from, to, 1)
@@ -281,7 +281,7 @@ fn an_export_plans_as_no_changes_and_nothing_is_sent() {
 // plan: an edited file
 
 /// Every kind of change, made to the export of the default seed.
-fn edited(env: &TestEnv) -> String {
+pub(crate) fn edited(env: &TestEnv) -> String {
     edit(
         &export(env),
         &[

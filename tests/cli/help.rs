@@ -350,3 +350,11 @@ fn help_organization_access() {
         );
     }
 }
+
+#[test]
+fn help_organization_access_apply() {
+    check(
+        &["organization", "access", "apply"],
+        "organization-access-apply",
+    );
+}

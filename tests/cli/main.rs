@@ -2,6 +2,7 @@
 //! asserting exit code, stdout, stderr and the requests the emulator recorded.
 
 mod access;
+mod access_apply;
 mod bulk;
 mod common;
 mod dep_token;

@@ -1713,3 +1713,48 @@ fn deployment_organization_token_add_picks_a_token_then_a_deployment_role() {
         ]
     );
 }
+
+/// `organization access apply` of a file changing edsger's Organization role, answered `answer`.
+fn apply_one_change(answer: &str) -> (TestEnv, Screen, i32) {
+    let env = TestEnv::new();
+    let out = env.run(&["organization", "access", "export"]);
+    let text = String::from_utf8_lossy(&out.stdout).replacen(
+        "  \"edsger@example.com\":\n    role: ORGANIZATION_OBSERVE_MEMBER\n",
+        "  \"edsger@example.com\":\n    role: ORGANIZATION_MEMBER\n",
+        1,
+    );
+    let file = env.write_file("access.yaml", &text);
+    let mut s = astro(&env, 100, 24, &["org", "access", "apply", "-f", &file]);
+    s.wait_for("? Apply 1 change? [y/N]");
+    let context = s.dump();
+    assert!(
+        s.contents()
+            .contains("~ edsger@example.com: ORGANIZATION_OBSERVE_MEMBER -> ORGANIZATION_MEMBER"),
+        "{context}"
+    );
+    assert!(env.mutations().is_empty());
+    s.send(answer);
+    let code = s.finish();
+    (env, s, code)
+}
+
+#[test]
+fn access_apply_on_a_terminal_asks_and_no_sends_nothing() {
+    let (env, s, code) = apply_one_change("n");
+    assert_eq!(code, 1, "{}", s.dump());
+    assert!(
+        s.contents()
+            .contains("error: not confirmed; nothing was sent"),
+        "{}",
+        s.dump()
+    );
+    assert!(env.mutations().is_empty());
+}
+
+#[test]
+fn access_apply_on_a_terminal_answered_yes_applies() {
+    let (env, s, code) = apply_one_change("y");
+    assert_eq!(code, 0, "{}", s.dump());
+    assert_eq!(env.mutations().len(), 1);
+    assert_eq!(env.role_of("edsger@example.com").as_deref(), Some(MEMBER));
+}

@@ -1,7 +1,8 @@
 //! `astro organization access …`: the Organization's whole access as code, in one file that
 //! can be reviewed and kept under version control: `export` writes it, `plan` compares a file
-//! with the Organization.
+//! with the Organization, `apply` makes the Organization match it.
 
+pub mod apply;
 pub mod export;
 pub mod plan;
 
@@ -16,6 +17,8 @@ pub enum OrganizationAccessCommand {
     Export(export::ExportArgs),
     /// Show what it would take to make the Organization's access match a file
     Plan(plan::PlanArgs),
+    /// Make the Organization's access match a file: the plan, confirmed, then applied
+    Apply(apply::ApplyArgs),
 }
 
 impl OrganizationAccessCommand {
@@ -23,6 +26,7 @@ impl OrganizationAccessCommand {
         match self {
             OrganizationAccessCommand::Export(args) => export::run(args, ctx).await,
             OrganizationAccessCommand::Plan(args) => plan::run(args, ctx).await,
+            OrganizationAccessCommand::Apply(args) => apply::run(args, ctx).await,
         }
     }
 }

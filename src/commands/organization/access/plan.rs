@@ -2,7 +2,7 @@
 //! Organization's access match FILE, one line per change, grouped, with a summary; `--json`
 //! gives the change list `apply` executes. Reads only: nothing is ever sent but listings.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::access_code::{self, file, live, plan, resolve, tree};
 use crate::api::Team;
@@ -61,8 +61,37 @@ impl GlobalSet for PlanGlobals {
 
 pub async fn run(args: PlanArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     let json = ctx.wants_json(args.json);
-    let label = access_code::source_label(&args.file);
-    let text = access_code::read_source(&args.file)?;
+    let plan = compute(
+        &args.file,
+        args.prune,
+        args.allow_self_demotion,
+        "planned",
+        ctx,
+    )
+    .await?;
+    if json {
+        ctx.print_json(&plan)?;
+    } else {
+        output::data(&plan::render(&plan))?;
+    }
+    if args.exit_code && !plan.is_empty() {
+        return Err(CliError::new(Exit::Changes, ""));
+    }
+    Ok(())
+}
+
+/// Reads FILE and what it describes of the Organization, and computes the plan: exit 2 for a
+/// file with problems, one for another Organization, or a plan that is refused (`nothing was
+/// {done}`). Reads only.
+pub(super) async fn compute(
+    path: &Path,
+    prune: bool,
+    allow_self_demotion: bool,
+    done: &str,
+    ctx: &mut Ctx,
+) -> Result<plan::Plan, CliError> {
+    let label = access_code::source_label(path);
+    let text = access_code::read_source(path)?;
     let tree = tree::parse(&text).map_err(|p| access_code::report(&label, vec![p]))?;
     let mut problems = Vec::new();
     let file = file::read(&tree, &mut problems);
@@ -105,21 +134,17 @@ pub async fn run(args: PlanArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         return Err(access_code::report(&label, problems));
     }
 
-    let plan = plan::diff(&desired, &live, args.prune);
-    check_refusals(&plan::refusals(&plan, &live), args.allow_self_demotion)?;
-    if json {
-        ctx.print_json(&plan)?;
-    } else {
-        output::data(&plan::render(&plan))?;
-    }
-    if args.exit_code && !plan.is_empty() {
-        return Err(CliError::new(Exit::Changes, ""));
-    }
-    Ok(())
+    let plan = plan::diff(&desired, &live, prune);
+    check_refusals(&plan::refusals(&plan, &live), allow_self_demotion, done)?;
+    Ok(plan)
 }
 
 /// Exit 2 for a plan `apply` would refuse; a self-demotion allowed is a warning.
-fn check_refusals(refusals: &[plan::Refusal], allow_self_demotion: bool) -> Result<(), CliError> {
+fn check_refusals(
+    refusals: &[plan::Refusal],
+    allow_self_demotion: bool,
+    done: &str,
+) -> Result<(), CliError> {
     let mut blocking = Vec::new();
     for refusal in refusals {
         match refusal {
@@ -145,5 +170,5 @@ fn check_refusals(refusals: &[plan::Refusal], allow_self_demotion: bool) -> Resu
     } else {
         "pass --allow-self-demotion if you mean to give up the role"
     };
-    Err(CliError::usage(format!("refused: {message}; nothing was planned")).with_hint(hint))
+    Err(CliError::usage(format!("refused: {message}; nothing was {done}")).with_hint(hint))
 }
