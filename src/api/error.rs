@@ -198,9 +198,53 @@ fn status_message(
     }
     out.push(')');
     for fe in field_errors {
-        out.push_str(&format!("; {}: {}", fe.field, fe.message));
+        // The message may already say it (the API joins field messages into it), or name the
+        // field itself: each is said once.
+        if message.contains(&fe.message) {
+            continue;
+        }
+        if fe.message.starts_with(&fe.field) {
+            out.push_str(&format!("; {}", fe.message));
+        } else {
+            out.push_str(&format!("; {}: {}", fe.field, fe.message));
+        }
     }
     out
+}
+
+#[cfg(test)]
+mod field_error_tests {
+    use super::*;
+
+    #[test]
+    fn a_field_error_already_in_the_message_or_naming_itself_is_said_once() {
+        let fe = |field: &str, message: &str| FieldError {
+            field: field.into(),
+            message: message.into(),
+        };
+        assert_eq!(
+            status_message(
+                400,
+                "Invalid request: role \"X\" is unknown",
+                None,
+                &[fe("role", "role \"X\" is unknown")]
+            ),
+            "Invalid request: role \"X\" is unknown (HTTP 400)"
+        );
+        assert_eq!(
+            status_message(
+                400,
+                "bad",
+                None,
+                &[fe("roles[1].role", "roles[1].role is odd")]
+            ),
+            "bad (HTTP 400); roles[1].role is odd"
+        );
+        assert_eq!(
+            status_message(400, "bad", None, &[fe("role", "must be one of")]),
+            "bad (HTTP 400); role: must be one of"
+        );
+    }
 }
 
 fn default_reason(status: u16) -> &'static str {
