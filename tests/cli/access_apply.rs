@@ -431,20 +431,27 @@ fn a_lost_response_to_an_invite_or_a_team_creation_is_not_sent_twice() {
     assert_eq!(p["changes"], json!([]));
 }
 
-/// A member's email, Organization role and Workspace roles (by Workspace name).
+/// A member's email, Organization role, Workspace roles (by Workspace name) and Deployment
+/// roles (Workspace, Deployment, role).
 type MemberWanted = (
     &'static str,
     &'static str,
     Vec<(&'static str, &'static str)>,
+    Vec<(&'static str, &'static str, &'static str)>,
 );
 
-/// A desired file for the default seed (ada stays the Owner): each other member's Organization
-/// role and Workspace roles, and Platform Team's role and members.
+/// A desired file for the default seed (ada stays the Owner): each other member's Organization,
+/// Workspace and Deployment roles; Platform Team's role and members; perhaps a new Team, and
+/// perhaps a person to invite.
 #[derive(Debug, Clone)]
 struct Desired {
     members: Vec<MemberWanted>,
     team_role: &'static str,
     team_members: Vec<&'static str>,
+    /// "Night Shift": its Organization role and members, when the file has it.
+    new_team: Option<(&'static str, Vec<&'static str>)>,
+    /// new.person@example.com's Organization role, when the file lists them.
+    invitee: Option<&'static str>,
 }
 
 const EMAILS: [&str; 5] = [
@@ -466,40 +473,60 @@ const WORKSPACE_ROLES: [&str; 4] = [
     "WORKSPACE_OPERATOR",
     "WORKSPACE_OWNER",
 ];
+/// A default and a seeded custom Deployment role.
+const DEPLOYMENT_ROLES: [&str; 2] = ["DEPLOYMENT_ADMIN", "DEPLOYMENT_VIEWER"];
+/// One Deployment of each seeded Workspace.
+const DEPLOYMENTS: [(&str, &str); 2] = [("Data Platform", "Ingestion"), ("Analytics", "Reporting")];
+const TEAM_CANDIDATES: [&str; 4] = [
+    "ada@example.com",
+    "alan@example.com",
+    "edsger@example.com",
+    "grace@example.com",
+];
+
+fn chosen(candidates: [&'static str; 4], picks: Vec<bool>) -> Vec<&'static str> {
+    candidates
+        .into_iter()
+        .zip(picks)
+        .filter_map(|(e, t)| t.then_some(e))
+        .collect()
+}
 
 fn desired() -> impl proptest::strategy::Strategy<Value = Desired> {
     use proptest::prelude::*;
     let workspaces = proptest::collection::vec(proptest::option::of(0..4usize), 2);
-    let member = (0..4usize, workspaces);
+    let deployments = proptest::collection::vec(proptest::option::of(0..2usize), 2);
+    let member = (0..4usize, workspaces, deployments);
     (
         proptest::collection::vec(member, 5),
         0..4usize,
         proptest::collection::vec(any::<bool>(), 4),
+        proptest::option::of((0..4usize, proptest::collection::vec(any::<bool>(), 4))),
+        proptest::option::of(0..4usize),
     )
-        .prop_map(|(members, team_role, in_team)| Desired {
+        .prop_map(|(members, team_role, in_team, new_team, invitee)| Desired {
             members: members
                 .into_iter()
                 .zip(EMAILS)
-                .map(|((role, ws), email)| {
+                .map(|((role, ws, deps), email)| {
                     let ws = ["Analytics", "Data Platform"]
                         .into_iter()
                         .zip(ws)
                         .filter_map(|(name, r)| r.map(|r| (name, WORKSPACE_ROLES[r])))
                         .collect();
-                    (email, ORG_ROLES[role], ws)
+                    let deps = DEPLOYMENTS
+                        .into_iter()
+                        .zip(deps)
+                        .filter_map(|((w, d), r)| r.map(|r| (w, d, DEPLOYMENT_ROLES[r])))
+                        .collect();
+                    (email, ORG_ROLES[role], ws, deps)
                 })
                 .collect(),
             team_role: ORG_ROLES[team_role],
-            team_members: [
-                "ada@example.com",
-                "alan@example.com",
-                "edsger@example.com",
-                "grace@example.com",
-            ]
-            .into_iter()
-            .zip(in_team)
-            .filter_map(|(e, t)| t.then_some(e))
-            .collect(),
+            team_members: chosen(TEAM_CANDIDATES, in_team),
+            new_team: new_team
+                .map(|(role, picks)| (ORG_ROLES[role], chosen(TEAM_CANDIDATES, picks))),
+            invitee: invitee.map(|role| ORG_ROLES[role]),
         })
 }
 
@@ -507,13 +534,24 @@ fn file_of(d: &Desired) -> String {
     let mut text = format!(
         "organization: {ORG}\nmembers:\n  \"ada@example.com\":\n    role: ORGANIZATION_OWNER\n"
     );
-    for (email, role, ws) in &d.members {
+    for (email, role, ws, deps) in &d.members {
         text.push_str(&format!(
             "  \"{email}\":\n    role: {role}\n    workspaces: {{"
         ));
         let entries: Vec<String> = ws.iter().map(|(w, r)| format!("\"{w}\": {r}")).collect();
         text.push_str(&entries.join(", "));
+        text.push_str("}\n    deployments: {");
+        let entries: Vec<String> = deps
+            .iter()
+            .map(|(w, dep, r)| format!("\"{w}\": {{\"{dep}\": {r}}}"))
+            .collect();
+        text.push_str(&entries.join(", "));
         text.push_str("}\n");
+    }
+    if let Some(role) = d.invitee {
+        text.push_str(&format!(
+            "  \"new.person@example.com\":\n    role: {role}\n"
+        ));
     }
     let members: Vec<String> = d.team_members.iter().map(|m| format!("\"{m}\"")).collect();
     text.push_str(&format!(
@@ -521,15 +559,24 @@ fn file_of(d: &Desired) -> String {
         d.team_role,
         members.join(", ")
     ));
+    if let Some((role, members)) = &d.new_team {
+        let members: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+        text.push_str(&format!(
+            "  \"Night Shift\":\n    role: {role}\n    members: [{}]\n",
+            members.join(", ")
+        ));
+    }
     text
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, .. proptest::prelude::ProptestConfig::default() })]
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, .. proptest::prelude::ProptestConfig::default() })]
 
     /// From a random live state (the seed with a random file applied), a random desired file
     /// applied with --prune leaves the Organization as the file describes it: plan says no
-    /// changes, a second apply sends no write, and the emulator holds each member's role.
+    /// changes, a second apply sends no write, and the emulator holds each member's
+    /// Organization, Workspace and Deployment roles, the invitee's role and the new Team's role
+    /// and members.
     #[test]
     fn apply_then_plan_is_in_sync_for_random_states_and_files(first in desired(), second in desired()) {
         let env = TestEnv::new();
@@ -541,9 +588,44 @@ proptest::proptest! {
         let out = plan(&env, &text, &["--prune", "--json"]);
         let p: Value = serde_json::from_str(&stdout(&out)).unwrap();
         proptest::prop_assert_eq!(&p["changes"], &json!([]));
-        for (email, role, _) in &second.members {
-            let now = env.emu.user(email).unwrap().organization_role;
-            proptest::prop_assert_eq!(now.as_deref(), Some(*role));
+        for (email, role, ws, deps) in &second.members {
+            let now = env.emu.user(email).unwrap();
+            proptest::prop_assert_eq!(now.organization_role.as_deref(), Some(*role));
+            let mut held: Vec<(String, String)> = now
+                .workspace_roles
+                .iter()
+                .map(|r| (r.workspace_name.clone(), r.role.clone()))
+                .collect();
+            held.sort();
+            let mut wanted: Vec<(String, String)> =
+                ws.iter().map(|(w, r)| ((*w).to_owned(), (*r).to_owned())).collect();
+            wanted.sort();
+            proptest::prop_assert_eq!(held, wanted);
+            let mut held: Vec<(String, String)> = now
+                .deployment_roles
+                .iter()
+                .map(|r| (r.deployment_name.clone().unwrap_or_default(), r.role.clone()))
+                .collect();
+            held.sort();
+            let mut wanted: Vec<(String, String)> = deps
+                .iter()
+                .map(|(_, d, r)| ((*d).to_owned(), (*r).to_owned()))
+                .collect();
+            wanted.sort();
+            proptest::prop_assert_eq!(held, wanted);
+        }
+        if let Some(role) = second.invitee {
+            let invitee = env.emu.user("new.person@example.com").unwrap();
+            proptest::prop_assert_eq!(invitee.organization_role.as_deref(), Some(role));
+        }
+        if let Some((role, members)) = &second.new_team {
+            let team = env.emu.team("Night Shift").unwrap();
+            proptest::prop_assert_eq!(team.organization_role.as_str(), *role);
+            let mut held: Vec<String> = team.members.iter().map(|m| m.to_lowercase()).collect();
+            held.sort();
+            let mut wanted: Vec<String> = members.iter().map(|m| m.to_lowercase()).collect();
+            wanted.sort();
+            proptest::prop_assert_eq!(held, wanted);
         }
         env.emu.clear_requests();
         let out = apply(&env, &text, &["--yes", "--prune"]);
