@@ -53,7 +53,7 @@ pub struct AccessRun {
     pub plan: Stat,
 }
 
-fn workspace_name(w: usize) -> String {
+pub fn workspace_name(w: usize) -> String {
     format!("Workspace {w:02}")
 }
 
@@ -61,7 +61,7 @@ fn deployment_name(w: usize, d: &str) -> String {
     format!("{} {d}", workspace_name(w))
 }
 
-fn member_email(i: usize) -> String {
+pub fn member_email(i: usize) -> String {
     format!("member{i:05}@example.com")
 }
 
@@ -273,7 +273,7 @@ impl Bench<'_> {
 }
 
 /// The emulator holds the seeded shape (checked before measuring).
-fn check_seeded(emu: &EmulatorHandle, shape: Shape) -> Result<(), String> {
+pub fn check_seeded(emu: &EmulatorHandle, shape: Shape) -> Result<(), String> {
     let (users, workspaces, deployments, teams) = (
         emu.user_count(),
         emu.workspaces().len(),

@@ -4,6 +4,7 @@
 //! the same run. See bench/README.md.
 
 mod access;
+mod access_apply;
 mod chain;
 mod measure;
 mod team_users;
@@ -82,6 +83,11 @@ struct Args {
     /// replace only its section of the report at --out
     #[arg(long, conflicts_with = "team_only")]
     access_only: bool,
+    /// Run only the access-apply job (`organization access apply` of 1,000 changes against
+    /// the single commands, on the access job's Organization), and replace only its section
+    /// of the report at --out and its line in the Targets table
+    #[arg(long, conflicts_with_all = ["team_only", "access_only"])]
+    access_apply_only: bool,
 }
 
 fn workspace_root() -> PathBuf {
@@ -186,6 +192,11 @@ fn run(args: &Args) -> Result<(), String> {
         let _ = fs::remove_dir_all(&scratch);
         return done;
     }
+    if args.access_apply_only {
+        let done = access_apply::alone(&bench, &out);
+        let _ = fs::remove_dir_all(&scratch);
+        return done;
+    }
 
     progress(&format!("start-up: {} runs each", args.startup_runs));
     let startup = bench.startup()?;
@@ -195,6 +206,7 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let team = bench.team_add()?;
     let access = bench.access()?;
+    let access_apply = bench.access_apply()?;
     let load_end = loadavg();
     let builds_end = compilers_running();
     let _ = fs::remove_dir_all(&scratch);
@@ -213,6 +225,7 @@ fn run(args: &Args) -> Result<(), String> {
         results: &results,
         team: &team,
         access: &access,
+        access_apply: &access_apply,
     });
     if let Some(dir) = out.parent() {
         let _ = fs::create_dir_all(dir);
@@ -859,6 +872,7 @@ struct Report<'a> {
     results: &'a [SizeResult],
     team: &'a team_users::TeamAdd,
     access: &'a access::AccessRun,
+    access_apply: &'a access_apply::ApplyRun,
 }
 
 fn reproduce(args: &Args) -> String {
@@ -1148,6 +1162,7 @@ fn render(r: &Report) -> String {
     }
     team_users::target_row(&mut out, r.team);
     access::target_row(&mut out, r.access);
+    access_apply::target_row(&mut out, r.access_apply);
 
     let _ = writeln!(
         out,
@@ -1226,6 +1241,7 @@ fn render(r: &Report) -> String {
     }
     team_users::section(&mut out, r.team, args, None);
     access::section(&mut out, r.access, args, None);
+    access_apply::section(&mut out, r.access_apply, args, None);
 
     let (astro, truth) = &r.startup;
     let _ = writeln!(out, "\n## 6. Start-up and size\n");
