@@ -7,7 +7,7 @@ use std::time::Duration;
 use astro_emulator::Emulator;
 use serde_json::Value;
 
-use crate::common::{TestEnv, query_param, stderr, stdout};
+use crate::common::{TestEnv, ndjson, query_param, stderr, stdout};
 
 /// A CSV making generated users 1..=n Organization Owners.
 fn generated_rows(env: &TestEnv, n: usize) -> String {
@@ -58,12 +58,6 @@ fn slow_bulk_run(
     let mut first = String::new();
     reader.read_line(&mut first).unwrap();
     (env, child, reader, first)
-}
-
-fn ndjson(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 fn posts(env: &TestEnv) -> Vec<(String, Value)> {

@@ -222,3 +222,40 @@ pub fn requests(env: &TestEnv) -> Vec<String> {
         .map(|r| format!("{} {}", r.method, r.path))
         .collect()
 }
+
+/// NDJSON on stdout, a value per line.
+pub fn ndjson(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// The role writes sent (POST …/users/ID/roles), as (user ID, body).
+pub fn writes(env: &TestEnv) -> Vec<(String, serde_json::Value)> {
+    env.mutations()
+        .into_iter()
+        .map(|r| {
+            assert_eq!(r.method, "POST");
+            let id = r
+                .path
+                .strip_suffix("/roles")
+                .and_then(|p| p.rsplit('/').next())
+                .unwrap_or_else(|| panic!("not a roles write: {}", r.path))
+                .to_owned();
+            (
+                id,
+                serde_json::from_str(r.body.as_deref().unwrap()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The bodies of the role writes sent for one user.
+pub fn writes_for(env: &TestEnv, email: &str) -> Vec<serde_json::Value> {
+    let id = env.user_id(email);
+    writes(env)
+        .into_iter()
+        .filter(|(user, _)| *user == id)
+        .map(|(_, body)| body)
+        .collect()
+}

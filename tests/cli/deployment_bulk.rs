@@ -12,7 +12,7 @@ use std::process::Stdio;
 use astro_emulator::{Emulator, Fault, FaultKind, Seed, SeedCustomRole, SeedDeployment};
 use serde_json::{Value, json};
 
-use crate::common::{TestEnv, stderr, stdout};
+use crate::common::{TestEnv, ndjson, stderr, stdout, writes, writes_for};
 
 const ROLES_PATH: &str = "/v1/organizations/*/roles";
 
@@ -29,41 +29,6 @@ fn roles_forbidden(env: &TestEnv) {
 
 fn deployment_id(env: &TestEnv, name: &str) -> String {
     env.emu.deployment(name).unwrap().id
-}
-
-fn ndjson(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
-
-/// The POSTs sent, as (user ID, body).
-fn writes(env: &TestEnv) -> Vec<(String, Value)> {
-    env.mutations()
-        .into_iter()
-        .map(|r| {
-            assert_eq!(r.method, "POST");
-            let id = r
-                .path
-                .strip_suffix("/roles")
-                .and_then(|p| p.rsplit('/').next())
-                .unwrap_or_else(|| panic!("not a roles write: {}", r.path))
-                .to_owned();
-            (
-                id,
-                serde_json::from_str(r.body.as_deref().unwrap()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn writes_for(env: &TestEnv, email: &str) -> Vec<Value> {
-    let id = env.user_id(email);
-    writes(env)
-        .into_iter()
-        .filter(|(user, _)| *user == id)
-        .map(|(_, body)| body)
-        .collect()
 }
 
 /// A user's Deployment roles in the emulator, as (Deployment name, role), sorted.

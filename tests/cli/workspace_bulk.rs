@@ -8,45 +8,10 @@ use std::time::Duration;
 use astro_emulator::{Emulator, Seed, SeedWorkspace};
 use serde_json::{Value, json};
 
-use crate::common::{TestEnv, stderr, stdout};
+use crate::common::{TestEnv, ndjson, stderr, stdout, writes, writes_for};
 
 const DATA_PLATFORM: &str = "clrg4iao0000001c6z943nxrv";
 const ANALYTICS: &str = "clrg6ngg0000002c60gj2k1hl";
-
-fn ndjson(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
-
-/// The POSTs sent, as (user ID, body).
-fn writes(env: &TestEnv) -> Vec<(String, Value)> {
-    env.mutations()
-        .into_iter()
-        .map(|r| {
-            assert_eq!(r.method, "POST");
-            let id = r
-                .path
-                .strip_suffix("/roles")
-                .and_then(|p| p.rsplit('/').next())
-                .unwrap_or_else(|| panic!("not a roles write: {}", r.path))
-                .to_owned();
-            (
-                id,
-                serde_json::from_str(r.body.as_deref().unwrap()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn writes_for(env: &TestEnv, email: &str) -> Vec<Value> {
-    let id = env.user_id(email);
-    writes(env)
-        .into_iter()
-        .filter(|(user, _)| *user == id)
-        .map(|(_, body)| body)
-        .collect()
-}
 
 /// A user's Workspace roles in the emulator, as (Workspace name, role), sorted.
 fn roles_of(env: &TestEnv, email: &str) -> Vec<(String, String)> {
