@@ -29,6 +29,14 @@ impl Level {
         }
     }
 
+    /// The listings' filter that keeps the subjects with a role at a place of this level.
+    pub fn query_key(self) -> &'static str {
+        match self {
+            Level::Workspace => "workspaceId",
+            Level::Deployment => "deploymentId",
+        }
+    }
+
     /// The command group of this level (`workspace`, `deployment`).
     pub fn command(self) -> &'static str {
         match self {

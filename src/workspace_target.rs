@@ -7,7 +7,6 @@ use crate::api::{Client, Workspace};
 use crate::context::Ctx;
 use crate::env_vars;
 use crate::error::{CliError, echo};
-use crate::lookup;
 use crate::output;
 use crate::prompt::{PickList, Prompter};
 
@@ -49,31 +48,6 @@ pub fn named(
         }
         (None, _) => None,
     })
-}
-
-/// The Workspace `value` names among `workspaces` (by ID, exact name, or unique name ignoring
-/// case); exit 3 naming the Organization and where the value came from, exit 2 when it names
-/// several.
-pub fn find_in(
-    workspaces: &[Workspace],
-    org: &str,
-    value: &str,
-    source: &str,
-) -> Result<Workspace, CliError> {
-    lookup::find(workspaces, value, lookup::WORKSPACE)
-        .cloned()
-        .map_err(|err| {
-            if err.exit == crate::error::Exit::NotFound {
-                let mut not_found = CliError::not_found(format!(
-                    "no Workspace `{}` in Organization `{org}` (from {source})",
-                    echo(value)
-                ));
-                not_found.hint = err.hint;
-                not_found
-            } else {
-                err
-            }
-        })
 }
 
 /// Every Workspace of the Organization, with a spinner on a terminal.
@@ -138,7 +112,7 @@ mod tests {
     #[test]
     fn a_missing_workspace_names_the_organization_and_the_source() {
         let all = [ws("c1", "Data Platform")];
-        let err = find_in(&all, "corg", "Sandbox", "the argument").unwrap_err();
+        let err = crate::workspaces::find_in(&all, "corg", "Sandbox", "the argument").unwrap_err();
         assert_eq!(err.exit, crate::error::Exit::NotFound);
         assert_eq!(
             err.message,
@@ -149,7 +123,9 @@ mod tests {
             Some("run `astro workspace list` to see them")
         );
         assert_eq!(
-            find_in(&all, "corg", "data platform", "x").unwrap().id,
+            crate::workspaces::find_in(&all, "corg", "data platform", "x")
+                .unwrap()
+                .id,
             "c1"
         );
     }

@@ -249,20 +249,6 @@ impl Client {
         .await
     }
 
-    /// Every member of a Workspace (users with a role in it).
-    pub async fn list_workspace_users(
-        &self,
-        organization_id: &str,
-        workspace_id: &str,
-    ) -> Result<Vec<User>, ApiError> {
-        self.list_users_in(
-            organization_id,
-            crate::place::Level::Workspace,
-            workspace_id,
-        )
-        .await
-    }
-
     /// Every Workspace of the Organization, by name.
     pub async fn list_all_workspaces(
         &self,
@@ -327,7 +313,6 @@ impl Client {
         .await
     }
 
-    /// The Teams with a role in a Workspace.
     /// The users with a role in a Workspace or a Deployment (ListUsers `workspaceId` or
     /// `deploymentId`).
     pub async fn list_users_in(
@@ -336,13 +321,9 @@ impl Client {
         level: crate::place::Level,
         id: &str,
     ) -> Result<Vec<User>, ApiError> {
-        let filter = match level {
-            crate::place::Level::Workspace => "workspaceId",
-            crate::place::Level::Deployment => "deploymentId",
-        };
         self.list_all::<UsersPage>(Listing {
             segments: &["organizations", organization_id, "users"],
-            filters: &[(filter, id.to_owned())],
+            filters: &[(level.query_key(), id.to_owned())],
             sorts: &["createdAt:asc", "id:asc"],
         })
         .await
@@ -356,28 +337,11 @@ impl Client {
         level: crate::place::Level,
         id: &str,
     ) -> Result<Vec<Team>, ApiError> {
-        let filter = match level {
-            crate::place::Level::Workspace => "workspaceId",
-            crate::place::Level::Deployment => "deploymentId",
-        };
         self.list_all::<TeamsPage>(Listing {
             segments: &["organizations", organization_id, "teams"],
-            filters: &[(filter, id.to_owned())],
+            filters: &[(level.query_key(), id.to_owned())],
             sorts: &["name:asc", "createdAt:asc"],
         })
-        .await
-    }
-
-    pub async fn list_workspace_teams(
-        &self,
-        organization_id: &str,
-        workspace_id: &str,
-    ) -> Result<Vec<Team>, ApiError> {
-        self.list_teams_in(
-            organization_id,
-            crate::place::Level::Workspace,
-            workspace_id,
-        )
         .await
     }
 

@@ -48,7 +48,7 @@ pub async fn run(args: ListArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         Some((value, source))
             if source == "--workspace-id" || source == crate::env_vars::WORKSPACE_ID =>
         {
-            Some(workspace_target::find_in(&all, org, &value, source)?.id)
+            Some(crate::workspaces::find_in(&all, org, &value, source)?.id)
         }
         Some((id, _)) => Some(id),
         None => None,

@@ -92,7 +92,7 @@ pub async fn run(args: UpdateArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     // One listing: the Workspace's current fields, and the names a rename must not take.
     let all = workspace_target::list(client, &org).await?;
     let workspace = match named {
-        Some((value, source)) => workspace_target::find_in(&all, &org, &value, source)?,
+        Some((value, source)) => crate::workspaces::find_in(&all, &org, &value, source)?,
         None => {
             let prompter = ctx.prompter.as_deref_mut().expect("checked above");
             let index = workspace_target::pick(prompter, "Workspace to update", &all, None, false)?;
