@@ -259,3 +259,30 @@ pub fn writes_for(env: &TestEnv, email: &str) -> Vec<serde_json::Value> {
         .map(|(_, body)| body)
         .collect()
 }
+
+/// (a, b) pairs as owned strings, sorted: what the role helpers compare against.
+pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = list
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// A role write's list `key` (`workspaceRoles`, `deploymentRoles`), as (`id_key`, role), sorted.
+pub fn body_list(body: &serde_json::Value, key: &str, id_key: &str) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = body[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key} in {body}"))
+        .iter()
+        .map(|r| {
+            (
+                r[id_key].as_str().unwrap().to_owned(),
+                r["role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}

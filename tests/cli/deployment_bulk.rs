@@ -12,7 +12,7 @@ use std::process::Stdio;
 use astro_emulator::{Emulator, Fault, FaultKind, Seed, SeedCustomRole, SeedDeployment};
 use serde_json::{Value, json};
 
-use crate::common::{TestEnv, ndjson, stderr, stdout, writes, writes_for};
+use crate::common::{TestEnv, body_list, ndjson, pairs, stderr, stdout, writes, writes_for};
 
 const ROLES_PATH: &str = "/v1/organizations/*/roles";
 
@@ -45,30 +45,9 @@ fn roles_of(env: &TestEnv, email: &str) -> Vec<(String, String)> {
     roles
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = list
-        .iter()
-        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-        .collect();
-    v.sort();
-    v
-}
-
-/// A body's `deploymentRoles`, as (Deployment ID, role), sorted.
+/// A body's `deploymentRoles`, as (deploymentId, role), sorted.
 fn body_roles(body: &Value) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = body["deploymentRoles"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no deploymentRoles in {body}"))
-        .iter()
-        .map(|r| {
-            (
-                r["deploymentId"].as_str().unwrap().to_owned(),
-                r["role"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    body_list(body, "deploymentRoles", "deploymentId")
 }
 
 /// Only the Organization role (as read) and the Deployment list are sent.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use astro_emulator::{Emulator, Seed, SeedWorkspace};
 use serde_json::{Value, json};
 
-use crate::common::{TestEnv, ndjson, stderr, stdout, writes, writes_for};
+use crate::common::{TestEnv, body_list, ndjson, pairs, stderr, stdout, writes, writes_for};
 
 const DATA_PLATFORM: &str = "clrg4iao0000001c6z943nxrv";
 const ANALYTICS: &str = "clrg6ngg0000002c60gj2k1hl";
@@ -27,30 +27,9 @@ fn roles_of(env: &TestEnv, email: &str) -> Vec<(String, String)> {
     roles
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = list
-        .iter()
-        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-        .collect();
-    v.sort();
-    v
-}
-
-/// A body's `workspaceRoles`, as (Workspace ID, role), sorted.
+/// A body's `workspaceRoles`, as (workspaceId, role), sorted.
 fn body_roles(body: &Value) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = body["workspaceRoles"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no workspaceRoles in {body}"))
-        .iter()
-        .map(|r| {
-            (
-                r["workspaceId"].as_str().unwrap().to_owned(),
-                r["role"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    body_list(body, "workspaceRoles", "workspaceId")
 }
 
 fn results(rows: &[Value]) -> Vec<(u64, String)> {
