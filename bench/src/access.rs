@@ -11,17 +11,14 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
-use std::time::Instant;
 
 use astro_emulator::{
     EmulatorHandle, Seed, SeedDeployment, SeedDeploymentRole, SeedOrganization, SeedTeam, SeedUser,
     SeedWorkspace, SeedWorkspaceRole,
 };
 
-use super::{
-    Bench, Stat, command_line, compilers_running, fmt_count, fmt_dur, fmt_mb, load1, loadavg, pass,
-    progress, stat,
-};
+use super::alone::{Occasion, replace_section, update_report};
+use super::{Bench, Stat, fmt_count, fmt_dur, fmt_mb, pass, progress, stat};
 
 /// The most sequential round trips the plan may take.
 const TARGET_CHAIN: f64 = 5.0;
@@ -398,56 +395,26 @@ pub fn section(out: &mut String, a: &AccessRun, args: &super::Args, alone: Optio
 /// `--access-only`: measures this job and puts its section into the report at `out`,
 /// replacing the section there (or adding it at the end), so the rest stays as measured.
 pub fn alone(bench: &Bench<'_>, out: &Path) -> Result<(), String> {
-    let started = Instant::now();
-    let load_start = loadavg();
-    let builds_start = compilers_running();
-    let date = command_line("date", &["-u", "+%Y-%m-%d %H:%M:%S UTC"]);
+    let occasion = Occasion::begin();
     let access = bench.access()?;
-    let load_end = loadavg();
-    let builds_end = compilers_running();
-    let nproc = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
-    let shared = load1(&load_start) > 1.0
-        || load1(&load_end) > nproc.max(1) as f64
-        || !builds_start.is_empty()
-        || !builds_end.is_empty();
     let args = bench.args;
-    let mut how = format!(
-        "Measured by itself on {date} (`cargo run --release -p astro-bench -- --access-only \
-         --access-members {} --access-workspaces {} --access-teams {} --latency-ms {} --runs \
-         {}`), {:.0} s, on `nproc` = {nproc}, {}, {}; load average (1/5/15 min) at the start \
-         {load_start}, at the end {load_end}.",
-        access.shape.members,
-        access.shape.workspaces,
-        access.shape.teams,
-        args.latency_ms,
-        args.runs,
-        started.elapsed().as_secs_f64(),
-        super::cpu_model(),
-        command_line(&bench.astro.to_string_lossy(), &["--version"]),
+    let how = occasion.describe(
+        bench,
+        &format!(
+            "--access-only --access-members {} --access-workspaces {} --access-teams {} \
+             --latency-ms {} --runs {}",
+            access.shape.members,
+            access.shape.workspaces,
+            access.shape.teams,
+            args.latency_ms,
+            args.runs
+        ),
     );
-    if shared {
-        let _ = write!(
-            how,
-            " The machine was shared with other work (compiler processes at the start: \
-             {builds_start:?}, at the end: {builds_end:?}): wall times may be inflated; requests, \
-             chains and peak memory are not affected."
-        );
-    }
     let mut section_text = String::new();
     section(&mut section_text, &access, args, Some(&how));
-    let report = fs::read_to_string(out).unwrap_or_default();
-    let updated = match (report.find(BEGIN), report.find(END)) {
-        (Some(b), Some(e)) if b < e => {
-            format!(
-                "{}{}{}",
-                &report[..b],
-                section_text.trim_end(),
-                &report[e + END.len()..]
-            )
-        }
-        _ => format!("{}\n\n{}", report.trim_end(), section_text.trim_end()) + "\n",
-    };
-    fs::write(out, &updated).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    update_report(out, |report| {
+        replace_section(report, BEGIN, END, &section_text)
+    })?;
     println!("{section_text}");
     eprintln!("wrote its section into {}", out.display());
     Ok(())

@@ -20,14 +20,13 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
-use std::time::Instant;
 
 use astro_emulator::EmulatorHandle;
 
 use super::access::{Shape, check_seeded, member_email, seed, workspace_name};
+use super::alone::{Occasion, replace_section, update_report};
 use super::{
-    Bench, Stat, command_line, compilers_running, fmt_count, fmt_dur, load1, loadavg, loop_stat,
-    pass, progress, stat, table_header, table_row,
+    Bench, Stat, fmt_count, fmt_dur, loop_stat, pass, progress, stat, table_header, table_row,
 };
 
 /// Changes the apply makes.
@@ -514,57 +513,32 @@ fn with_target(report: &str, line: &str) -> String {
 /// `--access-apply-only`: measures this job and puts its section into the report at `out`
 /// (replacing the one there, or added at the end) and its line into the Targets table.
 pub fn alone(bench: &Bench<'_>, out: &Path) -> Result<(), String> {
-    let started = Instant::now();
-    let load_start = loadavg();
-    let builds_start = compilers_running();
-    let date = command_line("date", &["-u", "+%Y-%m-%d %H:%M:%S UTC"]);
+    let occasion = Occasion::begin();
     let a = bench.access_apply()?;
-    let load_end = loadavg();
-    let builds_end = compilers_running();
-    let nproc = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
-    let shared = load1(&load_start) > 1.0
-        || load1(&load_end) > nproc.max(1) as f64
-        || !builds_start.is_empty()
-        || !builds_end.is_empty();
     let args = bench.args;
-    let mut how = format!(
-        "Measured by itself on {date} (`cargo run --release -p astro-bench -- \
-         --access-apply-only --access-members {} --access-workspaces {} --access-teams {} \
-         --latency-ms {} --runs {} --sample {}`), {:.0} s, on `nproc` = {nproc}, {}, {}; load \
-         average (1/5/15 min) at the start {load_start}, at the end {load_end}.",
-        a.shape.members,
-        a.shape.workspaces,
-        a.shape.teams,
-        args.latency_ms,
-        args.runs,
-        args.sample,
-        started.elapsed().as_secs_f64(),
-        super::cpu_model(),
-        command_line(&bench.astro.to_string_lossy(), &["--version"]),
+    let how = occasion.describe(
+        bench,
+        &format!(
+            "--access-apply-only --access-members {} --access-workspaces {} --access-teams {} \
+             --latency-ms {} --runs {} --sample {}",
+            a.shape.members,
+            a.shape.workspaces,
+            a.shape.teams,
+            args.latency_ms,
+            args.runs,
+            args.sample
+        ),
     );
-    if shared {
-        let _ = write!(
-            how,
-            " The machine was shared with other work (compiler processes at the start: \
-             {builds_start:?}, at the end: {builds_end:?}): wall times may be inflated; requests, \
-             chains and peak memory are not affected."
-        );
-    }
     let mut section_text = String::new();
     section(&mut section_text, &a, args, Some(&how));
-    let report = fs::read_to_string(out).unwrap_or_default();
-    let note = format!(" (measured separately, {date}: see its section at the end)");
-    let report = with_target(&report, &target_line(&a, &note));
-    let updated = match (report.find(BEGIN), report.find(END)) {
-        (Some(b), Some(e)) if b < e => format!(
-            "{}{}{}",
-            &report[..b],
-            section_text.trim_end(),
-            &report[e + END.len()..]
-        ),
-        _ => format!("{}\n\n{}", report.trim_end(), section_text.trim_end()) + "\n",
-    };
-    fs::write(out, &updated).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let note = format!(
+        " (measured separately, {}: see its section at the end)",
+        occasion.date()
+    );
+    update_report(out, |report| {
+        let report = with_target(report, &target_line(&a, &note));
+        replace_section(&report, BEGIN, END, &section_text)
+    })?;
     println!("{}\n\n{section_text}", target_line(&a, ""));
     eprintln!("wrote its section and target line into {}", out.display());
     Ok(())

@@ -5,6 +5,7 @@
 
 mod access;
 mod access_apply;
+mod alone;
 mod chain;
 mod measure;
 mod team_users;

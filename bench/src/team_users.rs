@@ -8,15 +8,14 @@
 //! only its section of the report (between the markers below), leaving the rest as it was.
 
 use std::fmt::Write as _;
-use std::fs;
 use std::path::Path;
-use std::time::Instant;
 
 use astro_emulator::EmulatorHandle;
 
+use super::alone::{Occasion, replace_section, update_report};
 use super::{
-    Bench, SEED_USERS, Stat, command_line, compilers_running, fmt_count, fmt_dur, generated_email,
-    load1, loadavg, loop_stat, pass, progress, stat, table_header, table_row,
+    Bench, SEED_USERS, Stat, fmt_count, fmt_dur, generated_email, loop_stat, pass, progress, stat,
+    table_header, table_row,
 };
 
 /// The seeded Team the users are added to (one member, grace, to begin with).
@@ -189,55 +188,21 @@ pub fn section(out: &mut String, team: &TeamAdd, args: &super::Args, alone: Opti
 /// `--team-only`: measures this job and puts its section into the report at `out`, replacing
 /// the section there (or adding it at the end), so the rest of the report stays as measured.
 pub fn alone(bench: &Bench<'_>, out: &Path) -> Result<(), String> {
-    let started = Instant::now();
-    let load_start = loadavg();
-    let builds_start = compilers_running();
-    let date = command_line("date", &["-u", "+%Y-%m-%d %H:%M:%S UTC"]);
+    let occasion = Occasion::begin();
     let team = bench.team_add()?;
-    let load_end = loadavg();
-    let builds_end = compilers_running();
-    let nproc = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
-    let shared = load1(&load_start) > 1.0
-        || load1(&load_end) > nproc.max(1) as f64
-        || !builds_start.is_empty()
-        || !builds_end.is_empty();
     let args = bench.args;
-    let mut how = format!(
-        "Measured by itself on {date} (`cargo run --release -p astro-bench -- --team-only \
-         --team-size {} --team-emails {} --latency-ms {} --runs {} --sample {}`), {:.0} s, on \
-         the machine above (`nproc` = {nproc}), {}; load average (1/5/15 min) at the start \
-         {load_start}, at the end {load_end}.",
-        team.size,
-        team.emails,
-        args.latency_ms,
-        args.runs,
-        args.sample,
-        started.elapsed().as_secs_f64(),
-        command_line(&bench.astro.to_string_lossy(), &["--version"]),
+    let how = occasion.describe(
+        bench,
+        &format!(
+            "--team-only --team-size {} --team-emails {} --latency-ms {} --runs {} --sample {}",
+            team.size, team.emails, args.latency_ms, args.runs, args.sample
+        ),
     );
-    if shared {
-        let _ = write!(
-            how,
-            " The machine was shared with other work (compiler processes at the start: \
-             {builds_start:?}, at the end: {builds_end:?}): wall times may be inflated; requests, \
-             chains and peak memory are not affected."
-        );
-    }
     let mut section_text = String::new();
     section(&mut section_text, &team, args, Some(&how));
-    let report = fs::read_to_string(out).unwrap_or_default();
-    let updated = match (report.find(BEGIN), report.find(END)) {
-        (Some(b), Some(e)) if b < e => {
-            format!(
-                "{}{}{}",
-                &report[..b],
-                section_text.trim_end(),
-                &report[e + END.len()..]
-            )
-        }
-        _ => format!("{}\n\n{}", report.trim_end(), section_text.trim_end()) + "\n",
-    };
-    fs::write(out, &updated).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    update_report(out, |report| {
+        replace_section(report, BEGIN, END, &section_text)
+    })?;
     println!("{section_text}");
     eprintln!("wrote its section into {}", out.display());
     Ok(())
