@@ -6,6 +6,7 @@
 mod access;
 mod access_apply;
 mod alone;
+mod api_paginate;
 mod chain;
 mod measure;
 mod team_users;
@@ -89,6 +90,13 @@ struct Args {
     /// of the report at --out and its line in the Targets table
     #[arg(long, conflicts_with_all = ["team_only", "access_only"])]
     access_apply_only: bool,
+    /// Members (seed users included) of the `astro api --paginate` job's Organization
+    #[arg(long, default_value_t = 50_000)]
+    api_members: usize,
+    /// Run only the `astro api ListUsers --paginate` job, and replace only its section of the
+    /// report at --out
+    #[arg(long, conflicts_with_all = ["team_only", "access_only", "access_apply_only"])]
+    api_only: bool,
 }
 
 fn workspace_root() -> PathBuf {
@@ -198,6 +206,11 @@ fn run(args: &Args) -> Result<(), String> {
         let _ = fs::remove_dir_all(&scratch);
         return done;
     }
+    if args.api_only {
+        let done = api_paginate::alone(&bench, &out);
+        let _ = fs::remove_dir_all(&scratch);
+        return done;
+    }
 
     progress(&format!("start-up: {} runs each", args.startup_runs));
     let startup = bench.startup()?;
@@ -288,9 +301,7 @@ impl Bench<'_> {
         reference: bool,
         args: &[&str],
     ) -> Result<Sample, String> {
-        emu.clear_requests();
-        let mut cmd = self.astro(emu, reference, args);
-        let child = measure::run(&mut cmd, &self.scratch)?;
+        let sample = self.measure_with(emu, reference, args)?;
         let log = emu.requests();
         if reference
             && !log.iter().any(|r| {
@@ -305,6 +316,20 @@ impl Bench<'_> {
                 self.astro.display()
             ));
         }
+        Ok(sample)
+    }
+
+    /// Runs one `astro` command and reads what it sent from the emulator's log.
+    fn measure_with(
+        &self,
+        emu: &EmulatorHandle,
+        reference: bool,
+        args: &[&str],
+    ) -> Result<Sample, String> {
+        emu.clear_requests();
+        let mut cmd = self.astro(emu, reference, args);
+        let child = measure::run(&mut cmd, &self.scratch)?;
+        let log = emu.requests();
         let intervals: Vec<_> = log.iter().map(|r| (r.started_at, r.finished_at)).collect();
         Ok(Sample {
             child,
