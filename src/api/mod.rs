@@ -10,7 +10,8 @@ pub use error::{ApiError, FieldError};
 pub use team_members::Added;
 pub use types::{
     ApiToken, ApiTokenRole, DagRole, Deployment, DeploymentRole, Invite, Organization, Profile,
-    RoleInfo, RoleListing, SelfUser, SubjectRoles, Team, TeamMember, User, Workspace, WorkspaceRole,
+    RoleInfo, RoleListing, SelfUser, SubjectRoles, Team, TeamMember, User, Workspace,
+    WorkspaceRole,
 };
 
 use std::future::Future;

@@ -19,6 +19,7 @@ mod login_paste;
 mod oauth;
 mod org_token;
 mod pty;
+mod role;
 mod scripting;
 mod settings;
 mod team;

@@ -25,7 +25,13 @@ use crate::output;
 )]
 pub struct ListArgs {
     /// Only the roles of these scopes (any case; repeat or separate with commas)
-    #[arg(long, value_enum, value_name = "SCOPE", value_delimiter = ',', ignore_case = true)]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SCOPE",
+        value_delimiter = ',',
+        ignore_case = true
+    )]
     pub scope: Vec<RoleScope>,
 
     /// Only the Organization's custom roles, not Astro's default ones
@@ -109,7 +115,8 @@ fn ordered<'a>(
     custom: &'a [RoleInfo],
     scopes: &[RoleScope],
 ) -> Vec<RoleRow<'a>> {
-    let wanted = |r: &RoleInfo| scopes.is_empty() || scopes.iter().any(|s| s.as_str() == r.scope_type);
+    let wanted =
+        |r: &RoleInfo| scopes.is_empty() || scopes.iter().any(|s| s.as_str() == r.scope_type);
     let group = |roles: &'a [RoleInfo], is_default: bool| {
         let mut rows: Vec<RoleRow<'a>> = roles
             .iter()

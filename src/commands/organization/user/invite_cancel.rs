@@ -40,7 +40,8 @@ pub struct CancelArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Check the ID and send no change
+    /// Check that the ID is no email or user ID and send no change (the API cannot read an
+    /// invite, so whether it is still open is not known)
     #[arg(long)]
     pub dry_run: bool,
 
@@ -145,7 +146,10 @@ mod tests {
     fn an_email_is_refused_naming_where_the_id_is() {
         let err = refuse_email("lin@example.com").unwrap_err();
         assert_eq!(err.exit, crate::error::Exit::Usage);
-        assert!(err.message.contains("cannot find an invite from the invitee"));
+        assert!(
+            err.message
+                .contains("cannot find an invite from the invitee")
+        );
         assert!(err.hint.unwrap().contains("--json"));
         assert!(refuse_email("clsh1b2nc000008l63ucz4fjh").is_ok());
     }
