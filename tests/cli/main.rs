@@ -13,6 +13,7 @@ mod first_hour;
 mod help;
 mod hygiene;
 mod invite;
+mod invite_cancel;
 mod list;
 mod login;
 mod login_paste;

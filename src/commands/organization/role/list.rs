@@ -14,9 +14,9 @@ use crate::output;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Default roles come first (they have no ID), from the Organization's down to \
-                  the DAG's, then the custom roles by scope and name. A custom role's name is \
-                  what `--role` takes wherever that scope's roles are given (a Deployment role \
-                  restricted to some Workspaces only on their Deployments).\n\n\
+                  the DAG's, then the custom roles by scope and name. A custom Deployment role's \
+                  name is what `--role` takes on Deployment commands (one restricted to some \
+                  Workspaces only on their Deployments).\n\n\
                   The Go CLI lists custom roles only unless given -i/--include-default-roles; \
                   here default roles are always listed, -i is accepted and changes nothing, and \
                   --custom-only leaves them out.\n\n\

@@ -10,8 +10,7 @@ use crate::error::CliError;
 
 #[derive(Debug, Subcommand)]
 pub enum OrganizationRoleCommand {
-    /// List the roles that can be granted: Astro's default roles and the Organization's custom
-    /// roles
+    /// List the default and custom roles that can be granted
     #[command(visible_alias = "ls")]
     List(list::ListArgs),
 }

@@ -42,7 +42,7 @@ pub struct InviteCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum InviteAction {
-    /// Cancel an invite that has not been accepted, by its ID (exit 2 for an email or a user ID)
+    /// Cancel an invite by its ID (the `inviteId` that `invite --json` printed)
     Cancel(invite_cancel::CancelArgs),
 }
 
