@@ -592,6 +592,22 @@ mod tests {
                 "organization user update",
                 Writes::TAKES,
             ),
+            (
+                &["astro", "org", "us", "inv", "a@b.co"][..],
+                "organization user invite",
+                Writes::TAKES,
+            ),
+            // Not `--no-headers`, though `invite` takes it: `cancel` prints no table.
+            (
+                &["astro", "org", "us", "inv", "cancel", "cx"][..],
+                "organization user invite cancel",
+                Changes::TAKES,
+            ),
+            (
+                &["astro", "org", "roles", "ls"][..],
+                "organization role list",
+                Reads::TAKES,
+            ),
             (&["astro", "version"][..], "version", JsonOnly::TAKES),
             (&["astro", "completion", "bash"][..], "completion", &[][..]),
             (
