@@ -245,6 +245,53 @@ impl<S: GlobalSet> FromArgMatches for Takes<S> {
     }
 }
 
+/// Global flags a subcommand does not take though its parent command does (`invite` shows
+/// `--no-headers`, `invite cancel` prints no table): `#[command(flatten)] pub hides:
+/// Hides<NoHeaders>` defines them hidden on the subcommand, so the parent's are not passed down
+/// to its help, and giving them is refused as anywhere else they do not apply.
+pub struct Hides<S>(PhantomData<S>);
+
+impl<S> std::fmt::Debug for Hides<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hides")
+    }
+}
+
+impl<S> Default for Hides<S> {
+    fn default() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<S: GlobalSet> Args for Hides<S> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        S::TAKES
+            .iter()
+            .flat_map(|g| g.args())
+            .fold(cmd, |cmd, arg| cmd.arg(arg.hide(true)))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl<S: GlobalSet> FromArgMatches for Hides<S> {
+    fn from_arg_matches(_: &ArgMatches) -> Result<Self, clap::Error> {
+        Ok(Self::default())
+    }
+
+    fn update_from_arg_matches(&mut self, _: &ArgMatches) -> Result<(), clap::Error> {
+        Ok(())
+    }
+}
+
+/// `--no-headers` alone, for [`Hides`].
+pub struct NoHeaders;
+impl GlobalSet for NoHeaders {
+    const TAKES: &'static [Global] = &[Global::NoHeaders];
+}
+
 /// Commands that read from the API: the Organization, JSON, tables, requests.
 pub struct Reads;
 impl GlobalSet for Reads {
@@ -544,6 +591,22 @@ mod tests {
                 &["astro", "org", "user", "up", "a@b.co"][..],
                 "organization user update",
                 Writes::TAKES,
+            ),
+            (
+                &["astro", "org", "us", "inv", "a@b.co"][..],
+                "organization user invite",
+                Writes::TAKES,
+            ),
+            // Not `--no-headers`, though `invite` takes it: `cancel` prints no table.
+            (
+                &["astro", "org", "us", "inv", "cancel", "cx"][..],
+                "organization user invite cancel",
+                Changes::TAKES,
+            ),
+            (
+                &["astro", "org", "roles", "ls"][..],
+                "organization role list",
+                Reads::TAKES,
             ),
             (&["astro", "version"][..], "version", JsonOnly::TAKES),
             (&["astro", "completion", "bash"][..], "completion", &[][..]),

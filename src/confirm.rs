@@ -1,4 +1,4 @@
-//! Confirming a destructive command (`remove`, `delete`, `rotate`): on a terminal it asks
+//! Confirming a destructive command (`remove`, `delete`, `rotate`, `cancel`): on a terminal it asks
 //! `… ? [y/N]` unless `--force`; off a terminal without `--force` it refuses at once, before any
 //! request, naming `--force`. A dry run needs neither: it sends nothing.
 
@@ -39,9 +39,11 @@ pub fn ask(ctx: &mut Ctx, force: bool, question: &str) -> Result<(), CliError> {
     }
 }
 
-/// `remov` → `remove`, `delet` → `delete`, `rotat` → `rotate`.
+/// `remov` → `remove`, `delet` → `delete`, `rotat` → `rotate`, `cancell` → `cancel`.
 fn infinitive(stem: &str) -> String {
-    if stem.ends_with(['v', 't', 'c', 'z']) {
+    if let Some(single) = stem.strip_suffix("ell") {
+        format!("{single}el")
+    } else if stem.ends_with(['v', 't', 'c', 'z']) {
         format!("{stem}e")
     } else {
         stem.to_owned()
@@ -56,5 +58,6 @@ mod tests {
         assert_eq!(super::infinitive("delet"), "delete");
         assert_eq!(super::infinitive("rotat"), "rotate");
         assert_eq!(super::infinitive("add"), "add");
+        assert_eq!(super::infinitive("cancell"), "cancel");
     }
 }

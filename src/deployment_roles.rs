@@ -174,6 +174,7 @@ mod tests {
     #[test]
     fn one_listing_gives_each_deployment_the_roles_of_its_workspace() {
         let role = |name: &str, restricted: Option<Vec<&str>>| RoleInfo {
+            id: None,
             name: name.into(),
             description: None,
             scope_type: "DEPLOYMENT".into(),

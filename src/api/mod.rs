@@ -10,7 +10,8 @@ pub use error::{ApiError, FieldError};
 pub use team_members::Added;
 pub use types::{
     ApiToken, ApiTokenRole, DagRole, Deployment, DeploymentRole, Invite, Organization, Profile,
-    RoleInfo, SelfUser, SubjectRoles, Team, TeamMember, User, Workspace, WorkspaceRole,
+    RoleInfo, RoleListing, SelfUser, SubjectRoles, Team, TeamMember, User, Workspace,
+    WorkspaceRole,
 };
 
 use std::future::Future;
@@ -600,6 +601,17 @@ impl Client {
         self.delete_once_gone(url).await
     }
 
+    /// Cancels an invite (DeleteUserInvite). A retry that finds it gone (404) means the first
+    /// attempt did it.
+    pub async fn delete_invite(
+        &self,
+        organization_id: &str,
+        invite_id: &str,
+    ) -> Result<(), ApiError> {
+        let url = self.url(&["organizations", organization_id, "invites", invite_id]);
+        self.delete_once_gone(url).await
+    }
+
     /// Replaces the role lists present in `roles` (the others are kept by the API). Safe to
     /// repeat: it sets, it does not add.
     pub async fn update_user_roles(
@@ -755,39 +767,59 @@ impl Client {
     }
 
     /// The roles of one scope (`DEPLOYMENT`, …) the Organization offers (ListRoles with
-    /// `includeDefaultRoles`): the default ones first, then every custom one (their pages read
-    /// one after another: an Organization has few).
+    /// `includeDefaultRoles`): the default ones first, then every custom one.
     pub async fn list_roles(
         &self,
         organization_id: &str,
         scope_type: &str,
     ) -> Result<Vec<RoleInfo>, ApiError> {
+        let listed = self
+            .list_all_roles(organization_id, &[scope_type], true)
+            .await?;
+        let mut roles = listed.defaults;
+        roles.extend(listed.custom);
+        roles.retain(|r| r.scope_type == scope_type);
+        Ok(roles)
+    }
+
+    /// ListRoles for the scopes `scope_types` (every scope when empty): the default roles
+    /// (given whole with the first page, when `include_defaults`) and every custom role, their
+    /// pages read one after another (an Organization has few), by name.
+    pub async fn list_all_roles(
+        &self,
+        organization_id: &str,
+        scope_types: &[&str],
+        include_defaults: bool,
+    ) -> Result<RoleListing, ApiError> {
         let url = self.url(&["organizations", organization_id, "roles"]);
-        let mut roles: Vec<RoleInfo> = Vec::new();
-        let mut custom = 0;
+        let mut listed = RoleListing::default();
         loop {
-            let query = [
-                ("includeDefaultRoles", "true".to_owned()),
-                ("scopeTypes", scope_type.to_owned()),
+            let offset = listed.custom.len();
+            let mut query = vec![
+                // Asked for with the first page only: the defaults are not paged.
+                (
+                    "includeDefaultRoles",
+                    (include_defaults && offset == 0).to_string(),
+                ),
                 ("limit", MAX_PAGE.to_string()),
-                ("offset", custom.to_string()),
+                ("offset", offset.to_string()),
                 ("sorts", "name:asc".to_owned()),
             ];
+            query.extend(scope_types.iter().map(|s| ("scopeTypes", (*s).to_owned())));
             let page: RolesPage = self
                 .send(Method::GET, url.clone(), &query, None::<&()>)
                 .await?;
-            if custom == 0 {
-                roles.extend(page.default_roles.into_iter().flatten());
+            if offset == 0 {
+                listed.defaults = page.default_roles.unwrap_or_default();
             }
             let got = page.roles.len();
-            custom += got;
-            roles.extend(page.roles);
-            if got == 0 || custom >= page.total_count || custom >= MAX_PAGE * MAX_PAGES {
+            listed.custom.extend(page.roles);
+            let read = listed.custom.len();
+            if got == 0 || read >= page.total_count || read >= MAX_PAGE * MAX_PAGES {
                 break;
             }
         }
-        roles.retain(|r| r.scope_type == scope_type);
-        Ok(roles)
+        Ok(listed)
     }
 
     /// The user the token belongs to (meaningful for a login token; an API token is no user).

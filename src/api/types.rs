@@ -451,6 +451,9 @@ impl Paged for ApiTokensPage {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleInfo {
+    /// A custom role's ID; a default role has none.
+    #[serde(default)]
+    pub id: Option<String>,
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -469,4 +472,11 @@ pub struct RolesPage {
     pub default_roles: Option<Vec<RoleInfo>>,
     pub roles: Vec<RoleInfo>,
     pub total_count: usize,
+}
+
+/// What ListRoles gave, all pages read: the default roles, then the custom ones.
+#[derive(Debug, Default)]
+pub struct RoleListing {
+    pub defaults: Vec<RoleInfo>,
+    pub custom: Vec<RoleInfo>,
 }

@@ -64,6 +64,24 @@ fn help_invite() {
 }
 
 #[test]
+fn help_invite_cancel() {
+    check(
+        &["organization", "user", "invite", "cancel"],
+        "invite-cancel",
+    );
+}
+
+#[test]
+fn help_organization_role() {
+    check(&["organization", "role"], "organization-role");
+}
+
+#[test]
+fn help_organization_role_list() {
+    check(&["organization", "role", "list"], "organization-role-list");
+}
+
+#[test]
 fn help_list() {
     check(&["organization", "user", "list"], "list");
 }

@@ -41,6 +41,8 @@ fn the_token_never_appears_in_output_or_files() {
     )
     .unwrap();
     let csv = csv.display().to_string();
+    let barbara_invite = env.emu.invite_id("barbara@example.com").unwrap();
+    let barbara_id = env.user_id("barbara@example.com");
     let team_csv = env.write_file(
         "team-rows.csv",
         "team,email\nPlatform Team,alan@example.com\nNope,x\n",
@@ -81,6 +83,34 @@ fn the_token_never_appears_in_output_or_files() {
         vec!["org", "user", "invite", "fresh@example.com", "--dry-run"],
         vec!["org", "user", "get", "grace@example.com"],
         vec!["org", "user", "get", "grace@example.com", "--json"],
+        vec!["org", "user", "invite", "cancel", &barbara_id, "--force"],
+        vec![
+            "org",
+            "user",
+            "invite",
+            "cancel",
+            &barbara_invite,
+            "--dry-run",
+        ],
+        vec![
+            "org",
+            "user",
+            "invite",
+            "cancel",
+            &barbara_invite,
+            "--force",
+            "--json",
+        ],
+        vec![
+            "org",
+            "user",
+            "invite",
+            "cancel",
+            &barbara_invite,
+            "--force",
+        ],
+        vec!["org", "role", "list"],
+        vec!["org", "role", "list", "--scope", "deployment", "--json"],
         vec!["org", "list"],
         vec!["org", "switch", "Example Org"],
         vec!["workspace", "list", "--json"],
@@ -494,6 +524,8 @@ fn empty_and_huge_arguments_are_refused_before_any_request() {
         vec!["org", "user", "update", &huge, "-r", "ORGANIZATION_OWNER"],
         vec!["org", "user", "invite", ""],
         vec!["org", "user", "invite", &huge],
+        vec!["org", "user", "invite", "cancel", "", "--force"],
+        vec!["org", "user", "invite", "cancel", &huge, "--force"],
         vec!["org", "user", "update", "czz", "-r", "ORGANIZATION_OWNER"],
     ] {
         let out = env.astro().args(&args).output().unwrap();

@@ -1758,3 +1758,60 @@ fn access_apply_on_a_terminal_answered_yes_applies() {
     assert_eq!(env.mutations().len(), 1);
     assert_eq!(env.role_of("edsger@example.com").as_deref(), Some(MEMBER));
 }
+
+/// `organization user invite cancel` asks first; yes cancels the invite and its PENDING member.
+#[test]
+fn invite_cancel_asks_first_and_answered_yes_cancels() {
+    let env = TestEnv::new();
+    let id = env.emu.invite_id("barbara@example.com").unwrap();
+    let mut s = astro(&env, 100, 24, &["org", "user", "invite", "cancel", &id]);
+    s.wait_for(&format!(
+        "? Cancel invite {id}? The invitee can no longer accept it. [y/N]"
+    ));
+    // Only the read that checks the ID is no user's has been sent.
+    assert_eq!(env.api_requests().len(), 1);
+    assert!(env.mutations().is_empty());
+    s.send("y");
+    assert_eq!(s.finish(), 0, "{}", s.dump());
+    assert!(
+        s.contents().contains(&format!(
+            "Cancelled invite {id}; the invitee can no longer accept it"
+        )),
+        "{}",
+        s.dump()
+    );
+    let mutations = env.mutations();
+    assert_eq!(mutations.len(), 1, "{mutations:#?}");
+    assert_eq!(mutations[0].method, "DELETE");
+    assert!(env.emu.user("barbara@example.com").is_none());
+    assert_eq!(env.emu.invite_id("barbara@example.com"), None);
+}
+
+/// At 60 columns the question is cut to fit, its answer hint kept; no sends nothing and says so.
+#[test]
+fn invite_cancel_at_60_columns_answered_no_sends_nothing() {
+    let env = TestEnv::new();
+    let id = env.emu.invite_id("barbara@example.com").unwrap();
+    let mut s = astro(&env, 60, 24, &["org", "us", "inv", "cancel", &id]);
+    s.wait_for("[y/N]");
+    assert!(
+        s.contents().lines().all(|l| l.chars().count() <= 60),
+        "{}",
+        s.dump()
+    );
+    s.send("n");
+    assert_eq!(s.finish(), 1, "{}", s.dump());
+    // The question was cut to fit; the ID it names stays whole.
+    assert_eq!(
+        s.rows()[..2],
+        [
+            format!("✔ Cancel invite {id}? The invite… · no"),
+            "error: not confirmed; nothing was sent".to_owned()
+        ],
+        "{}",
+        s.dump()
+    );
+    assert!(env.mutations().is_empty());
+    assert!(env.emu.user("barbara@example.com").is_some());
+    assert_eq!(env.emu.invite_id("barbara@example.com"), Some(id));
+}

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod list;
+pub mod role;
 pub mod switch;
 pub mod team;
 pub mod token;
@@ -29,6 +30,9 @@ pub enum OrganizationCommand {
     /// Manage API tokens
     #[command(subcommand, visible_alias = "to")]
     Token(token::OrganizationTokenCommand),
+    /// List the roles that can be granted in your Organization
+    #[command(subcommand, visible_aliases = ["ro", "roles"])]
+    Role(role::OrganizationRoleCommand),
     /// Keep the Organization's access in a file: export it, plan changes from it
     #[command(subcommand)]
     Access(access::OrganizationAccessCommand),
@@ -42,6 +46,7 @@ impl OrganizationCommand {
             OrganizationCommand::User(command) => command.run(ctx).await,
             OrganizationCommand::Team(command) => command.run(ctx).await,
             OrganizationCommand::Token(command) => command.run(ctx).await,
+            OrganizationCommand::Role(command) => command.run(ctx).await,
             OrganizationCommand::Access(command) => command.run(ctx).await,
         }
     }

@@ -14,7 +14,10 @@ use crate::roles::{OrgRole, Role};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  astro organization user invite new.hire@example.com --role ORGANIZATION_MEMBER"
+    after_help = "Keep the `inviteId` that --json prints: it is what `invite cancel` takes (the \
+                  API cannot find an invite from the invitee).\n\n\
+                  Examples:\n  astro organization user invite new.hire@example.com --role ORGANIZATION_MEMBER\n  \
+                  astro organization user invite cancel clsh1b2nc000008l63ucz4fjh"
 )]
 pub struct InviteArgs {
     /// The email address to invite; prompted for when missing

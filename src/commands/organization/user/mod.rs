@@ -3,6 +3,7 @@
 
 pub mod get;
 pub mod invite;
+pub mod invite_cancel;
 pub mod invite_from_file;
 pub mod list;
 pub mod update;
@@ -18,14 +19,31 @@ pub enum UserCommand {
     /// Change a user's Organization role
     #[command(visible_alias = "up")]
     Update(update::UpdateArgs),
-    /// Invite someone to your Organization
+    /// Invite someone to your Organization, or cancel an invite
     #[command(visible_alias = "inv")]
-    Invite(invite::InviteArgs),
+    Invite(InviteCommand),
     /// List the users of your Organization
     #[command(visible_alias = "ls")]
     List(list::ListArgs),
     /// Show a user's roles at every level (Organization to DAG) and their Teams
     Get(get::GetArgs),
+}
+
+/// `invite EMAIL` invites; `invite cancel INVITE_ID` cancels (an email is never `cancel`).
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct InviteCommand {
+    #[command(subcommand)]
+    pub action: Option<InviteAction>,
+
+    #[command(flatten)]
+    pub invite: invite::InviteArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteAction {
+    /// Cancel an invite by its ID (the `inviteId` that `invite --json` printed)
+    Cancel(invite_cancel::CancelArgs),
 }
 
 impl UserCommand {
@@ -35,7 +53,14 @@ impl UserCommand {
                 Some(file) => update_from_file::run(&args, &file, ctx).await,
                 None => update::run(args, ctx).await,
             },
-            UserCommand::Invite(args) => match args.bulk.from_file.clone() {
+            UserCommand::Invite(InviteCommand {
+                action: Some(InviteAction::Cancel(args)),
+                ..
+            }) => invite_cancel::run(args, ctx).await,
+            UserCommand::Invite(InviteCommand {
+                action: None,
+                invite: args,
+            }) => match args.bulk.from_file.clone() {
                 Some(file) => invite_from_file::run(&args, &file, ctx).await,
                 None => invite::run(args, ctx).await,
             },
