@@ -39,7 +39,7 @@ pub enum Command {
     #[command(subcommand, visible_alias = "de")]
     Deployment(deployment::DeploymentCommand),
     /// Send any Astro API request, list the API's operations, or describe one
-    Api(api::ApiArgs),
+    Api(Box<api::ApiArgs>),
     /// Print the version of astro
     Version(version::VersionArgs),
     /// Print a shell completion script (e.g. `astro completion bash > ~/.local/share/bash-completion/completions/astro`)
