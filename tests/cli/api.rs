@@ -547,3 +547,53 @@ fn describe_shows_parameters_body_and_responses() {
         stderr(&out)
     );
 }
+
+#[test]
+fn reads_are_retried_and_creations_are_not_sent_twice() {
+    use astro_emulator::{Fault, FaultKind};
+    let env = TestEnv::new();
+    let unavailable = || FaultKind::Status {
+        status: 503,
+        retry_after: Some("0".into()),
+    };
+    // A read that fails once is sent again.
+    env.emu.inject(
+        Fault::new(unavailable())
+            .method("GET")
+            .path("/v1/organizations/*/teams")
+            .times(1),
+    );
+    let out = env.run(&["api", "ListTeams"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(requests(&env).len(), 2);
+
+    // A creation whose outcome is unknown (503) is not sent again: the answer is the 503.
+    env.emu.clear_requests();
+    env.emu.inject(
+        Fault::new(unavailable())
+            .method("POST")
+            .path("/v1/organizations/*/teams")
+            .times(1),
+    );
+    let out = env.run(&["api", "CreateTeam", "-f", "name=Once"]);
+    assert_eq!(code(&out), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("HTTP 503"), "{}", stderr(&out));
+    assert_eq!(env.mutations().len(), 1);
+    assert!(json_of(&out)["message"].is_string());
+
+    // A 429 means the server did not take it: a creation is sent again.
+    env.emu.clear_requests();
+    env.emu.inject(
+        Fault::new(FaultKind::Status {
+            status: 429,
+            retry_after: Some("0".into()),
+        })
+        .method("POST")
+        .path("/v1/organizations/*/teams")
+        .times(1),
+    );
+    let out = env.run(&["api", "CreateTeam", "-f", "name=Twice"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(env.mutations().len(), 2);
+    assert!(env.emu.team("Twice").is_some());
+}

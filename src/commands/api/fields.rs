@@ -51,7 +51,7 @@ fn key_path(key: &str) -> Result<(String, Vec<Option<String>>), CliError> {
         Some(i) => (&key[..i], &key[i..]),
         None => (key, ""),
     };
-    if base.is_empty() {
+    if base.is_empty() || base.contains(']') {
         return Err(bad());
     }
     let mut parts = Vec::new();
