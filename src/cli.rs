@@ -394,6 +394,24 @@ impl GlobalSet for WorkspaceWrites {
     ];
 }
 
+/// `astro api`: any request, so every scope a path may need, JSON and requests.
+pub struct ApiRequests;
+impl GlobalSet for ApiRequests {
+    const TAKES: &'static [Global] = &[
+        Global::OrganizationId,
+        Global::WorkspaceId,
+        Global::DeploymentId,
+        Global::Json,
+        Global::Http,
+    ];
+}
+
+/// Commands that print a table or JSON and talk to no API.
+pub struct OfflineTables;
+impl GlobalSet for OfflineTables {
+    const TAKES: &'static [Global] = &[Global::Json, Global::NoHeaders];
+}
+
 /// Commands that print JSON and talk to no API.
 pub struct JsonOnly;
 impl GlobalSet for JsonOnly {

@@ -148,6 +148,14 @@ impl Ctx {
         Ok((client, session.organization()?))
     }
 
+    /// The client once `client()` or `api()` has resolved it, borrowed immutably.
+    pub fn resolved_client(&self) -> Result<&Client, CliError> {
+        self.api
+            .as_ref()
+            .map(|(client, _)| client)
+            .ok_or_else(|| CliError::failure("internal: the API was not resolved"))
+    }
+
     /// A context with a ready client, for tests.
     #[cfg(test)]
     pub fn for_test(
@@ -182,6 +190,11 @@ impl Ctx {
             prompter,
             api: Some((client, session)),
         }
+    }
+
+    /// Whether `--verbose` (or `ASTRO_DEBUG=1`) is in force.
+    pub fn verbose(&self) -> bool {
+        self.options.verbose
     }
 
     pub fn timeout(&self) -> Duration {

@@ -25,6 +25,7 @@ pub mod lookup;
 pub mod members;
 pub mod membership;
 pub mod membership_bulk;
+pub mod openapi;
 pub mod output;
 pub mod paste;
 pub mod place;

@@ -3,10 +3,12 @@
 
 pub mod auth;
 mod error;
+mod raw;
 mod team_members;
 mod types;
 
 pub use error::{ApiError, FieldError};
+pub use raw::{Preview, RawRequest, RawResponse};
 pub use team_members::Added;
 pub use types::{
     ApiToken, ApiTokenRole, DagRole, Deployment, DeploymentRole, Invite, Organization, Profile,
@@ -200,11 +202,8 @@ impl Client {
         if total > step && step > 0 {
             let pages = total.div_ceil(step).min(MAX_PAGES);
             let offsets = (1..pages).map(|page| page * step);
-            let pages: Vec<P> = stream::iter(offsets)
-                .map(|offset| self.page(listing, MAX_PAGE, offset))
-                .buffered(PAGE_CONCURRENCY)
-                .try_collect()
-                .await?;
+            let pages: Vec<P> =
+                pages_concurrently(offsets, |offset| self.page(listing, MAX_PAGE, offset)).await?;
             items.extend(pages.into_iter().flat_map(Paged::into_items));
             while items.len() < total && items.len() < MAX_PAGES * step {
                 let next: P = self.page(listing, MAX_PAGE, items.len()).await?;
@@ -1013,6 +1012,22 @@ pub enum InviteResult {
     },
 }
 
+/// The pages at `offsets`, fetched [`PAGE_CONCURRENCY`] at a time, in order; the first failure
+/// ends it.
+pub(crate) async fn pages_concurrently<T, E, Fut>(
+    offsets: impl Iterator<Item = usize>,
+    fetch: impl Fn(usize) -> Fut,
+) -> Result<Vec<T>, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    stream::iter(offsets)
+        .map(fetch)
+        .buffered(PAGE_CONCURRENCY)
+        .try_collect()
+        .await
+}
+
 /// How many times a request is tried in all.
 const MAX_ATTEMPTS: u32 = 4;
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
@@ -1147,21 +1162,7 @@ pub(crate) async fn decode<T: DeserializeOwned>(
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after);
-    let mut response = response;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| ApiError::from_transport(e, timeout))?
-    {
-        if bytes.len() + chunk.len() > MAX_BODY {
-            return Err(ApiError::Decode {
-                status: status.as_u16(),
-                detail: format!("the response is larger than {} MiB", MAX_BODY >> 20),
-            });
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+    let bytes = read_body(response, timeout).await?;
     if status.is_success() {
         // An empty body (204 No Content) reads as `null`, which is what `()` expects.
         let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
@@ -1179,6 +1180,29 @@ pub(crate) async fn decode<T: DeserializeOwned>(
     }
 }
 
+/// A response's body, up to [`MAX_BODY`].
+async fn read_body(
+    mut response: reqwest::Response,
+    timeout: Duration,
+) -> Result<Vec<u8>, ApiError> {
+    let status = response.status().as_u16();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| ApiError::from_transport(e, timeout))?
+    {
+        if bytes.len() + chunk.len() > MAX_BODY {
+            return Err(ApiError::Decode {
+                status,
+                detail: format!("the response is larger than {} MiB", MAX_BODY >> 20),
+            });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
 /// An `Authorization: Bearer …` value, marked sensitive so it is never logged.
 pub(crate) fn bearer(token: &Token) -> Result<HeaderValue, ApiError> {
     let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
@@ -1188,13 +1212,9 @@ pub(crate) fn bearer(token: &Token) -> Result<HeaderValue, ApiError> {
     Ok(value)
 }
 
-/// A reqwest client with our identifying headers plus `extra`, and the timeouts.
-pub(crate) fn http_client(
-    extra: HeaderMap,
-    target: &Url,
-    timeout: Duration,
-) -> Result<reqwest::Client, ApiError> {
-    let mut headers = extra;
+/// The headers that identify the client to the API (as the Go CLI sends them), and `Accept`.
+pub(crate) fn identity_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     let identifier = if env_vars::get(env_vars::GITHUB_ACTIONS).as_deref() == Some("true") {
         "github-action"
@@ -1212,6 +1232,20 @@ pub(crate) fn http_client(
     if let Ok(os) = HeaderValue::from_str(&os_identifier()) {
         headers.insert("X-Client-Os-Identifier", os);
     }
+    headers
+}
+
+/// The User-Agent every request carries.
+const USER_AGENT: &str = concat!("astro-cli-rs/", env!("CARGO_PKG_VERSION"));
+
+/// A reqwest client with our identifying headers plus `extra`, and the timeouts.
+pub(crate) fn http_client(
+    extra: HeaderMap,
+    target: &Url,
+    timeout: Duration,
+) -> Result<reqwest::Client, ApiError> {
+    let mut headers = extra;
+    headers.extend(identity_headers());
     // Plain HTTP is only ever spoken to this machine; a proxy elsewhere would carry the token
     // across a network in clear text, so only a loopback proxy is used for it.
     let plain_http_proxy = if target.scheme() == "http" {
@@ -1221,7 +1255,7 @@ pub(crate) fn http_client(
     };
     let builder = || {
         let builder = reqwest::Client::builder()
-            .user_agent(concat!("astro-cli-rs/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .default_headers(headers.clone())
             .connect_timeout(CONNECT_TIMEOUT.min(timeout))
             .timeout(timeout);

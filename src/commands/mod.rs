@@ -2,6 +2,7 @@
 //! `workspace/user/add.rs`, its arguments and its `run`. Each group's `mod.rs` lists its
 //! commands (the clap variants) and hands a parsed one to its `run`.
 
+mod api;
 mod auth;
 mod completion;
 mod deployment;
@@ -37,6 +38,8 @@ pub enum Command {
     /// Manage who can do what on a Deployment
     #[command(subcommand, visible_alias = "de")]
     Deployment(deployment::DeploymentCommand),
+    /// Send any Astro API request, list the API's operations, or describe one
+    Api(Box<api::ApiArgs>),
     /// Print the version of astro
     Version(version::VersionArgs),
     /// Print a shell completion script (e.g. `astro completion bash > ~/.local/share/bash-completion/completions/astro`)
@@ -54,6 +57,7 @@ impl Command {
             Command::Organization(command) => command.run(ctx).await,
             Command::Workspace(command) => command.run(ctx).await,
             Command::Deployment(command) => command.run(ctx).await,
+            Command::Api(args) => args.run(ctx).await,
             Command::Version(args) => version::run(args, ctx),
             Command::Completion(args) => completion::run(args),
             Command::Man(args) => man::run(args),

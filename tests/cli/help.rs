@@ -87,6 +87,26 @@ fn help_list() {
 }
 
 #[test]
+fn help_api() {
+    check(&["api"], "api");
+}
+
+#[test]
+fn help_api_cloud() {
+    check(&["api", "cloud"], "api-cloud");
+}
+
+#[test]
+fn help_api_ls() {
+    check(&["api", "ls"], "api-ls");
+}
+
+#[test]
+fn help_api_describe() {
+    check(&["api", "describe"], "api-describe");
+}
+
+#[test]
 fn version_anywhere() {
     let env = TestEnv::new();
     for args in [&["--version"][..], &["org", "user", "--version"][..]] {
