@@ -12,6 +12,8 @@ mod faults;
 mod first_hour;
 mod help;
 mod hygiene;
+#[cfg(unix)]
+mod install;
 mod invite;
 mod list;
 mod login;
