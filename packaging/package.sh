@@ -104,7 +104,7 @@ else
       -cf - "$name" | gzip "-${GZIP_LEVEL:-9}" -n >"$out/$archive")
   else
     # bsdtar (macOS): no --sort or --mtime; set the times and owners explicitly.
-    touch -t "$(date -u -r "$epoch" +%Y%m%d%H%M.%S 2>/dev/null || echo 197001010000)" \
+    TZ=UTC touch -t "$(date -u -r "$epoch" +%Y%m%d%H%M.%S 2>/dev/null || echo 197001010000)" \
       "$stage/$name" "$stage/$name"/*
     (cd "$stage" && tar --uid 0 --gid 0 -cf - "$name" | gzip "-${GZIP_LEVEL:-9}" -n >"$out/$archive")
   fi
