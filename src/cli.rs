@@ -10,7 +10,7 @@ use clap::{Arg, ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Par
 #[derive(Debug, Parser)]
 #[command(
     name = "astro",
-    version,
+    version = crate::commands::version::LONG,
     propagate_version = true,
     about = "Manage the people in your Astro Organization",
     after_help = "Flags such as --organization-id, --jq, --timeout and --verbose go anywhere on the line; \

@@ -10,7 +10,7 @@ mod login;
 mod logout;
 mod man;
 mod organization;
-mod version;
+pub(crate) mod version;
 mod workspace;
 
 use clap::Subcommand;

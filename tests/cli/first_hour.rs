@@ -683,14 +683,40 @@ fn version_as_text_and_json() {
     let out = env.bare().args(["version"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    assert!(
-        text.starts_with(&format!("astro {} (", env!("CARGO_PKG_VERSION"))),
-        "{text}"
-    );
     let out = env.bare().args(["version", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["version"], env!("CARGO_PKG_VERSION"));
     assert!(json["platform"].as_str().unwrap().contains('-'));
+    // `astro 0.1.0 (1a2b3c4 x86_64-unknown-linux-gnu)`: the commit this checkout is at (or
+    // `unknown` outside git) and the target the test binaries were built for.
+    let commit = json["commit"].as_str().unwrap();
+    assert!(
+        commit == "unknown" || (commit.len() == 7 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{commit}"
+    );
+    if let Ok(git) = std::process::Command::new("git")
+        .args([
+            "-C",
+            env!("CARGO_MANIFEST_DIR"),
+            "rev-parse",
+            "--short=7",
+            "HEAD",
+        ])
+        .output()
+        && git.status.success()
+    {
+        assert_eq!(commit, String::from_utf8_lossy(&git.stdout).trim());
+    }
+    let target = json["target"].as_str().unwrap();
+    assert!(target.split('-').count() >= 3, "{target}");
+    assert_eq!(
+        text,
+        format!("astro {} ({commit} {target})\n", env!("CARGO_PKG_VERSION"))
+    );
+    // `--version` says the same.
+    let out = env.bare().arg("--version").output().unwrap();
+    assert_eq!(stdout(&out), text);
     assert!(env.emu.requests().is_empty());
 }
 

@@ -13,6 +13,8 @@ mod faults;
 mod first_hour;
 mod help;
 mod hygiene;
+#[cfg(unix)]
+mod install;
 mod invite;
 mod invite_cancel;
 mod list;
