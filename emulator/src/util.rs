@@ -173,3 +173,11 @@ mod tests {
         assert_eq!(q[4], ("end".into(), "%4".into()));
     }
 }
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
