@@ -66,20 +66,18 @@ impl hyper::body::Body for TruncatedBody {
 struct FaultyBody {
     inner: Body,
     left: usize,
+    shutdown: Option<watch::Receiver<bool>>,
+    /// Made once the fault point is reached (so the pause counts from there).
     end: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
 }
 
 impl FaultyBody {
     fn new(inner: Body, after: usize, stall: bool, shutdown: watch::Receiver<bool>) -> Self {
-        let end: Pin<Box<dyn Future<Output = ()> + Send>> = if stall {
-            Box::pin(wait_for_shutdown(shutdown))
-        } else {
-            Box::pin(tokio::time::sleep(Duration::from_millis(50)))
-        };
         FaultyBody {
             inner,
             left: after,
-            end: Some(end),
+            shutdown: stall.then_some(shutdown),
+            end: None,
         }
     }
 }
@@ -113,15 +111,16 @@ impl hyper::body::Body for FaultyBody {
                 Poll::Ready(Some(Err(_))) => Poll::Ready(Some(Err(ConnectionDropped))),
             };
         }
-        match self.end.as_mut() {
-            Some(end) => match end.as_mut().poll(cx) {
-                Poll::Pending => Poll::Pending,
-                Poll::Ready(()) => {
-                    self.end = None;
-                    Poll::Ready(Some(Err(ConnectionDropped)))
-                }
-            },
-            None => Poll::Ready(Some(Err(ConnectionDropped))),
+        if self.end.is_none() {
+            let end: Pin<Box<dyn Future<Output = ()> + Send>> = match self.shutdown.take() {
+                Some(rx) => Box::pin(wait_for_shutdown(rx)),
+                None => Box::pin(tokio::time::sleep(Duration::from_millis(50))),
+            };
+            self.end = Some(end);
+        }
+        match self.end.as_mut().map(|end| end.as_mut().poll(cx)) {
+            Some(Poll::Pending) => Poll::Pending,
+            _ => Poll::Ready(Some(Err(ConnectionDropped))),
         }
     }
 }

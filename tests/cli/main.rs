@@ -3,6 +3,7 @@
 
 mod access;
 mod access_apply;
+mod audit_logs;
 mod bulk;
 mod common;
 mod dep_token;
