@@ -5,6 +5,7 @@
 
 mod access;
 mod access_apply;
+mod audit_logs;
 mod chain;
 mod measure;
 mod team_users;
@@ -88,6 +89,14 @@ struct Args {
     /// of the report at --out and its line in the Targets table
     #[arg(long, conflicts_with_all = ["team_only", "access_only"])]
     access_apply_only: bool,
+    /// Run only the audit-log job (`organization audit-logs export` of --audit-bytes from the
+    /// emulator, time and peak RSS), and replace only its section of the report at --out and
+    /// its line in the Targets table
+    #[arg(long, conflicts_with_all = ["team_only", "access_only", "access_apply_only"])]
+    audit_only: bool,
+    /// Bytes (gzip) the emulator streams for the audit-log job (default 200 MiB)
+    #[arg(long, default_value_t = 200 << 20)]
+    audit_bytes: u64,
 }
 
 fn workspace_root() -> PathBuf {
@@ -194,6 +203,11 @@ fn run(args: &Args) -> Result<(), String> {
     }
     if args.access_apply_only {
         let done = access_apply::alone(&bench, &out);
+        let _ = fs::remove_dir_all(&scratch);
+        return done;
+    }
+    if args.audit_only {
+        let done = audit_logs::alone(&bench, &out);
         let _ = fs::remove_dir_all(&scratch);
         return done;
     }
