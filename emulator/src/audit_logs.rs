@@ -245,7 +245,7 @@ fn event_line(cast: &Cast, k: u64, at_ms: i64, out: &mut Vec<u8>) {
         }
     };
     // The actor: mostly people, sometimes an API token.
-    let token_actor = !cast.api_tokens.is_empty() && r % 5 == 0;
+    let token_actor = !cast.api_tokens.is_empty() && r.is_multiple_of(5);
     let (actor, actor_seed) = if token_actor {
         let (id, name) = &cast.api_tokens[pick(cast.api_tokens.len(), 1)];
         (
@@ -327,7 +327,7 @@ fn event_line(cast: &Cast, k: u64, at_ms: i64, out: &mut Vec<u8>) {
                     esc(id),
                     esc(email)
                 ),
-                if r % 23 == 0 { 400 } else { 200 },
+                if r.is_multiple_of(23) { 400 } else { 200 },
             )
         }
         (13..=14, _, _) if team.is_some() => {
@@ -351,7 +351,7 @@ fn event_line(cast: &Cast, k: u64, at_ms: i64, out: &mut Vec<u8>) {
                 esc(id),
                 esc(name)
             ),
-            if r % 7 == 0 { 403 } else { 200 },
+            if r.is_multiple_of(7) { 403 } else { 200 },
         ),
         (16, _, _) if !cast.api_tokens.is_empty() => {
             let (id, name) = &cast.api_tokens[pick(cast.api_tokens.len(), 8)];

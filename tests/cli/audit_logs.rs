@@ -141,7 +141,7 @@ fn without_flags_the_last_day_goes_to_the_file_the_go_cli_names() {
     );
     assert_eq!(
         listing(dir.path()),
-        [name.clone()],
+        [name.as_str()],
         "no temporary file left"
     );
     let bytes = std::fs::read(dir.path().join(&name)).unwrap();
@@ -164,7 +164,7 @@ fn size(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
