@@ -196,9 +196,9 @@ pub fn alone(bench: &Bench<'_>, out: &Path) -> Result<(), String> {
         || !builds_end.is_empty();
     let args = bench.args;
     let mut how = format!(
-        "Measured by itself on {date} (`cargo build --release -p astro-cli --bin astro -p \
-         astro-bench`, then `target/release/astro-bench --audit-only --audit-bytes {} --runs \
-         {}`), {:.0} s, on `nproc` = {nproc}, {}, kernel `{}`, {}; load \
+        "Measured by itself on {date} (`cargo build --release --bin astro`, \
+         `cargo build --release -p astro-bench`, then `target/release/astro-bench --audit-only \
+         --audit-bytes {} --runs {}`), {:.0} s, on `nproc` = {nproc}, {}, kernel `{}`, {}; load \
          average (1/5/15 min) at the start {load_start}, at the end {load_end}.",
         args.audit_bytes,
         args.runs,
