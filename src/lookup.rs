@@ -55,6 +55,11 @@ pub const WORKSPACE: Kind = Kind {
     list_command: "astro workspace list",
 };
 
+pub const ORGANIZATION: Kind = Kind {
+    noun: "Organization",
+    list_command: "astro organization list",
+};
+
 pub const TEAM: Kind = Kind {
     noun: "Team",
     list_command: "astro organization team list",

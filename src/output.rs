@@ -22,6 +22,23 @@ fn write_stdout(text: &str) -> Result<(), CliError> {
         })
 }
 
+/// Raw bytes for stdout (a file's content streamed there), flushed as they come.
+pub fn bytes(data: &[u8]) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    out.write_all(data).and_then(|()| out.flush()).map_err(|e| {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            CliError::new(Exit::Success, "")
+        } else {
+            CliError::failure(format!("cannot write to standard output: {e}"))
+        }
+    })
+}
+
+/// Whether stdout is a terminal (where binary data must not go).
+pub fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
+}
+
 /// Data for stdout: text that already ends with a newline where it should.
 pub fn data(text: &str) -> Result<(), CliError> {
     write_stdout(text)

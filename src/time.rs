@@ -70,6 +70,36 @@ pub fn format_rfc3339(unix: i64) -> String {
     )
 }
 
+/// A day (`2026-11-01`, its first second UTC, or with `end_of_day` the first second of the
+/// next day) or an RFC 3339 time, as Unix seconds; `None` for anything else, an impossible
+/// date (`2026-02-30`) included.
+pub fn parse_day_or_time(s: &str, end_of_day: bool) -> Option<i64> {
+    let s = s.trim();
+    let day = s.get(..10)?;
+    let b = day.as_bytes();
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = day.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (year, month, date) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&date) {
+        return None;
+    }
+    let days = days_from_civil(year, month as u32, date as u32);
+    if civil_from_days(days) != (year, month as u32, date as u32) {
+        return None;
+    }
+    if s.len() == 10 {
+        return Some((days + i64::from(end_of_day)) * 86_400);
+    }
+    parse_rfc3339(s)
+}
+
 /// Parses `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let s = s.trim();
@@ -136,6 +166,26 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn days_and_times_parse_and_impossible_dates_do_not() {
+        let day = parse_rfc3339("2026-11-01T00:00:00Z").unwrap();
+        assert_eq!(parse_day_or_time("2026-11-01", false), Some(day));
+        assert_eq!(parse_day_or_time("2026-11-01", true), Some(day + 86_400));
+        assert_eq!(
+            parse_day_or_time("2026-11-01T08:00:00+01:00", true),
+            Some(day + 7 * 3600)
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "2026-02-30",
+            "2026-11-1",
+            "2026-11-01T25:00:00Z",
+        ] {
+            assert_eq!(parse_day_or_time(bad, false), None, "{bad}");
+        }
+    }
 
     #[test]
     fn formats_known_instants() {

@@ -24,7 +24,7 @@ use std::path::Path;
 use astro_emulator::EmulatorHandle;
 
 use super::access::{Shape, check_seeded, member_email, seed, workspace_name};
-use super::alone::{Occasion, replace_section, update_report};
+use super::alone::{Occasion, replace_section, update_report, with_target};
 use super::{
     Bench, Stat, fmt_count, fmt_dur, loop_stat, pass, progress, stat, table_header, table_row,
 };
@@ -488,28 +488,6 @@ pub fn section(out: &mut String, a: &ApplyRun, args: &super::Args, alone: Option
     let _ = writeln!(out, "\n{END}");
 }
 
-/// `report` with the Targets table's line for this job replaced, or added after the table's
-/// last row.
-fn with_target(report: &str, line: &str) -> String {
-    let mut lines: Vec<String> = report.lines().map(str::to_owned).collect();
-    if let Some(i) = lines.iter().position(|l| l.starts_with(TARGET_PREFIX)) {
-        lines[i] = line.to_owned();
-    } else if let Some(t) = lines.iter().position(|l| l == "## Targets") {
-        let mut last = None;
-        for (i, l) in lines.iter().enumerate().skip(t + 1) {
-            if l.starts_with('|') {
-                last = Some(i);
-            } else if last.is_some() {
-                break;
-            }
-        }
-        if let Some(i) = last {
-            lines.insert(i + 1, line.to_owned());
-        }
-    }
-    lines.join("\n") + "\n"
-}
-
 /// `--access-apply-only`: measures this job and puts its section into the report at `out`
 /// (replacing the one there, or added at the end) and its line into the Targets table.
 pub fn alone(bench: &Bench<'_>, out: &Path) -> Result<(), String> {
@@ -536,7 +514,7 @@ pub fn alone(bench: &Bench<'_>, out: &Path) -> Result<(), String> {
         occasion.date()
     );
     update_report(out, |report| {
-        let report = with_target(report, &target_line(&a, &note));
+        let report = with_target(report, TARGET_PREFIX, &target_line(&a, &note));
         replace_section(&report, BEGIN, END, &section_text)
     })?;
     println!("{}\n\n{section_text}", target_line(&a, ""));

@@ -44,11 +44,12 @@ impl Occasion {
             || !builds_end.is_empty();
         let mut how = format!(
             "Measured by itself on {} (`cargo run --release -p astro-bench -- {flags}`), {:.0} s, \
-             on `nproc` = {nproc}, {}, {}; load average (1/5/15 min) at the start {}, at the end \
+             on `nproc` = {nproc}, {}, kernel `{}`, {}; load average (1/5/15 min) at the start {}, at the end \
              {load_end}.",
             self.date,
             self.started.elapsed().as_secs_f64(),
             cpu_model(),
+            command_line("uname", &["-srm"]),
             command_line(&bench.astro.to_string_lossy(), &["--version"]),
             self.load_start,
         );
@@ -79,6 +80,28 @@ pub fn replace_section(report: &str, begin: &str, end: &str, section: &str) -> S
     }
 }
 
+/// `report` with the Targets table's line that starts with `prefix` replaced by `line`, or
+/// `line` added after the table's last row.
+pub fn with_target(report: &str, prefix: &str, line: &str) -> String {
+    let mut lines: Vec<String> = report.lines().map(str::to_owned).collect();
+    if let Some(i) = lines.iter().position(|l| l.starts_with(prefix)) {
+        lines[i] = line.to_owned();
+    } else if let Some(t) = lines.iter().position(|l| l == "## Targets") {
+        let mut last = None;
+        for (i, l) in lines.iter().enumerate().skip(t + 1) {
+            if l.starts_with('|') {
+                last = Some(i);
+            } else if last.is_some() {
+                break;
+            }
+        }
+        if let Some(i) = last {
+            lines.insert(i + 1, line.to_owned());
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
 /// Reads the report at `out`, lets `edit` change it, writes it back.
 pub fn update_report(out: &Path, edit: impl FnOnce(&str) -> String) -> Result<(), String> {
     let report = fs::read_to_string(out).unwrap_or_default();
@@ -87,7 +110,20 @@ pub fn update_report(out: &Path, edit: impl FnOnce(&str) -> String) -> Result<()
 
 #[cfg(test)]
 mod tests {
-    use super::replace_section;
+    use super::{replace_section, with_target};
+
+    #[test]
+    fn a_target_line_is_replaced_or_added_after_the_tables_last_row() {
+        let report = "## Targets\n\n| a | 1 |\n| b: old | 2 |\n\nafter\n";
+        assert_eq!(
+            with_target(report, "| b:", "| b: new | 3 |"),
+            "## Targets\n\n| a | 1 |\n| b: new | 3 |\n\nafter\n"
+        );
+        assert_eq!(
+            with_target(report, "| c:", "| c: x | 4 |"),
+            "## Targets\n\n| a | 1 |\n| b: old | 2 |\n| c: x | 4 |\n\nafter\n"
+        );
+    }
 
     #[test]
     fn a_section_is_replaced_between_its_markers_or_added_at_the_end() {

@@ -7,6 +7,7 @@ mod access;
 mod access_apply;
 mod alone;
 mod api_paginate;
+mod audit_logs;
 mod chain;
 mod measure;
 mod team_users;
@@ -97,6 +98,14 @@ struct Args {
     /// report at --out
     #[arg(long, conflicts_with_all = ["team_only", "access_only", "access_apply_only"])]
     api_only: bool,
+    /// Run only the audit-log job (`organization audit-logs export` of --audit-bytes from the
+    /// emulator, time and peak RSS), and replace only its section of the report at --out and
+    /// its line in the Targets table
+    #[arg(long, conflicts_with_all = ["team_only", "access_only", "access_apply_only", "api_only"])]
+    audit_only: bool,
+    /// Bytes (gzip) the emulator streams for the audit-log job (default 200 MiB)
+    #[arg(long, default_value_t = 200 << 20)]
+    audit_bytes: u64,
 }
 
 fn workspace_root() -> PathBuf {
@@ -191,23 +200,19 @@ fn run(args: &Args) -> Result<(), String> {
         scratch: scratch.clone(),
         latency: Duration::from_millis(args.latency_ms),
     };
-    if args.team_only {
-        let done = team_users::alone(&bench, &out);
-        let _ = fs::remove_dir_all(&scratch);
-        return done;
-    }
-    if args.access_only {
-        let done = access::alone(&bench, &out);
-        let _ = fs::remove_dir_all(&scratch);
-        return done;
-    }
-    if args.access_apply_only {
-        let done = access_apply::alone(&bench, &out);
-        let _ = fs::remove_dir_all(&scratch);
-        return done;
-    }
-    if args.api_only {
-        let done = api_paginate::alone(&bench, &out);
+    // A job measured by itself replaces only its own section of the report.
+    type Alone = fn(&Bench<'_>, &Path) -> Result<(), String>;
+    let alone: Option<Alone> = [
+        (args.team_only, team_users::alone as Alone),
+        (args.access_only, access::alone),
+        (args.access_apply_only, access_apply::alone),
+        (args.api_only, api_paginate::alone),
+        (args.audit_only, audit_logs::alone),
+    ]
+    .into_iter()
+    .find_map(|(chosen, job)| chosen.then_some(job));
+    if let Some(job) = alone {
+        let done = job(&bench, &out);
         let _ = fs::remove_dir_all(&scratch);
         return done;
     }

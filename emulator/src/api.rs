@@ -1,6 +1,7 @@
 //! The HTTP API: the axum router for the emulated Astro v1 operations and the
 //! `/_emulator/*` control paths, with auth, validation and the spec's error bodies.
 
+pub(crate) mod audit_logs;
 mod roles;
 mod tokens;
 
@@ -49,6 +50,8 @@ pub struct Shared {
     /// `exp - iat` of user tokens and OAuth access tokens.
     pub access_token_ttl: Duration,
     pub addr: SocketAddr,
+    /// GetOrganizationAuditLogs' body size, when one was asked for (`--audit-log-bytes`).
+    pub audit_log_bytes: Option<u64>,
 }
 
 /// Locks a mutex, recovering from poisoning (a panicked request must not wedge the server).
@@ -88,6 +91,7 @@ impl Shared {
             owner_id,
             access_token_ttl,
             addr,
+            audit_log_bytes: None,
         }
     }
 
@@ -2098,13 +2102,14 @@ fn served(operation_id: &str) -> Option<MethodRouter<Arc<Shared>>> {
         "RotateApiToken" => post(tokens::rotate_api_token),
         "DeleteApiToken" => delete(tokens::delete_api_token),
         "GetSelfUser" => get(get_self_user),
+        "GetOrganizationAuditLogs" => get(audit_logs::get_organization_audit_logs),
         _ => return None,
     })
 }
 
 /// The operation IDs [`served`] knows.
 #[cfg(test)]
-const SERVED: [&str; 33] = [
+const SERVED: [&str; 34] = [
     "ListOrganizations",
     "GetOrganization",
     "ListUsers",
@@ -2138,6 +2143,7 @@ const SERVED: [&str; 33] = [
     "RotateApiToken",
     "DeleteApiToken",
     "GetSelfUser",
+    "GetOrganizationAuditLogs",
 ];
 
 /// Methods in the order `Allow` lists them.

@@ -26,6 +26,12 @@ pub enum FaultKind {
     /// The request is processed (its effects happen), then the connection is closed without a
     /// response: the client cannot know whether it landed.
     LostResponse,
+    /// The normal answer, but the connection is closed after `after` bytes of its body (a
+    /// stream cut mid-way).
+    CutBody { after: usize },
+    /// The normal answer, but after `after` bytes of its body nothing more is sent until the
+    /// emulator stops (a stream that stalls mid-way).
+    StallBody { after: usize },
 }
 
 /// A fault to inject: a kind, an optional method, an optional path pattern and a count.
@@ -131,7 +137,8 @@ impl FaultQueue {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultSpec {
-    /// `status`, `nonJson`, `rawBody`, `truncated`, `dropConnection` or `hang`.
+    /// `status`, `nonJson`, `rawBody`, `truncated`, `dropConnection`, `hang`, `lostResponse`,
+    /// `cutBody` or `stallBody`.
     pub kind: String,
     #[serde(default)]
     pub status: Option<u16>,
@@ -145,6 +152,9 @@ pub struct FaultSpec {
     pub path: Option<String>,
     #[serde(default)]
     pub times: Option<usize>,
+    /// For `cutBody` and `stallBody`: how many bytes of the body go first.
+    #[serde(default)]
+    pub after_bytes: Option<usize>,
 }
 
 impl FaultSpec {
@@ -178,6 +188,12 @@ impl FaultSpec {
             "dropConnection" => FaultKind::DropConnection,
             "hang" => FaultKind::Hang,
             "lostResponse" => FaultKind::LostResponse,
+            "cutBody" => FaultKind::CutBody {
+                after: self.after_bytes.unwrap_or(0),
+            },
+            "stallBody" => FaultKind::StallBody {
+                after: self.after_bytes.unwrap_or(0),
+            },
             other => return Err(format!("unknown fault kind {other:?}")),
         };
         Ok(Fault {

@@ -27,6 +27,10 @@ struct Cli {
     /// Lifetime of user tokens and OAuth access tokens, in seconds (default 24 hours).
     #[arg(long, value_name = "SECS", default_value_t = 86_400)]
     access_token_ttl: u64,
+    /// Make GetOrganizationAuditLogs answer at least N bytes (gzip) for any non-empty range,
+    /// streamed (for measuring a client); by default it serves a realistic timeline.
+    #[arg(long, value_name = "N")]
+    audit_log_bytes: Option<u64>,
     /// A JSON or YAML seed file describing the Organizations (see the README).
     #[arg(long, value_name = "FILE")]
     seed: Option<std::path::PathBuf>,
@@ -63,6 +67,9 @@ fn main() -> ExitCode {
         .latency(Duration::from_millis(cli.latency_ms))
         .jitter(Duration::from_millis(cli.jitter_ms))
         .access_token_ttl(Duration::from_secs(cli.access_token_ttl));
+    if let Some(bytes) = cli.audit_log_bytes {
+        builder = builder.audit_log_bytes(bytes);
+    }
     if let Some(path) = &cli.seed {
         builder = match builder.seed_file(path) {
             Ok(b) => b,

@@ -61,6 +61,70 @@ impl hyper::body::Body for TruncatedBody {
     }
 }
 
+/// A response body passed through until `after` bytes, then cut (the connection closes, after
+/// a pause so what was sent is flushed) or stalled (nothing more until the emulator stops).
+struct FaultyBody {
+    inner: Body,
+    left: usize,
+    shutdown: Option<watch::Receiver<bool>>,
+    /// Made once the fault point is reached (so the pause counts from there).
+    end: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
+}
+
+impl FaultyBody {
+    fn new(inner: Body, after: usize, stall: bool, shutdown: watch::Receiver<bool>) -> Self {
+        FaultyBody {
+            inner,
+            left: after,
+            shutdown: stall.then_some(shutdown),
+            end: None,
+        }
+    }
+}
+
+impl hyper::body::Body for FaultyBody {
+    type Data = Bytes;
+    type Error = ConnectionDropped;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        if self.left > 0 {
+            return match Pin::new(&mut self.inner).poll_frame(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                    Ok(mut data) => {
+                        if data.len() > self.left {
+                            data.truncate(self.left);
+                        }
+                        self.left -= data.len();
+                        Poll::Ready(Some(Ok(Frame::data(data))))
+                    }
+                    Err(other) => Poll::Ready(Some(Ok(other))),
+                },
+                // The body ended before the fault point: it is cut (or stalls) there.
+                Poll::Ready(None) => {
+                    self.left = 0;
+                    self.poll_frame(cx)
+                }
+                Poll::Ready(Some(Err(_))) => Poll::Ready(Some(Err(ConnectionDropped))),
+            };
+        }
+        if self.end.is_none() {
+            let end: Pin<Box<dyn Future<Output = ()> + Send>> = match self.shutdown.take() {
+                Some(rx) => Box::pin(wait_for_shutdown(rx)),
+                None => Box::pin(tokio::time::sleep(Duration::from_millis(50))),
+            };
+            self.end = Some(end);
+        }
+        match self.end.as_mut().map(|end| end.as_mut().poll(cx)) {
+            Some(Poll::Pending) => Poll::Pending,
+            _ => Poll::Ready(Some(Err(ConnectionDropped))),
+        }
+    }
+}
+
 async fn wait_for_shutdown(mut rx: watch::Receiver<bool>) {
     let _ = rx.wait_for(|stop| *stop).await;
 }
@@ -120,7 +184,9 @@ fn fault_response(kind: &FaultKind, rid: &str) -> Response<Body> {
         FaultKind::Truncated
         | FaultKind::DropConnection
         | FaultKind::Hang
-        | FaultKind::LostResponse => {
+        | FaultKind::LostResponse
+        | FaultKind::CutBody { .. }
+        | FaultKind::StallBody { .. } => {
             let chunk = Bytes::from_static(br#"{"users":[{"id":"c"#);
             let mut r = Response::new(Body::new(TruncatedBody {
                 chunk: Some(chunk),
@@ -203,6 +269,7 @@ async fn serve(
         finished_at: started_at,
     };
     let mut lose_response = false;
+    let mut body_fault: Option<(usize, bool)> = None;
     if !control {
         let delay = shared.delay();
         if !delay.is_zero() {
@@ -212,6 +279,8 @@ async fn serve(
         if let Some(kind) = fault {
             match kind {
                 FaultKind::LostResponse => lose_response = true,
+                FaultKind::CutBody { after } => body_fault = Some((after, false)),
+                FaultKind::StallBody { after } => body_fault = Some((after, true)),
                 FaultKind::DropConnection => {
                     record.finished_at = SystemTime::now();
                     shared.recorder.record(record);
@@ -238,7 +307,15 @@ async fn serve(
         Ok(r) => r,
         Err(never) => match never {},
     };
-    let resp = finish(resp, &rid).await;
+    let mut resp = finish(resp, &rid).await;
+    if let Some((after, stall)) = body_fault {
+        let (parts, body) = resp.into_parts();
+        resp = Response::from_parts(
+            parts,
+            Body::new(FaultyBody::new(body, after, stall, shutdown.clone())),
+        );
+        resp.headers_mut().remove(header::CONTENT_LENGTH);
+    }
     if lose_response {
         record.finished_at = SystemTime::now();
         shared.recorder.record(record);

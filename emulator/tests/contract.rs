@@ -1664,6 +1664,127 @@ async fn role_operations_match_the_spec() {
     assert!(r.json["roles"][0].get("description").is_none());
 }
 
+const AUDIT_LOGS: &str = "/organizations/{organizationId}/audit-logs";
+
+/// Validates `body` against the `application/octet-stream` schema the document gives a
+/// response of GetOrganizationAuditLogs (its only content type, errors included).
+fn octet_violations(status: u16, body: &Value) -> Vec<String> {
+    let response = &spec()["paths"][AUDIT_LOGS]["get"]["responses"][status.to_string()];
+    assert!(
+        response.is_object(),
+        "the spec has no {status} for GetOrganizationAuditLogs"
+    );
+    let pointer = format!(
+        "#/paths/{}/get/responses/{status}/content/{}/schema",
+        escape(AUDIT_LOGS),
+        escape("application/octet-stream")
+    );
+    let mut root = strict_spec().clone();
+    root["$ref"] = json!(pointer);
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&root)
+        .expect("schema compiles");
+    validator
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[tokio::test]
+async fn audit_log_operation_matches_the_spec() {
+    use std::io::Read;
+    let c = Ctx::new().await;
+    let get = |query: &str, token: Option<&str>, org: Option<&str>| {
+        let url = match org {
+            Some(org) => c.url(&format!("/organizations/{org}/audit-logs{query}")),
+            None => c.url(&c.org(&format!("/audit-logs{query}"))),
+        };
+        let mut req = c.client.get(url);
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        async move {
+            let resp = req.send().await.expect("sent");
+            let status = resp.status().as_u16();
+            let ctype = resp
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string());
+            (status, ctype, resp.bytes().await.expect("body").to_vec())
+        }
+    };
+    // 200: the document's schema is an array of integers, i.e. the bytes; they are gzip,
+    // and what they hold is NDJSON.
+    let (status, ctype, body) = get(
+        "?startDate=2026-11-30T00:00:00Z&endDate=2026-11-30T01:00:00Z",
+        Some(&c.token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(ctype.as_deref(), Some("application/octet-stream"));
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "gzip magic");
+    let as_integers = Value::Array(body.iter().map(|b| json!(b)).collect());
+    let errs = octet_violations(200, &as_integers);
+    assert!(errs.is_empty(), "{errs:?}");
+    assert!(
+        !octet_violations(200, &json!(["x"])).is_empty(),
+        "the check can fail"
+    );
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_string(&mut text)
+        .expect("gzip");
+    assert!(text.lines().count() >= 20, "{text}");
+    for line in text.lines() {
+        let event: Value = serde_json::from_str(line).expect("one JSON object a line");
+        assert!(
+            event["timestamp"]
+                .as_str()
+                .unwrap()
+                .starts_with("2026-11-30T00:")
+        );
+    }
+    // Errors: the document gives them `Error` under the same content type; the emulator sends
+    // them as JSON (as every other operation), and the body follows `Error`.
+    let other_org = c.emu.mint_token(TokenOptions {
+        organization_id: Some("cotherorg0000000000000000".into()),
+        ..Default::default()
+    });
+    let workspace_token = c
+        .emu
+        .api_token_secret(&c.emu.api_token("Analytics reporting").unwrap().id)
+        .unwrap();
+    for (query, token, org, status) in [
+        ("?startDate=yesterday", Some(c.token.as_str()), None, 400),
+        ("?startDate=2026-11-30", Some(c.token.as_str()), None, 400),
+        (
+            "?startDate=2026-11-30T00:00:00Z&endDate=2026-11-29T00:00:00Z",
+            Some(c.token.as_str()),
+            None,
+            400,
+        ),
+        ("", None, None, 401),
+        ("", Some("x.y.z"), None, 401),
+        ("", Some(other_org.as_str()), None, 403),
+        ("", Some(workspace_token.as_str()), None, 403),
+    ] {
+        let (got, ctype, body) = get(query, token, org).await;
+        assert_eq!(got, status, "{query}: {}", String::from_utf8_lossy(&body));
+        assert!(ctype.unwrap().contains("json"));
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        let errs = octet_violations(status, &body);
+        assert!(errs.is_empty(), "{status}: {errs:?} {body}");
+    }
+    // 404 (an Organization that does not exist; the document lists no 404 here): `Error`.
+    let (got, _, body) = get("", Some(&other_org), Some("cotherorg0000000000000000")).await;
+    assert_eq!(got, 404);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert!(octet_violations(400, &body).is_empty(), "{body}");
+}
+
 #[tokio::test]
 async fn error_bodies_of_405_404_and_501_use_the_error_schema() {
     // The spec has no 404/405 for unknown paths and methods, nor 501; their bodies still

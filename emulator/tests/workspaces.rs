@@ -1177,7 +1177,7 @@ fn documented_operations() -> Vec<(String, String, String)> {
     out
 }
 
-const SERVED: [&str; 33] = [
+const SERVED: [&str; 34] = [
     "ListOrganizations",
     "GetOrganization",
     "ListUsers",
@@ -1211,6 +1211,7 @@ const SERVED: [&str; 33] = [
     "RotateApiToken",
     "DeleteApiToken",
     "GetSelfUser",
+    "GetOrganizationAuditLogs",
 ];
 
 #[tokio::test]

@@ -1,12 +1,14 @@
 //! The Astro v1 REST API client: builds URLs and headers, sends requests, decodes responses
 //! into typed values and typed errors. It never prints, prompts or exits.
 
+mod audit_logs;
 pub mod auth;
 mod error;
 mod raw;
 mod team_members;
 mod types;
 
+pub use audit_logs::Download;
 pub use error::{ApiError, FieldError};
 pub use raw::{Preview, RawRequest, RawResponse};
 pub use team_members::Added;

@@ -396,3 +396,12 @@ fn help_organization_access_apply() {
         "organization-access-apply",
     );
 }
+
+#[test]
+fn help_organization_audit_logs() {
+    check(&["organization", "audit-logs"], "organization-audit-logs");
+    check(
+        &["organization", "audit-logs", "export"],
+        "organization-audit-logs-export",
+    );
+}

@@ -4,6 +4,7 @@
 mod access;
 mod access_apply;
 mod api;
+mod audit_logs;
 mod bulk;
 mod common;
 mod dep_token;

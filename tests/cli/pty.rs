@@ -1815,3 +1815,57 @@ fn invite_cancel_at_60_columns_answered_no_sends_nothing() {
     assert!(env.emu.user("barbara@example.com").is_some());
     assert_eq!(env.emu.invite_id("barbara@example.com"), Some(id));
 }
+
+/// An export shows its progress (bytes so far) on a terminal; Ctrl-C in the middle of the
+/// stream ends it with 130 and leaves neither the file nor a temporary one.
+#[test]
+fn an_export_shows_its_progress_and_ctrl_c_leaves_no_file() {
+    use astro_emulator::{Fault, FaultKind};
+    let env = TestEnv::new();
+    env.emu.inject(
+        Fault::new(FaultKind::StallBody { after: 20_000 })
+            .method("GET")
+            .path("/v1/organizations/*/audit-logs"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("logs.ndjson.gz");
+    let mut s = astro(
+        &env,
+        60,
+        24,
+        &[
+            "org",
+            "al",
+            "e",
+            "--last",
+            "3",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    s.wait_for("Exporting audit logs: 20,000 bytes (19.5 KiB) so far");
+    s.send(CTRL_C);
+    assert_eq!(s.finish(), 130, "{}", s.dump());
+    assert!(
+        !s.contents().contains("so far"),
+        "the line is cleared: {}",
+        s.dump()
+    );
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    assert_eq!(env.api_requests().len(), 1);
+}
+
+/// `-o -` on a terminal would print gzip data there: refused before any request.
+#[test]
+fn an_export_to_a_terminal_is_refused() {
+    let env = TestEnv::new();
+    let mut s = astro(&env, 80, 24, &["org", "al", "e", "-o", "-"]);
+    assert_eq!(s.finish(), 2, "{}", s.dump());
+    assert!(
+        s.contents()
+            .contains("refusing to write gzip-compressed data to a terminal"),
+        "{}",
+        s.dump()
+    );
+    assert!(env.api_requests().is_empty());
+}

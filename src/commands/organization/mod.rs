@@ -1,6 +1,7 @@
 //! `astro organization …` (`org`): the Organizations you can access, their members and Teams.
 
 pub mod access;
+pub mod audit_logs;
 pub mod list;
 pub mod role;
 pub mod switch;
@@ -36,6 +37,9 @@ pub enum OrganizationCommand {
     /// Keep the Organization's access in a file: export it, plan changes from it
     #[command(subcommand)]
     Access(access::OrganizationAccessCommand),
+    /// Export the Organization's audit logs
+    #[command(subcommand, name = "audit-logs", visible_alias = "al")]
+    AuditLogs(audit_logs::AuditLogsCommand),
 }
 
 impl OrganizationCommand {
@@ -48,6 +52,7 @@ impl OrganizationCommand {
             OrganizationCommand::Token(command) => command.run(ctx).await,
             OrganizationCommand::Role(command) => command.run(ctx).await,
             OrganizationCommand::Access(command) => command.run(ctx).await,
+            OrganizationCommand::AuditLogs(command) => command.run(ctx).await,
         }
     }
 }
