@@ -7,6 +7,7 @@ mod access;
 mod access_apply;
 mod chain;
 mod measure;
+mod startup;
 mod team_users;
 
 use std::fmt::Write as _;
@@ -88,6 +89,14 @@ struct Args {
     /// of the report at --out and its line in the Targets table
     #[arg(long, conflicts_with_all = ["team_only", "access_only"])]
     access_apply_only: bool,
+    /// Run only the size and start-up job (issue 16: the binary under 6 MB, `--version` and
+    /// `org user list --help` within 2× /bin/true; --startup-runs of each, no emulator), and
+    /// replace only its section of the report at --out
+    #[arg(long, conflicts_with_all = ["team_only", "access_only", "access_apply_only"])]
+    startup_only: bool,
+    /// With --startup-only: an older `astro` binary measured in the same rounds (before/after)
+    #[arg(long, requires = "startup_only")]
+    baseline: Option<PathBuf>,
 }
 
 fn workspace_root() -> PathBuf {
@@ -189,6 +198,11 @@ fn run(args: &Args) -> Result<(), String> {
     }
     if args.access_only {
         let done = access::alone(&bench, &out);
+        let _ = fs::remove_dir_all(&scratch);
+        return done;
+    }
+    if args.startup_only {
+        let done = startup::alone(&bench, args.baseline.as_deref(), &out);
         let _ = fs::remove_dir_all(&scratch);
         return done;
     }
