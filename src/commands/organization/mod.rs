@@ -9,6 +9,8 @@ pub mod user;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -22,16 +24,16 @@ pub enum OrganizationCommand {
     Switch(switch::SwitchArgs),
     /// Manage the users of your Organization
     #[command(subcommand, visible_aliases = ["us", "users"])]
-    User(user::UserCommand),
+    User(Lazy<user::UserCommand>),
     /// Manage the Teams of your Organization
     #[command(subcommand, visible_aliases = ["te", "teams"])]
-    Team(team::OrganizationTeamCommand),
+    Team(Lazy<team::OrganizationTeamCommand>),
     /// Manage API tokens
     #[command(subcommand, visible_alias = "to")]
-    Token(token::OrganizationTokenCommand),
+    Token(Lazy<token::OrganizationTokenCommand>),
     /// Keep the Organization's access in a file: export it, plan changes from it
     #[command(subcommand)]
-    Access(access::OrganizationAccessCommand),
+    Access(Lazy<access::OrganizationAccessCommand>),
 }
 
 impl OrganizationCommand {
@@ -39,10 +41,10 @@ impl OrganizationCommand {
         match self {
             OrganizationCommand::List(args) => list::run(args, ctx).await,
             OrganizationCommand::Switch(args) => switch::run(args, ctx).await,
-            OrganizationCommand::User(command) => command.run(ctx).await,
-            OrganizationCommand::Team(command) => command.run(ctx).await,
-            OrganizationCommand::Token(command) => command.run(ctx).await,
-            OrganizationCommand::Access(command) => command.run(ctx).await,
+            OrganizationCommand::User(Lazy(command)) => command.run(ctx).await,
+            OrganizationCommand::Team(Lazy(command)) => command.run(ctx).await,
+            OrganizationCommand::Token(Lazy(command)) => command.run(ctx).await,
+            OrganizationCommand::Access(Lazy(command)) => command.run(ctx).await,
         }
     }
 }
