@@ -251,11 +251,18 @@ pub fn alone(bench: &Bench<'_>, baseline: Option<&Path>, out: &Path) -> Result<(
             );
         }
     }
-    let baseline_arg = baseline.map_or(String::new(), |b| format!(" --baseline {}", b.display()));
+    let mut extra_args = bench
+        .args
+        .astro
+        .as_ref()
+        .map_or(String::new(), |a| format!(" --astro {}", a.display()));
+    if let Some(b) = baseline {
+        let _ = write!(extra_args, " --baseline {}", b.display());
+    }
     let _ = writeln!(
         s,
         "\nMeasured on {date} in {:.1} s (`cargo build --release --bin astro && cargo run \
-         --release -p astro-bench -- --startup-only --startup-runs {runs}{baseline_arg}`), on \
+         --release -p astro-bench -- --startup-only --startup-runs {runs}{extra_args}`), on \
          `nproc` = {nproc}, {}, `{}`; {}; load average (1/5/15 min) at the start {load_start}, \
          at the end {load_end}.",
         started.elapsed().as_secs_f64(),
