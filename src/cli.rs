@@ -5,7 +5,9 @@
 use std::ffi::OsString;
 use std::marker::PhantomData;
 
-use clap::{Arg, ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use clap::{
+    Arg, ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -429,14 +431,104 @@ pub struct Invoked {
     pub own: Vec<String>,
 }
 
-/// The clap command tree.
+/// The clap command tree, whole (for the man pages, completions and tests).
 pub fn command() -> clap::Command {
     Cli::command()
 }
 
+/// The tree as [`parse`] uses it: every group behind a [`Lazy`] has its subcommands made only
+/// when the line reaches it, so `astro --version` or `astro org user list --help` builds a few
+/// commands instead of all of them (start-up time, issue 16).
+fn lazy_command() -> clap::Command {
+    lazily(Cli::command)
+}
+
+thread_local! {
+    /// Whether [`Lazy`] groups defer their subcommands while the tree is being made.
+    static LAZY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn lazily<R>(make: impl FnOnce() -> R) -> R {
+    let before = LAZY.replace(true);
+    let made = make();
+    LAZY.set(before);
+    made
+}
+
+/// A group of subcommands (`#[command(subcommand)] Organization(Lazy<OrganizationCommand>)`)
+/// whose subcommands clap makes only when the group is reached on the line, when the tree was
+/// made by [`parse`]; [`command`] makes the whole tree as before. Parsing, help and errors are
+/// the same either way: clap runs a deferred part before it looks at a command.
+#[derive(Debug)]
+pub struct Lazy<T>(pub T);
+
+fn deferred<T: Subcommand>(cmd: clap::Command) -> clap::Command {
+    keeping_about(cmd, |cmd| lazily(|| T::augment_subcommands(cmd)))
+}
+
+fn deferred_for_update<T: Subcommand>(cmd: clap::Command) -> clap::Command {
+    keeping_about(cmd, |cmd| lazily(|| T::augment_subcommands_for_update(cmd)))
+}
+
+/// Made eagerly, a group's enum sets its own doc comment as the about and the variant's doc
+/// comment then overrides it; deferred, the enum's would come last. The variant's stays.
+fn keeping_about(
+    cmd: clap::Command,
+    augment: impl FnOnce(clap::Command) -> clap::Command,
+) -> clap::Command {
+    let about = cmd.get_about().cloned();
+    let long_about = cmd.get_long_about().cloned();
+    let cmd = augment(cmd);
+    match (about, long_about) {
+        (None, _) => cmd,
+        (Some(about), None) => cmd.about(about).long_about(None),
+        (Some(about), Some(long_about)) => cmd.about(about).long_about(long_about),
+    }
+}
+
+impl<T: Subcommand> Subcommand for Lazy<T> {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        if LAZY.get() {
+            cmd.defer(deferred::<T>)
+        } else {
+            T::augment_subcommands(cmd)
+        }
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        if LAZY.get() {
+            cmd.defer(deferred_for_update::<T>)
+        } else {
+            T::augment_subcommands_for_update(cmd)
+        }
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(m).map(Lazy)
+    }
+
+    fn from_arg_matches_mut(m: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(m).map(Lazy)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, m: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(m)
+    }
+}
+
 /// Parses `args` (the program name first) into the command line and what was invoked.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<(Cli, Invoked), clap::Error> {
-    let mut cmd = command();
+    let mut cmd = lazy_command();
     let matches = cmd.try_get_matches_from_mut(args)?;
     let invoked = invoked(&cmd, &matches);
     Ok((Cli::from_arg_matches(&matches)?, invoked))
@@ -587,6 +679,47 @@ impl FormatArgs {
 mod tests {
     use super::*;
     use crate::commands::Command;
+
+    /// Every command's path of names, from the whole tree.
+    fn paths(cmd: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        for sub in cmd.get_subcommands() {
+            let mut path = prefix.to_vec();
+            path.push(sub.get_name().to_owned());
+            out.push(path.clone());
+            paths(sub, &path, out);
+        }
+    }
+
+    #[test]
+    fn the_lazy_tree_parses_and_helps_as_the_whole_one() {
+        let mut all = Vec::new();
+        paths(&command(), &[], &mut all);
+        assert!(all.len() > 50, "only {} commands found", all.len());
+        for path in all {
+            for tail in [
+                &["--help"][..],
+                &["-h"],
+                &["--version"],
+                &["--no-such-flag"],
+                &[],
+            ] {
+                let line: Vec<String> = std::iter::once("astro".to_owned())
+                    .chain(path.iter().cloned())
+                    .chain(tail.iter().map(|s| (*s).to_owned()))
+                    .collect();
+                let outcome = |cmd: clap::Command| match cmd.try_get_matches_from(&line) {
+                    Ok(m) => format!("ok {:?}", m.subcommand_name()),
+                    Err(e) => format!("{:?}: {}", e.kind(), e.render()),
+                };
+                assert_eq!(
+                    outcome(lazy_command()),
+                    outcome(command()),
+                    "`{}` differs when the tree is made lazily",
+                    line.join(" ")
+                );
+            }
+        }
+    }
 
     fn parse(args: &[&str]) -> Result<(Cli, Invoked), clap::Error> {
         super::parse(args.iter().map(OsString::from))

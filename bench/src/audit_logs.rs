@@ -18,9 +18,7 @@ use std::time::Duration;
 use astro_emulator::Emulator;
 
 use super::alone::{Occasion, replace_section, update_report, with_target};
-use super::{
-    Bench, fmt_dur, fmt_mb, pass, progress,
-};
+use super::{Bench, fmt_dur, fmt_mb, pass, progress};
 
 const BEGIN: &str = "<!-- audit-logs: begin -->";
 const END: &str = "<!-- audit-logs: end -->";

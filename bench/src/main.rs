@@ -10,6 +10,7 @@ mod api_paginate;
 mod audit_logs;
 mod chain;
 mod measure;
+mod startup;
 mod team_users;
 
 use std::fmt::Write as _;
@@ -106,6 +107,14 @@ struct Args {
     /// Bytes (gzip) the emulator streams for the audit-log job (default 200 MiB)
     #[arg(long, default_value_t = 200 << 20)]
     audit_bytes: u64,
+    /// Run only the size and start-up job (issue 16: the binary under 6 MB, `--version` and
+    /// `org user list --help` within 2× /bin/true; --startup-runs of each, no emulator), and
+    /// replace only its section of the report at --out
+    #[arg(long, conflicts_with_all = ["team_only", "access_only", "access_apply_only", "api_only", "audit_only"])]
+    startup_only: bool,
+    /// With --startup-only: an older `astro` binary measured in the same rounds (before/after)
+    #[arg(long, requires = "startup_only")]
+    baseline: Option<PathBuf>,
 }
 
 fn workspace_root() -> PathBuf {
@@ -200,6 +209,11 @@ fn run(args: &Args) -> Result<(), String> {
         scratch: scratch.clone(),
         latency: Duration::from_millis(args.latency_ms),
     };
+    if args.startup_only {
+        let done = startup::alone(&bench, args.baseline.as_deref(), &out);
+        let _ = fs::remove_dir_all(&scratch);
+        return done;
+    }
     // A job measured by itself replaces only its own section of the report.
     type Alone = fn(&Bench<'_>, &Path) -> Result<(), String>;
     let alone: Option<Alone> = [

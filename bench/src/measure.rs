@@ -13,6 +13,9 @@ pub struct ChildRun {
     pub wall: Duration,
     /// Peak resident set size in KiB (`ru_maxrss` on Linux).
     pub maxrss_kib: u64,
+    /// CPU time the child used, user plus system (`wait4`'s `ru_utime` + `ru_stime`): unlike
+    /// the wall time, barely affected by other work sharing the machine.
+    pub cpu: Duration,
 }
 
 /// Runs `cmd` with stdout to /dev/null (or `stdout` if given) and stderr to a file in
@@ -52,7 +55,14 @@ pub fn run(cmd: &mut Command, scratch: &Path) -> Result<ChildRun, String> {
     Ok(ChildRun {
         wall,
         maxrss_kib: u64::try_from(rusage.ru_maxrss).unwrap_or(0),
+        cpu: timeval(rusage.ru_utime) + timeval(rusage.ru_stime),
     })
+}
+
+fn timeval(t: libc::timeval) -> Duration {
+    let secs = u64::try_from(t.tv_sec).unwrap_or(0);
+    let micros = u32::try_from(t.tv_usec).unwrap_or(0);
+    Duration::from_secs(secs) + Duration::from_micros(u64::from(micros))
 }
 
 fn wait4(pid: libc::pid_t) -> std::io::Result<(libc::c_int, libc::rusage)> {

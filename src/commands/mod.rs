@@ -15,6 +15,8 @@ mod workspace;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::cli::{Cli, Invoked};
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -28,16 +30,16 @@ pub enum Command {
     Logout(logout::LogoutArgs),
     /// Manage your credentials
     #[command(subcommand)]
-    Auth(auth::AuthCommand),
+    Auth(Lazy<auth::AuthCommand>),
     /// Manage your Astro Organization
     #[command(subcommand, visible_alias = "org")]
-    Organization(organization::OrganizationCommand),
+    Organization(Lazy<organization::OrganizationCommand>),
     /// Manage Workspaces and who is in them
     #[command(subcommand, visible_alias = "wo")]
-    Workspace(workspace::WorkspaceCommand),
+    Workspace(Lazy<workspace::WorkspaceCommand>),
     /// Manage who can do what on a Deployment
     #[command(subcommand, visible_alias = "de")]
-    Deployment(deployment::DeploymentCommand),
+    Deployment(Lazy<deployment::DeploymentCommand>),
     /// Send any Astro API request, list the API's operations, or describe one
     Api(Box<api::ApiArgs>),
     /// Print the version of astro
@@ -53,10 +55,10 @@ impl Command {
         match self {
             Command::Login(args) => login::run(args, ctx).await,
             Command::Logout(args) => logout::run(args, ctx).await,
-            Command::Auth(command) => command.run(ctx).await,
-            Command::Organization(command) => command.run(ctx).await,
-            Command::Workspace(command) => command.run(ctx).await,
-            Command::Deployment(command) => command.run(ctx).await,
+            Command::Auth(Lazy(command)) => command.run(ctx).await,
+            Command::Organization(Lazy(command)) => command.run(ctx).await,
+            Command::Workspace(Lazy(command)) => command.run(ctx).await,
+            Command::Deployment(Lazy(command)) => command.run(ctx).await,
             Command::Api(args) => args.run(ctx).await,
             Command::Version(args) => version::run(args, ctx),
             Command::Completion(args) => completion::run(args),

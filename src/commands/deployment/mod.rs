@@ -8,6 +8,8 @@ pub mod user;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -18,22 +20,22 @@ pub enum DeploymentCommand {
     List(list::ListArgs),
     /// Manage the users with a role on a Deployment
     #[command(subcommand, visible_aliases = ["us", "users"])]
-    User(user::DeploymentUserCommand),
+    User(Lazy<user::DeploymentUserCommand>),
     /// Manage the Teams with a role on a Deployment
     #[command(subcommand, visible_aliases = ["te", "teams"])]
-    Team(team::DeploymentTeamCommand),
+    Team(Lazy<team::DeploymentTeamCommand>),
     /// Manage a Deployment's API tokens, and the roles of other tokens on it
     #[command(subcommand, visible_alias = "to")]
-    Token(token::DeploymentTokenCommand),
+    Token(Lazy<token::DeploymentTokenCommand>),
 }
 
 impl DeploymentCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
             DeploymentCommand::List(args) => list::run(args, ctx).await,
-            DeploymentCommand::User(command) => command.run(ctx).await,
-            DeploymentCommand::Team(command) => command.run(ctx).await,
-            DeploymentCommand::Token(command) => command.run(ctx).await,
+            DeploymentCommand::User(Lazy(command)) => command.run(ctx).await,
+            DeploymentCommand::Team(Lazy(command)) => command.run(ctx).await,
+            DeploymentCommand::Token(Lazy(command)) => command.run(ctx).await,
         }
     }
 }

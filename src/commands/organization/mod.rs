@@ -11,6 +11,8 @@ pub mod user;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -24,22 +26,22 @@ pub enum OrganizationCommand {
     Switch(switch::SwitchArgs),
     /// Manage the users of your Organization
     #[command(subcommand, visible_aliases = ["us", "users"])]
-    User(user::UserCommand),
+    User(Lazy<user::UserCommand>),
     /// Manage the Teams of your Organization
     #[command(subcommand, visible_aliases = ["te", "teams"])]
-    Team(team::OrganizationTeamCommand),
+    Team(Lazy<team::OrganizationTeamCommand>),
     /// Manage API tokens
     #[command(subcommand, visible_alias = "to")]
-    Token(token::OrganizationTokenCommand),
+    Token(Lazy<token::OrganizationTokenCommand>),
     /// List the roles that can be granted in your Organization
     #[command(subcommand, visible_aliases = ["ro", "roles"])]
-    Role(role::OrganizationRoleCommand),
-    /// Keep the Organization's access in a file: export it, plan changes from it
+    Role(Lazy<role::OrganizationRoleCommand>),
+    /// Keep the Organization's access in a file: export it, plan changes from it, apply them
     #[command(subcommand)]
-    Access(access::OrganizationAccessCommand),
+    Access(Lazy<access::OrganizationAccessCommand>),
     /// Export the Organization's audit logs
     #[command(subcommand, name = "audit-logs", visible_alias = "al")]
-    AuditLogs(audit_logs::AuditLogsCommand),
+    AuditLogs(Lazy<audit_logs::AuditLogsCommand>),
 }
 
 impl OrganizationCommand {
@@ -47,12 +49,12 @@ impl OrganizationCommand {
         match self {
             OrganizationCommand::List(args) => list::run(args, ctx).await,
             OrganizationCommand::Switch(args) => switch::run(args, ctx).await,
-            OrganizationCommand::User(command) => command.run(ctx).await,
-            OrganizationCommand::Team(command) => command.run(ctx).await,
-            OrganizationCommand::Token(command) => command.run(ctx).await,
-            OrganizationCommand::Role(command) => command.run(ctx).await,
-            OrganizationCommand::Access(command) => command.run(ctx).await,
-            OrganizationCommand::AuditLogs(command) => command.run(ctx).await,
+            OrganizationCommand::User(Lazy(command)) => command.run(ctx).await,
+            OrganizationCommand::Team(Lazy(command)) => command.run(ctx).await,
+            OrganizationCommand::Token(Lazy(command)) => command.run(ctx).await,
+            OrganizationCommand::Role(Lazy(command)) => command.run(ctx).await,
+            OrganizationCommand::Access(Lazy(command)) => command.run(ctx).await,
+            OrganizationCommand::AuditLogs(Lazy(command)) => command.run(ctx).await,
         }
     }
 }

@@ -11,6 +11,8 @@ pub mod user;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -33,13 +35,13 @@ pub enum WorkspaceCommand {
     Delete(delete::DeleteArgs),
     /// Manage the users of a Workspace
     #[command(subcommand, visible_aliases = ["us", "users"])]
-    User(user::WorkspaceUserCommand),
+    User(Lazy<user::WorkspaceUserCommand>),
     /// Manage the Teams of a Workspace
     #[command(subcommand, visible_aliases = ["te", "teams"])]
-    Team(team::WorkspaceTeamCommand),
+    Team(Lazy<team::WorkspaceTeamCommand>),
     /// Manage the API tokens of a Workspace
     #[command(subcommand, visible_alias = "to")]
-    Token(token::WorkspaceTokenCommand),
+    Token(Lazy<token::WorkspaceTokenCommand>),
 }
 
 impl WorkspaceCommand {
@@ -50,9 +52,9 @@ impl WorkspaceCommand {
             WorkspaceCommand::Create(args) => create::run(args, ctx).await,
             WorkspaceCommand::Update(args) => update::run(args, ctx).await,
             WorkspaceCommand::Delete(args) => delete::run(args, ctx).await,
-            WorkspaceCommand::User(command) => command.run(ctx).await,
-            WorkspaceCommand::Team(command) => command.run(ctx).await,
-            WorkspaceCommand::Token(command) => command.run(ctx).await,
+            WorkspaceCommand::User(Lazy(command)) => command.run(ctx).await,
+            WorkspaceCommand::Team(Lazy(command)) => command.run(ctx).await,
+            WorkspaceCommand::Token(Lazy(command)) => command.run(ctx).await,
         }
     }
 }
@@ -69,7 +71,7 @@ mod tests {
     fn workspace(args: &[&str]) -> (WorkspaceCommand, crate::cli::Invoked) {
         let line = ["astro", "wo"].iter().chain(args).map(OsString::from);
         let (cli, invoked) = parse(line).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-        let Command::Workspace(command) = cli.command else {
+        let Command::Workspace(Lazy(command)) = cli.command else {
             panic!("not a workspace command");
         };
         (command, invoked)

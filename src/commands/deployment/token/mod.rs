@@ -20,6 +20,8 @@ mod tests;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -45,10 +47,10 @@ pub enum DeploymentTokenCommand {
     Delete(delete::DeleteArgs),
     /// Workspace API tokens on the Deployment (add, update, remove, list)
     #[command(subcommand)]
-    WorkspaceToken(workspace_token::WorkspaceTokenCommand),
+    WorkspaceToken(Lazy<workspace_token::WorkspaceTokenCommand>),
     /// Organization API tokens on the Deployment (add, update, remove, list)
     #[command(subcommand)]
-    OrganizationToken(organization_token::OrganizationTokenCommand),
+    OrganizationToken(Lazy<organization_token::OrganizationTokenCommand>),
 }
 
 impl DeploymentTokenCommand {
@@ -60,8 +62,8 @@ impl DeploymentTokenCommand {
             DeploymentTokenCommand::Update(args) => update::run(args, ctx).await,
             DeploymentTokenCommand::Rotate(args) => rotate::run(args, ctx).await,
             DeploymentTokenCommand::Delete(args) => delete::run(args, ctx).await,
-            DeploymentTokenCommand::WorkspaceToken(command) => command.run(ctx).await,
-            DeploymentTokenCommand::OrganizationToken(command) => command.run(ctx).await,
+            DeploymentTokenCommand::WorkspaceToken(Lazy(command)) => command.run(ctx).await,
+            DeploymentTokenCommand::OrganizationToken(Lazy(command)) => command.run(ctx).await,
         }
     }
 }

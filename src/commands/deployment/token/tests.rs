@@ -10,7 +10,7 @@ use crate::commands::deployment::DeploymentCommand;
 fn token(args: &[&str]) -> (DeploymentTokenCommand, crate::cli::Invoked) {
     let line = ["astro", "de", "to"].iter().chain(args).map(OsString::from);
     let (cli, invoked) = parse(line).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    let Command::Deployment(DeploymentCommand::Token(command)) = cli.command else {
+    let Command::Deployment(Lazy(DeploymentCommand::Token(Lazy(command)))) = cli.command else {
         panic!("not a deployment token command");
     };
     (command, invoked)
@@ -170,7 +170,9 @@ fn roles_are_names_checked_later_and_update_has_no_default_role() {
 #[test]
 fn the_subgroups_list_one_scope_and_remove_is_forced_only_when_asked() {
     let (
-        DeploymentTokenCommand::WorkspaceToken(workspace_token::WorkspaceTokenCommand::List(args)),
+        DeploymentTokenCommand::WorkspaceToken(Lazy(workspace_token::WorkspaceTokenCommand::List(
+            args,
+        ))),
         _,
     ) = token(&["workspace-token", "list", "--expiring-within", "7"])
     else {
@@ -180,9 +182,9 @@ fn the_subgroups_list_one_scope_and_remove_is_forced_only_when_asked() {
     assert_eq!(args.scope, Some(list::ScopeFilter::Workspace));
     assert_eq!(args.expiring_within, Some(7));
     let (
-        DeploymentTokenCommand::OrganizationToken(
+        DeploymentTokenCommand::OrganizationToken(Lazy(
             organization_token::OrganizationTokenCommand::List(args),
-        ),
+        )),
         _,
     ) = token(&["organization-token", "ls"])
     else {
@@ -191,9 +193,9 @@ fn the_subgroups_list_one_scope_and_remove_is_forced_only_when_asked() {
     let args: list::ListArgs = args.into();
     assert_eq!(args.scope, Some(list::ScopeFilter::Organization));
     let (
-        DeploymentTokenCommand::OrganizationToken(
+        DeploymentTokenCommand::OrganizationToken(Lazy(
             organization_token::OrganizationTokenCommand::Remove(args),
-        ),
+        )),
         _,
     ) = token(&["organization-token", "rm", "x"])
     else {

@@ -9,6 +9,8 @@ pub mod user;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -30,7 +32,7 @@ pub enum OrganizationTeamCommand {
     Delete(delete::DeleteArgs),
     /// Manage the members of a Team
     #[command(subcommand, visible_aliases = ["us", "users"])]
-    User(user::TeamUserCommand),
+    User(Lazy<user::TeamUserCommand>),
 }
 
 impl OrganizationTeamCommand {
@@ -41,7 +43,7 @@ impl OrganizationTeamCommand {
             OrganizationTeamCommand::Create(args) => create::run(args, ctx).await,
             OrganizationTeamCommand::Update(args) => update::run(args, ctx).await,
             OrganizationTeamCommand::Delete(args) => delete::run(args, ctx).await,
-            OrganizationTeamCommand::User(command) => command.run(ctx).await,
+            OrganizationTeamCommand::User(Lazy(command)) => command.run(ctx).await,
         }
     }
 }

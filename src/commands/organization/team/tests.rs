@@ -14,7 +14,7 @@ fn team(args: &[&str]) -> (OrganizationTeamCommand, crate::cli::Invoked) {
         .chain(args)
         .map(OsString::from);
     let (cli, invoked) = parse(line).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    let Command::Organization(OrganizationCommand::Team(command)) = cli.command else {
+    let Command::Organization(Lazy(OrganizationCommand::Team(Lazy(command)))) = cli.command else {
         panic!("not an organization team command");
     };
     (command, invoked)

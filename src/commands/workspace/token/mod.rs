@@ -19,6 +19,8 @@ mod tests;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -51,7 +53,7 @@ pub enum WorkspaceTokenCommand {
     /// Organization API tokens in the Workspace, as the Go CLI spells it (add, update, remove,
     /// list)
     #[command(subcommand)]
-    OrganizationToken(OrganizationTokenCommand),
+    OrganizationToken(Lazy<OrganizationTokenCommand>),
 }
 
 /// `astro workspace token organization-token …`: the Go CLI's names for `add`, `update-role`,
@@ -85,7 +87,7 @@ impl WorkspaceTokenCommand {
             WorkspaceTokenCommand::Add(args) => add::run(args, ctx).await,
             WorkspaceTokenCommand::UpdateRole(args) => update_role::run(args, ctx).await,
             WorkspaceTokenCommand::Remove(args) => remove::run(args, ctx).await,
-            WorkspaceTokenCommand::OrganizationToken(command) => command.run(ctx).await,
+            WorkspaceTokenCommand::OrganizationToken(Lazy(command)) => command.run(ctx).await,
         }
     }
 }

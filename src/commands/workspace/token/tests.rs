@@ -11,7 +11,7 @@ use crate::roles::WorkspaceRole;
 fn token(args: &[&str]) -> (WorkspaceTokenCommand, crate::cli::Invoked) {
     let line = ["astro", "wo", "to"].iter().chain(args).map(OsString::from);
     let (cli, invoked) = parse(line).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    let Command::Workspace(WorkspaceCommand::Token(command)) = cli.command else {
+    let Command::Workspace(Lazy(WorkspaceCommand::Token(Lazy(command)))) = cli.command else {
         panic!("not a workspace token command");
     };
     (command, invoked)
@@ -104,14 +104,14 @@ fn the_go_spellings_run_the_same_commands() {
         "-r",
         "owner",
     ]) {
-        (WorkspaceTokenCommand::OrganizationToken(command), invoked) => (command, invoked),
+        (WorkspaceTokenCommand::OrganizationToken(Lazy(command)), invoked) => (command, invoked),
         _ => panic!("organization-token"),
     }) else {
         panic!("update");
     };
     assert_eq!(args.token.as_deref(), Some("Platform automation"));
     assert_eq!(args.role, Some(WorkspaceRole::WorkspaceOwner));
-    let (WorkspaceTokenCommand::OrganizationToken(OrganizationTokenCommand::List(args)), _) =
+    let (WorkspaceTokenCommand::OrganizationToken(Lazy(OrganizationTokenCommand::List(args))), _) =
         token(&["organization-token", "list", "--expiring-within", "7"])
     else {
         panic!("list");

@@ -68,7 +68,7 @@ mod tests {
     use std::ffi::OsString;
 
     use super::*;
-    use crate::cli::{Global, parse};
+    use crate::cli::{Global, Lazy, parse};
     use crate::commands::Command;
 
     fn team_user(args: &[&str]) -> (TeamUserCommand, crate::cli::Invoked) {
@@ -77,9 +77,9 @@ mod tests {
             .chain(args)
             .map(OsString::from);
         let (cli, invoked) = parse(line).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-        let Command::Organization(crate::commands::organization::OrganizationCommand::Team(
-            crate::commands::organization::team::OrganizationTeamCommand::User(command),
-        )) = cli.command
+        let Command::Organization(Lazy(crate::commands::organization::OrganizationCommand::Team(
+            Lazy(crate::commands::organization::team::OrganizationTeamCommand::User(Lazy(command))),
+        ))) = cli.command
         else {
             panic!("not a team user command");
         };
