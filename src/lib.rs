@@ -4,6 +4,7 @@
 pub mod access;
 pub mod access_code;
 pub mod api;
+pub mod atomic_file;
 pub mod bulk;
 pub mod callback;
 pub mod changes;

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::access_code::{self, export, live};
+use crate::access_code::{export, live};
 use crate::api::Team;
 use crate::cli::{Global, GlobalSet, Takes};
 use crate::context::Ctx;
@@ -107,7 +107,7 @@ pub async fn run(args: ExportArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     };
     match args.file() {
         Some(path) => {
-            access_code::write_atomically(path, text.as_bytes())?;
+            crate::atomic_file::write_atomically(path, text.as_bytes())?;
             output::note(&format!(
                 "wrote `{}`: {}, {}",
                 path.display(),

@@ -2,11 +2,10 @@
 //! streamed as it arrives (gzip-compressed NDJSON, written as the API sends it) into a file
 //! replaced atomically, or to stdout. Never more than one chunk of it is in memory.
 
-use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::api::ApiError;
+use crate::atomic_file::AtomicFile;
 use crate::cli::{Global, GlobalSet, Takes};
 use crate::context::Ctx;
 use crate::error::{CliError, echo};
@@ -215,9 +214,9 @@ pub async fn run(args: ExportArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         );
     }
     // The file is made before anything is asked of the API (when -o names it): a place that
-    // cannot be written fails first, and a failure later leaves nothing behind (see `Partial`).
+    // cannot be written fails first, and a failure later leaves nothing behind (see `AtomicFile`).
     let mut partial = match args.output.as_deref() {
-        Some(path) if !to_stdout => Some(Partial::create(path)?),
+        Some(path) if !to_stdout => Some(AtomicFile::create(path)?),
         _ => None,
     };
     let (org_id, org_name) = organization(&args, ctx).await?;
@@ -225,7 +224,7 @@ pub async fn run(args: ExportArgs, ctx: &mut Ctx) -> Result<(), CliError> {
     if partial.is_none()
         && let Some(path) = target.as_deref()
     {
-        partial = Some(Partial::create(path)?);
+        partial = Some(AtomicFile::create(path)?);
     }
     let (start, end) = (format_rfc3339(range.start), format_rfc3339(range.end));
     let client = ctx.client().await?;
@@ -332,65 +331,6 @@ fn size(bytes: u64) -> String {
             "{grouped} {unit} ({:.1} MiB)",
             bytes as f64 / f64::from(1 << 20)
         )
-    }
-}
-
-/// The file being written: a temporary file beside the target, renamed over it once complete
-/// and on disk; removed if the export ends any other way (an error, Ctrl-C).
-struct Partial {
-    tmp: PathBuf,
-    file: Option<File>,
-}
-
-impl Partial {
-    fn create(target: &Path) -> Result<Partial, CliError> {
-        let name = target.file_name().unwrap_or_default().to_string_lossy();
-        let tmp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", target.display())))?;
-        if let Ok(existing) = std::fs::metadata(target) {
-            let _ = file.set_permissions(existing.permissions());
-        }
-        Ok(Partial {
-            tmp,
-            file: Some(file),
-        })
-    }
-
-    fn write(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        let result = match self.file.as_mut() {
-            Some(file) => file.write_all(bytes),
-            None => Ok(()),
-        };
-        result.map_err(|e| CliError::failure(format!("cannot write `{}`: {e}", self.tmp.display())))
-    }
-
-    /// Flushes the file to disk and puts it in place.
-    fn commit(mut self, target: &Path) -> Result<(), CliError> {
-        let fail = |e: std::io::Error| {
-            CliError::failure(format!("cannot write `{}`: {e}", target.display()))
-        };
-        let file = self.file.take().expect("written once");
-        file.sync_all().map_err(fail)?;
-        drop(file);
-        std::fs::rename(&self.tmp, target).map_err(fail)?;
-        #[cfg(unix)]
-        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            File::open(dir).and_then(|d| d.sync_all()).map_err(fail)?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Partial {
-    fn drop(&mut self) {
-        // Still open: the export did not complete.
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
     }
 }
 
