@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use reqwest::header::{ACCEPT, HeaderValue};
 
-use super::{ApiError, Client, MAX_ATTEMPTS, TraceEvent, decode};
+use super::{ApiError, Client, TraceEvent, decode};
 
 /// The longest an export may run in all; the client's `--timeout` bounds the wait for the
 /// answer and each wait for more of its body instead.
@@ -44,8 +44,7 @@ impl Client {
     ) -> Result<Download, ApiError> {
         let url = self.url(&["organizations", organization_id, "audit-logs"]);
         let query = [("startDate", start), ("endDate", end)];
-        let mut attempt = 1;
-        loop {
+        self.retrying(|| async {
             let request = self
                 .http
                 .request(Method::GET, url.clone())
@@ -54,14 +53,9 @@ impl Client {
                 .timeout(WHOLE_DOWNLOAD)
                 .build()
                 .map_err(|e| self.transport(e))?;
-            match self.start_download(request).await {
-                Err(e) if attempt < MAX_ATTEMPTS && e.is_transient() => {
-                    self.back_off(&e, attempt).await;
-                    attempt += 1;
-                }
-                result => return result.map_err(|e| e.after_attempts(attempt)),
-            }
-        }
+            self.start_download(request).await
+        })
+        .await
     }
 
     /// Sends the request and waits (at most the timeout) for the answer's head; an error

@@ -136,12 +136,19 @@ impl Client {
         query: &[(&str, String)],
         body: Option<&(impl Serialize + ?Sized)>,
     ) -> Result<T, ApiError> {
+        self.retrying(|| self.send_once(method.clone(), url.clone(), query, body))
+            .await
+    }
+
+    /// Runs `once` until it succeeds, fails for good, or has been tried `MAX_ATTEMPTS` times,
+    /// backing off between transient failures.
+    async fn retrying<T, Fut>(&self, mut once: impl FnMut() -> Fut) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
         let mut attempt = 1;
         loop {
-            match self
-                .send_once(method.clone(), url.clone(), query, body)
-                .await
-            {
+            match once().await {
                 Err(e) if attempt < MAX_ATTEMPTS && e.is_transient() => {
                     self.back_off(&e, attempt).await;
                     attempt += 1;
