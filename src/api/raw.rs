@@ -35,6 +35,27 @@ pub struct RawResponse {
     pub body: Vec<u8>,
 }
 
+impl RawResponse {
+    /// The value of the header `name` (any case), if the response has it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The error an error status stands for, as every other request reports it (exit 3 for
+    /// 404, 4 for 401/403, 1 otherwise).
+    pub fn error(&self) -> ApiError {
+        ApiError::from_status(
+            self.status,
+            &self.body,
+            self.header("x-request-id").map(str::to_owned),
+            self.header("retry-after").and_then(parse_retry_after),
+        )
+    }
+}
+
 /// The request as it will be sent, for `--verbose` and `--generate`: the URL and every header,
 /// the token shown as `Bearer ***`.
 pub struct Preview {
@@ -119,13 +140,7 @@ impl Client {
                     return Ok(response);
                 }
                 Ok(response) => {
-                    let retry_after = response
-                        .headers
-                        .iter()
-                        .find(|(n, _)| n.eq_ignore_ascii_case("retry-after"))
-                        .and_then(|(_, v)| parse_retry_after(v));
-                    let error =
-                        ApiError::from_status(response.status, &response.body, None, retry_after);
+                    let error = response.error();
                     if attempt >= MAX_ATTEMPTS
                         || !(request.idempotent() || error.was_not_processed())
                     {

@@ -132,7 +132,7 @@ pub async fn fetch(
         while step > 0 && offset < total && documents.len() < MAX_PAGES {
             let response = page(offset).await?;
             if response.status >= 400 {
-                return Err(super::request::status_error(&response));
+                return Err(response.error().into());
             }
             let document: Value =
                 serde_json::from_slice(&response.body).map_err(|_| not_a_list())?;
@@ -150,7 +150,7 @@ pub async fn fetch(
             async move {
                 let response = fetched.await?;
                 if response.status >= 400 {
-                    return Err(super::request::status_error(&response));
+                    return Err(response.error().into());
                 }
                 serde_json::from_slice::<Value>(&response.body).map_err(|_| not_a_list())
             }

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::{fields, paginate};
-use crate::api::{ApiError, Client, Preview, RawRequest, RawResponse};
+use crate::api::{Client, Preview, RawRequest, RawResponse};
 use crate::cli::{ApiRequests, Takes};
 use crate::context::Ctx;
 use crate::error::{CliError, echo};
@@ -387,19 +387,9 @@ fn finish(
         }
     }
     if failed {
-        return Err(status_error(response));
+        return Err(response.error().into());
     }
     Ok(())
-}
-
-/// The error an error status means (exit 3 for 404, 4 for 401/403, 1 otherwise).
-pub fn status_error(response: &RawResponse) -> CliError {
-    let request_id = response
-        .headers
-        .iter()
-        .find(|(n, _)| n == "x-request-id")
-        .map(|(_, v)| v.clone());
-    ApiError::from_status(response.status, &response.body, request_id, None).into()
 }
 
 fn status_line(response: &RawResponse) -> String {
