@@ -462,3 +462,57 @@ fn organization_name_picks_the_organization_as_the_go_cli_does() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(audit_requests(&env).len(), 0);
 }
+
+/// `--json`: the summary (file, bytes, range) on stdout, the file as without it.
+#[test]
+fn json_prints_what_was_written() {
+    let env = TestEnv::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("logs.ndjson.gz");
+    let out = env
+        .astro()
+        .args(["org", "al", "e", "--last", "2", "--json", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let org = env.emu.organization_id();
+    assert_eq!(
+        requests(&env),
+        [format!("GET /v1/organizations/{org}/audit-logs")]
+    );
+    let (start, end) = range_of(&audit_requests(&env)[0]);
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(Some(bytes.clone()), env.emu.audit_log(&start, &end));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        summary,
+        serde_json::json!({
+            "organizationId": org,
+            "file": file.display().to_string(),
+            "bytes": bytes.len(),
+            "startDate": start,
+            "endDate": end,
+        })
+    );
+    assert_eq!(listing(dir.path()), ["logs.ndjson.gz"]);
+}
+
+/// `-o - --json` would mix the summary into the logs: refused before any request.
+#[test]
+fn json_with_stdout_output_is_refused() {
+    let env = TestEnv::new();
+    let out = env
+        .astro()
+        .args(["org", "al", "e", "-o", "-", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "error: --json prints a summary on stdout, which `-o -` fills with the logs\n\
+         hint: give a file: -o FILE --json\n"
+    );
+    assert!(env.api_requests().is_empty());
+}

@@ -60,14 +60,29 @@ pub struct ExportArgs {
     #[arg(short = 'n', long = "organization-name", value_name = "NAME")]
     pub organization_name: Option<String>,
 
+    /// Print what was written (file, bytes, range) as JSON on stdout; not with `-o -`
+    #[arg(long)]
+    pub json: bool,
+
     #[command(flatten)]
     pub globals: Takes<ExportGlobals>,
 }
 
-/// The Organization and requests; the output is a file, so no JSON flags.
+/// The Organization, requests, and JSON for the summary.
 pub struct ExportGlobals;
 impl GlobalSet for ExportGlobals {
-    const TAKES: &'static [Global] = &[Global::OrganizationId, Global::Http];
+    const TAKES: &'static [Global] = &[Global::OrganizationId, Global::Json, Global::Http];
+}
+
+/// What `--json` prints once the export is written.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Written {
+    organization_id: String,
+    file: String,
+    bytes: u64,
+    start_date: String,
+    end_date: String,
 }
 
 /// The time range to export, in Unix seconds, `[start, end)`.
@@ -205,6 +220,13 @@ pub async fn run(args: ExportArgs, ctx: &mut Ctx) -> Result<(), CliError> {
                 .with_hint("pipe it (`-o - | gunzip`), or give a file: -o FILE"),
         );
     }
+    let json = ctx.wants_json(args.json);
+    if to_stdout && json {
+        return Err(CliError::usage(
+            "--json prints a summary on stdout, which `-o -` fills with the logs",
+        )
+        .with_hint("give a file: -o FILE --json"));
+    }
     if let Some(path) = args.output.as_ref().filter(|_| !to_stdout)
         && path.is_dir()
     {
@@ -264,7 +286,16 @@ pub async fn run(args: ExportArgs, ctx: &mut Ctx) -> Result<(), CliError> {
         "wrote {} of audit logs from {start} to {end} to {place}",
         size(written)
     ));
-    Ok(())
+    match target {
+        Some(path) if json => ctx.print_json(&Written {
+            organization_id: org_id,
+            file: path.display().to_string(),
+            bytes: written,
+            start_date: start,
+            end_date: end,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The Organization's ID, and its name when the file is to be named after it: from `-n`
@@ -345,6 +376,7 @@ mod tests {
             end: end.map(str::to_owned),
             last,
             output: None,
+            json: false,
             organization_name: None,
             globals: Takes::default(),
         }
