@@ -986,21 +986,21 @@ fn none(ids: &&[String]) -> bool {
 /// For the fuzz targets and property tests: decoding must never panic, whatever the bytes.
 #[doc(hidden)]
 pub fn decode_all_shapes(bytes: &[u8]) {
-    let _ = serde_json::from_slice::<UsersPage>(bytes);
-    let _ = serde_json::from_slice::<OrganizationsPage>(bytes);
-    let _ = serde_json::from_slice::<User>(bytes);
-    let _ = serde_json::from_slice::<SelfUser>(bytes);
-    let _ = serde_json::from_slice::<WorkspacesPage>(bytes);
-    let _ = serde_json::from_slice::<DeploymentsPage>(bytes);
-    let _ = serde_json::from_slice::<TeamsPage>(bytes);
-    let _ = serde_json::from_slice::<Team>(bytes);
-    let _ = serde_json::from_slice::<TeamMembersPage>(bytes);
-    let _ = serde_json::from_slice::<Workspace>(bytes);
-    let _ = serde_json::from_slice::<Organization>(bytes);
-    let _ = serde_json::from_slice::<SubjectRoles>(bytes);
-    let _ = serde_json::from_slice::<Invite>(bytes);
-    let _ = serde_json::from_slice::<auth::TokenSet>(bytes);
-    let _ = serde_json::from_slice::<auth::AuthConfig>(bytes);
+    let _ = decode_json::<UsersPage>(bytes);
+    let _ = decode_json::<OrganizationsPage>(bytes);
+    let _ = decode_json::<User>(bytes);
+    let _ = decode_json::<SelfUser>(bytes);
+    let _ = decode_json::<WorkspacesPage>(bytes);
+    let _ = decode_json::<DeploymentsPage>(bytes);
+    let _ = decode_json::<TeamsPage>(bytes);
+    let _ = decode_json::<Team>(bytes);
+    let _ = decode_json::<TeamMembersPage>(bytes);
+    let _ = decode_json::<Workspace>(bytes);
+    let _ = decode_json::<Organization>(bytes);
+    let _ = decode_json::<SubjectRoles>(bytes);
+    let _ = decode_json::<Invite>(bytes);
+    let _ = decode_json::<auth::TokenSet>(bytes);
+    let _ = decode_json::<auth::AuthConfig>(bytes);
     let _ = ApiError::from_status(400, bytes, None, None).to_string();
     let _ = std::str::from_utf8(bytes).ok().map(parse_retry_after);
 }
@@ -1175,9 +1175,9 @@ pub(crate) async fn decode<T: DeserializeOwned>(
     if status.is_success() {
         // An empty body (204 No Content) reads as `null`, which is what `()` expects.
         let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
-        serde_json::from_slice(body).map_err(|e| ApiError::Decode {
+        decode_json(body).map_err(|detail| ApiError::Decode {
             status: status.as_u16(),
-            detail: e.to_string(),
+            detail,
         })
     } else {
         Err(ApiError::from_status(
@@ -1187,6 +1187,14 @@ pub(crate) async fn decode<T: DeserializeOwned>(
             retry_after,
         ))
     }
+}
+
+/// Decodes a JSON body. The UTF-8 check runs once over the whole body: serde_json's reader of
+/// bytes checks every string on its own, which was a tenth of the CPU time of a 50,000-member
+/// list (cachegrind, issue 16).
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let text = std::str::from_utf8(body).map_err(|e| format!("the body is not UTF-8: {e}"))?;
+    serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
 /// A response's body, up to [`MAX_BODY`].

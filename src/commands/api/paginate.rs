@@ -124,7 +124,7 @@ pub async fn fetch(
     if first.status >= 400 {
         return Ok(Pages::Failed(first));
     }
-    let document: Value = serde_json::from_slice(&first.body).map_err(|_| not_a_list())?;
+    let document: Value = crate::api::decode_json(&first.body).map_err(|_| not_a_list())?;
     let (_, step, total) = list_of(&document).ok_or_else(not_a_list)?;
     let mut documents = vec![document];
     if reference {
@@ -135,7 +135,7 @@ pub async fn fetch(
                 return Err(response.error().into());
             }
             let document: Value =
-                serde_json::from_slice(&response.body).map_err(|_| not_a_list())?;
+                crate::api::decode_json(&response.body).map_err(|_| not_a_list())?;
             let received = list_of(&document).map_or(0, |(_, n, _)| n);
             documents.push(document);
             if received == 0 {
@@ -152,7 +152,7 @@ pub async fn fetch(
                 if response.status >= 400 {
                     return Err(response.error().into());
                 }
-                serde_json::from_slice::<Value>(&response.body).map_err(|_| not_a_list())
+                crate::api::decode_json::<Value>(&response.body).map_err(|_| not_a_list())
             }
         })
         .await?;
