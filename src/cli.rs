@@ -561,6 +561,9 @@ fn with_globals(cmd: clap::Command) -> clap::Command {
 /// definitions, shown or hidden, that they do not define themselves, as clap passes global
 /// arguments down.
 fn passing_globals_down(mut cmd: clap::Command) -> clap::Command {
+    if !cmd.has_subcommands() {
+        return cmd;
+    }
     let globals: Vec<Arg> = cmd
         .get_arguments()
         .filter(|a| is_global(a))
