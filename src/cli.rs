@@ -905,7 +905,8 @@ mod tests {
                 assert_eq!(
                     outcome(lazy_command()),
                     outcome(whole.clone()),
-                    "`{}` differs when the tree is made lazily",
+                    "`{}` differs when the tree is made lazily (is each command's variant \
+                     `Lazy<…>`, its arguments or its group?)",
                     line.join(" ")
                 );
             }
