@@ -5,6 +5,7 @@
 use std::ffi::OsString;
 use std::marker::PhantomData;
 
+use clap::parser::ValueSource;
 use clap::{
     Arg, ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
 };
@@ -84,7 +85,11 @@ impl Global {
         }
     }
 
-    /// The flags' definitions (global, so they are accepted anywhere on the line).
+    /// The flags' definitions. In the whole tree ([`command`]) they are clap's global
+    /// arguments, passed down to every subcommand; in the tree [`parse`] makes, each command
+    /// clap builds defines them itself (see [`with_globals`]), so that the commands the line
+    /// does not reach are not given copies (start-up, issue 16). Either way they are accepted
+    /// anywhere on the line.
     fn args(self) -> Vec<Arg> {
         let flag = |id: &'static str, help: &'static str| {
             Arg::new(id)
@@ -155,9 +160,15 @@ impl Global {
                 ),
             ],
         };
+        let global = !LAZY.get();
         args.into_iter()
-            .map(|a| a.global(true).help_heading(GLOBAL))
+            .map(|a| a.global(global).help_heading(GLOBAL))
             .collect()
+    }
+
+    /// Every global flag's ID.
+    fn all_ids() -> impl Iterator<Item = &'static str> {
+        Global::ALL.iter().flat_map(|g| g.ids()).copied()
     }
 
     /// The flag as written on the line, for messages.
@@ -181,24 +192,52 @@ impl Args for GlobalArgs {
     }
 }
 
+/// The flags' values are gathered along the invoked path of commands, from the root down, a
+/// value given deeper replacing one given higher, as clap does for its global arguments. (In
+/// the tree [`parse`] makes, each command has its own definitions and so its own values; in the
+/// whole tree, clap has already copied the final values to every level.) `Cli`'s subcommand is
+/// read after this, so `matches` still holds the whole path.
 impl FromArgMatches for GlobalArgs {
     fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
-        Ok(Self {
-            organization_id: m.get_one::<String>("organization_id").cloned(),
-            workspace_id: m.get_one::<String>("workspace_id").cloned(),
-            deployment_id: m.get_one::<String>("deployment_id").cloned(),
-            no_input: m.get_flag("no_input"),
-            jq: m.get_one::<String>("jq").cloned(),
-            compact: m.get_flag("compact"),
-            no_headers: m.get_flag("no_headers"),
-            timeout: m.get_one::<u64>("timeout").copied(),
-            verbose: m.get_flag("verbose"),
-        })
+        let mut global = Self::default();
+        let mut level = Some(m);
+        while let Some(m) = level {
+            global.take_given(m);
+            level = m.subcommand().map(|(_, sub)| sub);
+        }
+        Ok(global)
     }
 
     fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
         *self = Self::from_arg_matches(m)?;
         Ok(())
+    }
+}
+
+impl GlobalArgs {
+    /// Takes the values given on the line to one command of the path.
+    fn take_given(&mut self, m: &ArgMatches) {
+        let string = |id| given::<String>(m, id);
+        let set = |id| given::<bool>(m, id).unwrap_or(false);
+        self.organization_id = string("organization_id").or(self.organization_id.take());
+        self.workspace_id = string("workspace_id").or(self.workspace_id.take());
+        self.deployment_id = string("deployment_id").or(self.deployment_id.take());
+        self.no_input |= set("no_input");
+        self.jq = string("jq").or(self.jq.take());
+        self.compact |= set("compact");
+        self.no_headers |= set("no_headers");
+        self.timeout = given::<u64>(m, "timeout").or(self.timeout);
+        self.verbose |= set("verbose");
+    }
+}
+
+/// The value of `id` when it was given on the line to this command (not a default).
+fn given<T: Clone + Send + Sync + 'static>(m: &ArgMatches, id: &str) -> Option<T> {
+    match m.try_get_one::<T>(id) {
+        Ok(Some(value)) if m.value_source(id) == Some(ValueSource::CommandLine) => {
+            Some(value.clone())
+        }
+        _ => None,
     }
 }
 
@@ -436,15 +475,18 @@ pub fn command() -> clap::Command {
     Cli::command()
 }
 
-/// The tree as [`parse`] uses it: every group behind a [`Lazy`] has its subcommands made only
-/// when the line reaches it, so `astro --version` or `astro org user list --help` builds a few
-/// commands instead of all of them (start-up time, issue 16).
+/// The tree as [`parse`] uses it: every command behind a [`Lazy`] (a group's subcommands, a
+/// command's arguments) is made only when the line reaches it, and the global flags are defined
+/// on each command as it is made instead of being copied by clap into every subcommand, so
+/// `astro --version` or `astro org user list --help` builds a few commands and their arguments
+/// instead of all of them (start-up time, issue 16).
 fn lazy_command() -> clap::Command {
     lazily(Cli::command)
 }
 
 thread_local! {
-    /// Whether [`Lazy`] groups defer their subcommands while the tree is being made.
+    /// Whether the tree is being made for [`parse`]: [`Lazy`] defers its part, and the global
+    /// flags are each command's own (see [`Global::args`]).
     static LAZY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
@@ -455,23 +497,94 @@ fn lazily<R>(make: impl FnOnce() -> R) -> R {
     made
 }
 
-/// A group of subcommands (`#[command(subcommand)] Organization(Lazy<OrganizationCommand>)`)
-/// whose subcommands clap makes only when the group is reached on the line, when the tree was
-/// made by [`parse`]; [`command`] makes the whole tree as before. Parsing, help and errors are
-/// the same either way: clap runs a deferred part before it looks at a command.
+/// A part of the tree clap makes only when the line reaches it, when the tree was made by
+/// [`parse`]; [`command`] makes the whole tree as before. Parsing, help and errors are the same
+/// either way: clap runs a deferred part before it looks at a command.
+/// - A group's subcommands: `#[command(subcommand)] Organization(Lazy<OrganizationCommand>)`.
+/// - A command's arguments: `List(Lazy<list::ListArgs>)`; until then the command is its name,
+///   about and aliases, all its parent's help and errors need. Subcommands inside those
+///   arguments (`invite cancel`, `api ls`) are made with them, not deferred again.
 #[derive(Debug)]
 pub struct Lazy<T>(pub T);
 
 fn deferred<T: Subcommand>(cmd: clap::Command) -> clap::Command {
-    keeping_about(cmd, |cmd| lazily(|| T::augment_subcommands(cmd)))
+    keeping_about(cmd, |cmd| {
+        lazily(|| with_globals(T::augment_subcommands(cmd)))
+    })
 }
 
 fn deferred_for_update<T: Subcommand>(cmd: clap::Command) -> clap::Command {
-    keeping_about(cmd, |cmd| lazily(|| T::augment_subcommands_for_update(cmd)))
+    keeping_about(cmd, |cmd| {
+        lazily(|| with_globals(T::augment_subcommands_for_update(cmd)))
+    })
 }
 
-/// Made eagerly, a group's enum sets its own doc comment as the about and the variant's doc
-/// comment then overrides it; deferred, the enum's would come last. The variant's stays.
+fn deferred_args<T: Args>(cmd: clap::Command) -> clap::Command {
+    keeping_about(cmd, |cmd| {
+        lazily(|| passing_globals_down(with_globals(T::augment_args(cmd))))
+    })
+}
+
+fn deferred_args_for_update<T: Args>(cmd: clap::Command) -> clap::Command {
+    keeping_about(cmd, |cmd| {
+        lazily(|| passing_globals_down(with_globals(T::augment_args_for_update(cmd))))
+    })
+}
+
+/// Whether `arg` is a global flag's definition (shown or hidden), not a command's own flag
+/// that has a global flag's ID (`organization switch -w`).
+fn is_global(arg: &Arg) -> bool {
+    arg.is_global_set() || arg.get_help_heading() == Some(GLOBAL)
+}
+
+fn defines(cmd: &clap::Command, id: &str) -> bool {
+    cmd.get_arguments().any(|a| a.get_id().as_str() == id)
+}
+
+/// A command made lazily defines, hidden, the global flags it does not define itself (those it
+/// takes or hides): what clap's global arguments, all hidden at the root, would have given it.
+/// Every command between the root and a [`Lazy`] part is a group, which defines none itself.
+fn with_globals(cmd: clap::Command) -> clap::Command {
+    Global::ALL
+        .iter()
+        .flat_map(|g| g.args())
+        .fold(cmd, |cmd, arg| {
+            if defines(&cmd, arg.get_id().as_str()) {
+                cmd
+            } else {
+                cmd.arg(arg.hide(true))
+            }
+        })
+}
+
+/// The subcommands made with a command's arguments (`invite cancel`) get its global flags'
+/// definitions, shown or hidden, that they do not define themselves, as clap passes global
+/// arguments down.
+fn passing_globals_down(mut cmd: clap::Command) -> clap::Command {
+    if !cmd.has_subcommands() {
+        return cmd;
+    }
+    let globals: Vec<Arg> = cmd
+        .get_arguments()
+        .filter(|a| is_global(a))
+        .cloned()
+        .collect();
+    for sub in cmd.get_subcommands_mut() {
+        let made = globals.iter().fold(std::mem::take(sub), |sub, arg| {
+            if defines(&sub, arg.get_id().as_str()) {
+                sub
+            } else {
+                sub.arg(arg.clone())
+            }
+        });
+        *sub = passing_globals_down(made);
+    }
+    cmd
+}
+
+/// Made eagerly, a group's enum (or an arguments struct) sets its own doc comment as the about
+/// and the variant's doc comment then overrides it; deferred, the enum's would come last. The
+/// variant's stays.
 fn keeping_about(
     cmd: clap::Command,
     augment: impl FnOnce(clap::Command) -> clap::Command,
@@ -508,6 +621,28 @@ impl<T: Subcommand> Subcommand for Lazy<T> {
     }
 }
 
+impl<T: Args> Args for Lazy<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        if LAZY.get() {
+            cmd.defer(deferred_args::<T>)
+        } else {
+            T::augment_args(cmd)
+        }
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        if LAZY.get() {
+            cmd.defer(deferred_args_for_update::<T>)
+        } else {
+            T::augment_args_for_update(cmd)
+        }
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
 impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
     fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
         T::from_arg_matches(m).map(Lazy)
@@ -528,10 +663,19 @@ impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
 
 /// Parses `args` (the program name first) into the command line and what was invoked.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<(Cli, Invoked), clap::Error> {
-    let mut cmd = lazy_command();
+    parse_with(lazy_command(), args)
+}
+
+/// Parses `args` with the tree `cmd` (the lazy one, or in tests the whole one).
+fn parse_with(
+    mut cmd: clap::Command,
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+) -> Result<(Cli, Invoked), clap::Error> {
     let matches = cmd.try_get_matches_from_mut(args)?;
     let invoked = invoked(&cmd, &matches);
-    Ok((Cli::from_arg_matches(&matches)?, invoked))
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    cli.command.take_global_values(&cli.global);
+    Ok((cli, invoked))
 }
 
 /// Walks from the root to the invoked command; the global flags it shows are those it takes.
@@ -548,16 +692,14 @@ fn invoked(root: &clap::Command, matches: &ArgMatches) -> Invoked {
     // A command's own flag with a global flag's name (`organization switch -w`) is not it.
     let shown = |id: &str| {
         cmd.get_arguments()
-            .any(|a| a.get_id().as_str() == id && a.is_global_set() && !a.is_hide_set())
+            .any(|a| a.get_id().as_str() == id && is_global(a) && !a.is_hide_set())
     };
-    let own = Global::ALL
-        .iter()
-        .flat_map(|g| g.ids())
+    let own = Global::all_ids()
         .filter(|id| {
             cmd.get_arguments()
-                .any(|a| a.get_id().as_str() == **id && !a.is_global_set())
+                .any(|a| a.get_id().as_str() == *id && !is_global(a))
         })
-        .map(|id| (*id).to_owned())
+        .map(str::to_owned)
         .collect();
     Invoked {
         path: names.join(" "),
@@ -690,34 +832,123 @@ mod tests {
         }
     }
 
+    /// The lines tried on every command: help, version, an unknown flag, nothing, `help`
+    /// before it, and each global flag before, inside and after it (given once, or at two
+    /// levels with different values).
+    fn lines(path: &[String]) -> Vec<Vec<String>> {
+        let globals: [&[&str]; 11] = [
+            &["--organization-id", "cx"],
+            &["--workspace-id", "w1"],
+            &["--deployment-id", "d1"],
+            &["--no-input"],
+            &["--jq", ".a"],
+            &["--compact"],
+            &["--no-headers"],
+            &["--timeout", "5"],
+            &["--verbose"],
+            &["--timeout", "0"],
+            &["--organizaton-id", "cx"],
+        ];
+        let owned = |words: &[&str]| words.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let line = |before: &[String], tail: &[String]| {
+            std::iter::once("astro".to_owned())
+                .chain(before.iter().cloned())
+                .chain(path.iter().cloned())
+                .chain(tail.iter().cloned())
+                .collect::<Vec<_>>()
+        };
+        let mut lines: Vec<Vec<String>> = [
+            &["--help"][..],
+            &["-h"],
+            &["--version"],
+            &["--no-such-flag"],
+            &[],
+        ]
+        .iter()
+        .map(|tail| line(&[], &owned(tail)))
+        .collect();
+        lines.push(line(&owned(&["help"]), &[]));
+        for flag in globals {
+            lines.push(line(&owned(flag), &[]));
+            lines.push(line(&[], &owned(flag)));
+            if path.len() > 1 {
+                let mut inside = line(&[], &[]);
+                inside.splice(2..2, owned(flag));
+                lines.push(inside);
+            }
+        }
+        for (higher, deeper) in [
+            (&["--timeout", "5"][..], &["--timeout", "7"][..]),
+            (&["--organization-id", "c1"], &["--organization-id", "c2"]),
+            (&["--workspace-id", "w1"], &["--workspace-id", "w2"]),
+            (&["--verbose", "--jq", ".a"], &["--verbose", "--jq", ".b"]),
+            (&["--no-input", "--no-input"], &[]),
+        ] {
+            lines.push(line(&owned(higher), &owned(deeper)));
+        }
+        lines
+    }
+
     #[test]
     fn the_lazy_tree_parses_and_helps_as_the_whole_one() {
+        let whole = command();
         let mut all = Vec::new();
-        paths(&command(), &[], &mut all);
+        paths(&whole, &[], &mut all);
         assert!(all.len() > 50, "only {} commands found", all.len());
         for path in all {
-            for tail in [
-                &["--help"][..],
-                &["-h"],
-                &["--version"],
-                &["--no-such-flag"],
-                &[],
-            ] {
-                let line: Vec<String> = std::iter::once("astro".to_owned())
-                    .chain(path.iter().cloned())
-                    .chain(tail.iter().map(|s| (*s).to_owned()))
-                    .collect();
-                let outcome = |cmd: clap::Command| match cmd.try_get_matches_from(&line) {
-                    Ok(m) => format!("ok {:?}", m.subcommand_name()),
+            for line in lines(&path) {
+                // What clap made of the line, the command invoked and the global flags taken.
+                let outcome = |cmd: clap::Command| match parse_with(cmd, &line) {
+                    Ok((cli, invoked)) => format!("ok {cli:?} {invoked:?}"),
                     Err(e) => format!("{:?}: {}", e.kind(), e.render()),
                 };
                 assert_eq!(
                     outcome(lazy_command()),
-                    outcome(command()),
-                    "`{}` differs when the tree is made lazily",
+                    outcome(whole.clone()),
+                    "`{}` differs when the tree is made lazily (is each command's variant \
+                     `Lazy<…>`, its arguments or its group?)",
                     line.join(" ")
                 );
             }
+        }
+    }
+
+    /// The commands the line does not reach are name, about and aliases only.
+    #[test]
+    fn the_lazy_tree_makes_only_what_the_line_reaches() {
+        let arguments = |cmd: &clap::Command| {
+            cmd.get_arguments()
+                .map(|a| a.get_id().to_string())
+                .collect::<Vec<_>>()
+        };
+        let mut cmd = lazy_command();
+        cmd.try_get_matches_from_mut(["astro", "org", "user", "list"])
+            .unwrap();
+        assert_eq!(arguments(cmd.find_subcommand("login").unwrap()), [""; 0]);
+        let org = cmd.find_subcommand("organization").unwrap();
+        assert_eq!(arguments(org.find_subcommand("switch").unwrap()), [""; 0]);
+        assert_eq!(
+            org.find_subcommand("team")
+                .unwrap()
+                .get_subcommands()
+                .count(),
+            0
+        );
+        let user = org.find_subcommand("user").unwrap();
+        let update = user.find_subcommand("update").unwrap();
+        assert_eq!(
+            update.get_about().unwrap().to_string(),
+            "Change a user's Organization role"
+        );
+        assert_eq!(update.get_visible_aliases().collect::<Vec<_>>(), ["up"]);
+        assert_eq!(arguments(update), [""; 0]);
+        let list = arguments(user.find_subcommand("list").unwrap());
+        assert!(list.iter().any(|id| id == "role"), "{list:?}");
+        for id in Global::all_ids() {
+            assert!(
+                list.iter().filter(|a| *a == id).count() == 1,
+                "{id} in {list:?}"
+            );
         }
     }
 

@@ -17,7 +17,7 @@ use clap::Subcommand;
 
 use crate::cli::Lazy;
 
-use crate::cli::{Cli, Invoked};
+use crate::cli::{Cli, GlobalArgs, Invoked};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::interrupt::Interrupt;
@@ -25,9 +25,9 @@ use crate::interrupt::Interrupt;
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Log in to Astro (in a browser, or with a token)
-    Login(login::LoginArgs),
+    Login(Lazy<login::LoginArgs>),
     /// Log out of Astro: forget the stored token of a context
-    Logout(logout::LogoutArgs),
+    Logout(Lazy<logout::LogoutArgs>),
     /// Manage your credentials
     #[command(subcommand)]
     Auth(Lazy<auth::AuthCommand>),
@@ -41,28 +41,40 @@ pub enum Command {
     #[command(subcommand, visible_alias = "de")]
     Deployment(Lazy<deployment::DeploymentCommand>),
     /// Send any Astro API request, list the API's operations, or describe one
-    Api(Box<api::ApiArgs>),
+    Api(Lazy<Box<api::ApiArgs>>),
     /// Print the version of astro
-    Version(version::VersionArgs),
+    Version(Lazy<version::VersionArgs>),
     /// Print a shell completion script (e.g. `astro completion bash > ~/.local/share/bash-completion/completions/astro`)
-    Completion(completion::CompletionArgs),
+    Completion(Lazy<completion::CompletionArgs>),
     /// Print the man page, or write one per command into DIR
-    Man(man::ManArgs),
+    Man(Lazy<man::ManArgs>),
 }
 
 impl Command {
+    /// A command's own flag with a global flag's ID (`organization switch -w`, whose long form
+    /// is `--workspace-id`) has the value that ID was given anywhere on the line, as when
+    /// clap's global arguments passed it down; in the tree `cli::parse` makes, the flags are
+    /// not clap's global arguments, so the value is passed here.
+    pub(crate) fn take_global_values(&mut self, global: &GlobalArgs) {
+        if let Command::Organization(Lazy(organization::OrganizationCommand::Switch(Lazy(args)))) =
+            self
+        {
+            args.workspace_id.clone_from(&global.workspace_id);
+        }
+    }
+
     async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            Command::Login(args) => login::run(args, ctx).await,
-            Command::Logout(args) => logout::run(args, ctx).await,
+            Command::Login(Lazy(args)) => login::run(args, ctx).await,
+            Command::Logout(Lazy(args)) => logout::run(args, ctx).await,
             Command::Auth(Lazy(command)) => command.run(ctx).await,
             Command::Organization(Lazy(command)) => command.run(ctx).await,
             Command::Workspace(Lazy(command)) => command.run(ctx).await,
             Command::Deployment(Lazy(command)) => command.run(ctx).await,
-            Command::Api(args) => args.run(ctx).await,
-            Command::Version(args) => version::run(args, ctx),
-            Command::Completion(args) => completion::run(args),
-            Command::Man(args) => man::run(args),
+            Command::Api(Lazy(args)) => args.run(ctx).await,
+            Command::Version(Lazy(args)) => version::run(args, ctx),
+            Command::Completion(Lazy(args)) => completion::run(args),
+            Command::Man(Lazy(args)) => man::run(args),
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::error::CliError;
 pub enum DeploymentCommand {
     /// List the Deployments of the Workspace (or, with --all, of the Organization)
     #[command(visible_alias = "ls")]
-    List(list::ListArgs),
+    List(Lazy<list::ListArgs>),
     /// Manage the users with a role on a Deployment
     #[command(subcommand, visible_aliases = ["us", "users"])]
     User(Lazy<user::DeploymentUserCommand>),
@@ -32,7 +32,7 @@ pub enum DeploymentCommand {
 impl DeploymentCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            DeploymentCommand::List(args) => list::run(args, ctx).await,
+            DeploymentCommand::List(Lazy(args)) => list::run(args, ctx).await,
             DeploymentCommand::User(Lazy(command)) => command.run(ctx).await,
             DeploymentCommand::Team(Lazy(command)) => command.run(ctx).await,
             DeploymentCommand::Token(Lazy(command)) => command.run(ctx).await,

@@ -20,10 +20,10 @@ use crate::error::CliError;
 pub enum OrganizationCommand {
     /// List the Organizations you can access, the current one marked
     #[command(visible_alias = "ls")]
-    List(list::OrgListArgs),
+    List(Lazy<list::OrgListArgs>),
     /// Make another Organization the current one
     #[command(visible_alias = "sw")]
-    Switch(switch::SwitchArgs),
+    Switch(Lazy<switch::SwitchArgs>),
     /// Manage the users of your Organization
     #[command(subcommand, visible_aliases = ["us", "users"])]
     User(Lazy<user::UserCommand>),
@@ -47,8 +47,8 @@ pub enum OrganizationCommand {
 impl OrganizationCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            OrganizationCommand::List(args) => list::run(args, ctx).await,
-            OrganizationCommand::Switch(args) => switch::run(args, ctx).await,
+            OrganizationCommand::List(Lazy(args)) => list::run(args, ctx).await,
+            OrganizationCommand::Switch(Lazy(args)) => switch::run(args, ctx).await,
             OrganizationCommand::User(Lazy(command)) => command.run(ctx).await,
             OrganizationCommand::Team(Lazy(command)) => command.run(ctx).await,
             OrganizationCommand::Token(Lazy(command)) => command.run(ctx).await,

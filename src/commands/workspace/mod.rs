@@ -20,19 +20,19 @@ use crate::error::CliError;
 pub enum WorkspaceCommand {
     /// List the Organization's Workspaces, the current one marked
     #[command(visible_alias = "ls")]
-    List(list::ListArgs),
+    List(Lazy<list::ListArgs>),
     /// Make another Workspace the current one in the config file
     #[command(visible_alias = "sw")]
-    Switch(switch::SwitchArgs),
+    Switch(Lazy<switch::SwitchArgs>),
     /// Create a Workspace
     #[command(visible_alias = "cr")]
-    Create(create::CreateArgs),
+    Create(Lazy<create::CreateArgs>),
     /// Change a Workspace's name, description or CI/CD enforcement
     #[command(visible_alias = "up")]
-    Update(update::UpdateArgs),
+    Update(Lazy<update::UpdateArgs>),
     /// Delete a Workspace
     #[command(visible_alias = "de")]
-    Delete(delete::DeleteArgs),
+    Delete(Lazy<delete::DeleteArgs>),
     /// Manage the users of a Workspace
     #[command(subcommand, visible_aliases = ["us", "users"])]
     User(Lazy<user::WorkspaceUserCommand>),
@@ -47,11 +47,11 @@ pub enum WorkspaceCommand {
 impl WorkspaceCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            WorkspaceCommand::List(args) => list::run(args, ctx).await,
-            WorkspaceCommand::Switch(args) => switch::run(args, ctx).await,
-            WorkspaceCommand::Create(args) => create::run(args, ctx).await,
-            WorkspaceCommand::Update(args) => update::run(args, ctx).await,
-            WorkspaceCommand::Delete(args) => delete::run(args, ctx).await,
+            WorkspaceCommand::List(Lazy(args)) => list::run(args, ctx).await,
+            WorkspaceCommand::Switch(Lazy(args)) => switch::run(args, ctx).await,
+            WorkspaceCommand::Create(Lazy(args)) => create::run(args, ctx).await,
+            WorkspaceCommand::Update(Lazy(args)) => update::run(args, ctx).await,
+            WorkspaceCommand::Delete(Lazy(args)) => delete::run(args, ctx).await,
             WorkspaceCommand::User(Lazy(command)) => command.run(ctx).await,
             WorkspaceCommand::Team(Lazy(command)) => command.run(ctx).await,
             WorkspaceCommand::Token(Lazy(command)) => command.run(ctx).await,
@@ -115,14 +115,15 @@ mod tests {
 
     #[test]
     fn create_takes_the_name_as_argument_or_flag_and_cicd_in_any_case() {
-        let (WorkspaceCommand::Create(args), _) =
+        let (WorkspaceCommand::Create(Lazy(args)), _) =
             workspace(&["cr", " Sandbox ", "-d", "x", "-e", "ON"])
         else {
             panic!("create");
         };
         assert_eq!(args.name.as_deref(), Some("Sandbox"));
         assert_eq!(args.enforce_cicd, Some(Cicd::On));
-        let (WorkspaceCommand::Create(args), _) = workspace(&["cr", "--name", "Sandbox"]) else {
+        let (WorkspaceCommand::Create(Lazy(args)), _) = workspace(&["cr", "--name", "Sandbox"])
+        else {
             panic!("create");
         };
         assert_eq!(args.name_flag.as_deref(), Some("Sandbox"));
@@ -133,7 +134,7 @@ mod tests {
 
     #[test]
     fn update_leaves_out_what_is_not_given() {
-        let (WorkspaceCommand::Update(args), _) =
+        let (WorkspaceCommand::Update(Lazy(args)), _) =
             workspace(&["up", "Analytics", "--description", ""])
         else {
             panic!("update");
@@ -147,11 +148,12 @@ mod tests {
 
     #[test]
     fn delete_is_forced_only_when_asked() {
-        let (WorkspaceCommand::Delete(args), _) = workspace(&["de", "Sandbox"]) else {
+        let (WorkspaceCommand::Delete(Lazy(args)), _) = workspace(&["de", "Sandbox"]) else {
             panic!("delete");
         };
         assert!(!args.force && !args.dry_run);
-        let (WorkspaceCommand::Delete(args), _) = workspace(&["de", "-f", "--dry-run"]) else {
+        let (WorkspaceCommand::Delete(Lazy(args)), _) = workspace(&["de", "-f", "--dry-run"])
+        else {
             panic!("delete");
         };
         assert!(args.force && args.dry_run && args.workspace.is_none());

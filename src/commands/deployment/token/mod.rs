@@ -30,21 +30,21 @@ pub enum DeploymentTokenCommand {
     /// List the API tokens with a role on the Deployment: its own, Workspace and Organization
     /// tokens
     #[command(visible_alias = "ls")]
-    List(list::ListArgs),
+    List(Lazy<list::ListArgs>),
     /// Show one of the Deployment's API tokens and its roles
-    Get(get::GetArgs),
+    Get(Lazy<get::GetArgs>),
     /// Create a Deployment API token and print its value once
     #[command(visible_alias = "cr")]
-    Create(create::CreateArgs),
+    Create(Lazy<create::CreateArgs>),
     /// Change a Deployment API token's name, description or role
     #[command(visible_alias = "up")]
-    Update(update::UpdateArgs),
+    Update(Lazy<update::UpdateArgs>),
     /// Give a Deployment API token a new value and print it once (the old one stops working)
     #[command(visible_alias = "ro")]
-    Rotate(rotate::RotateArgs),
+    Rotate(Lazy<rotate::RotateArgs>),
     /// Delete a Deployment API token
     #[command(visible_alias = "de")]
-    Delete(delete::DeleteArgs),
+    Delete(Lazy<delete::DeleteArgs>),
     /// Workspace API tokens on the Deployment (add, update, remove, list)
     #[command(subcommand)]
     WorkspaceToken(Lazy<workspace_token::WorkspaceTokenCommand>),
@@ -56,12 +56,12 @@ pub enum DeploymentTokenCommand {
 impl DeploymentTokenCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            DeploymentTokenCommand::List(args) => list::run(args, ctx).await,
-            DeploymentTokenCommand::Get(args) => get::run(args, ctx).await,
-            DeploymentTokenCommand::Create(args) => create::run(args, ctx).await,
-            DeploymentTokenCommand::Update(args) => update::run(args, ctx).await,
-            DeploymentTokenCommand::Rotate(args) => rotate::run(args, ctx).await,
-            DeploymentTokenCommand::Delete(args) => delete::run(args, ctx).await,
+            DeploymentTokenCommand::List(Lazy(args)) => list::run(args, ctx).await,
+            DeploymentTokenCommand::Get(Lazy(args)) => get::run(args, ctx).await,
+            DeploymentTokenCommand::Create(Lazy(args)) => create::run(args, ctx).await,
+            DeploymentTokenCommand::Update(Lazy(args)) => update::run(args, ctx).await,
+            DeploymentTokenCommand::Rotate(Lazy(args)) => rotate::run(args, ctx).await,
+            DeploymentTokenCommand::Delete(Lazy(args)) => delete::run(args, ctx).await,
             DeploymentTokenCommand::WorkspaceToken(Lazy(command)) => command.run(ctx).await,
             DeploymentTokenCommand::OrganizationToken(Lazy(command)) => command.run(ctx).await,
         }

@@ -135,7 +135,7 @@ fn no_alias_reuses_a_siblings_name() {
 
 #[test]
 fn roles_are_names_checked_later_and_update_has_no_default_role() {
-    let (DeploymentTokenCommand::Create(args), _) =
+    let (DeploymentTokenCommand::Create(Lazy(args)), _) =
         token(&["cr", "Deploys", "-r", "Custom Operator"])
     else {
         panic!("create");
@@ -143,14 +143,15 @@ fn roles_are_names_checked_later_and_update_has_no_default_role() {
     assert_eq!(args.role.as_deref(), Some("Custom Operator"));
     assert_eq!(args.description, "");
     assert!(args.expiration.is_none() && !args.clean_output);
-    let (DeploymentTokenCommand::Create(args), _) = token(&["cr", "x"]) else {
+    let (DeploymentTokenCommand::Create(Lazy(args)), _) = token(&["cr", "x"]) else {
         panic!("create");
     };
     assert!(
         args.role.is_none(),
         "the default is applied once the Deployment is known"
     );
-    let (DeploymentTokenCommand::Update(args), _) = token(&["up", "x", "-n", "Renamed"]) else {
+    let (DeploymentTokenCommand::Update(Lazy(args)), _) = token(&["up", "x", "-n", "Renamed"])
+    else {
         panic!("update");
     };
     assert!(
@@ -161,7 +162,8 @@ fn roles_are_names_checked_later_and_update_has_no_default_role() {
     assert!(refused(&["cr", "x", "-e", "0"]));
     assert!(refused(&["cr", "x", "-c", "--json"]));
     assert!(refused(&["ls", "--scope", "dag"]));
-    let (DeploymentTokenCommand::List(args), _) = token(&["ls", "--scope", "deployment"]) else {
+    let (DeploymentTokenCommand::List(Lazy(args)), _) = token(&["ls", "--scope", "deployment"])
+    else {
         panic!("list");
     };
     assert_eq!(args.scope, Some(list::ScopeFilter::Deployment));
@@ -171,7 +173,7 @@ fn roles_are_names_checked_later_and_update_has_no_default_role() {
 fn the_subgroups_list_one_scope_and_remove_is_forced_only_when_asked() {
     let (
         DeploymentTokenCommand::WorkspaceToken(Lazy(workspace_token::WorkspaceTokenCommand::List(
-            args,
+            Lazy(args),
         ))),
         _,
     ) = token(&["workspace-token", "list", "--expiring-within", "7"])
@@ -183,7 +185,7 @@ fn the_subgroups_list_one_scope_and_remove_is_forced_only_when_asked() {
     assert_eq!(args.expiring_within, Some(7));
     let (
         DeploymentTokenCommand::OrganizationToken(Lazy(
-            organization_token::OrganizationTokenCommand::List(args),
+            organization_token::OrganizationTokenCommand::List(Lazy(args)),
         )),
         _,
     ) = token(&["organization-token", "ls"])
@@ -194,7 +196,7 @@ fn the_subgroups_list_one_scope_and_remove_is_forced_only_when_asked() {
     assert_eq!(args.scope, Some(list::ScopeFilter::Organization));
     let (
         DeploymentTokenCommand::OrganizationToken(Lazy(
-            organization_token::OrganizationTokenCommand::Remove(args),
+            organization_token::OrganizationTokenCommand::Remove(Lazy(args)),
         )),
         _,
     ) = token(&["organization-token", "rm", "x"])
@@ -202,7 +204,8 @@ fn the_subgroups_list_one_scope_and_remove_is_forced_only_when_asked() {
         panic!("organization-token remove");
     };
     assert!(!args.force && !args.dry_run);
-    let (DeploymentTokenCommand::Delete(args), _) = token(&["delete", "-f", "--dry-run"]) else {
+    let (DeploymentTokenCommand::Delete(Lazy(args)), _) = token(&["delete", "-f", "--dry-run"])
+    else {
         panic!("delete");
     };
     assert!(args.force && args.dry_run && args.token.is_none());

@@ -8,25 +8,27 @@ pub mod plan;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
 #[derive(Debug, Subcommand)]
 pub enum OrganizationAccessCommand {
     /// Write the Organization's access (roles, Teams, invites) as a YAML or JSON file
-    Export(export::ExportArgs),
+    Export(Lazy<export::ExportArgs>),
     /// Show what it would take to make the Organization's access match a file
-    Plan(plan::PlanArgs),
+    Plan(Lazy<plan::PlanArgs>),
     /// Make the Organization's access match a file: the plan, confirmed, then applied
-    Apply(apply::ApplyArgs),
+    Apply(Lazy<apply::ApplyArgs>),
 }
 
 impl OrganizationAccessCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            OrganizationAccessCommand::Export(args) => export::run(args, ctx).await,
-            OrganizationAccessCommand::Plan(args) => plan::run(args, ctx).await,
-            OrganizationAccessCommand::Apply(args) => apply::run(args, ctx).await,
+            OrganizationAccessCommand::Export(Lazy(args)) => export::run(args, ctx).await,
+            OrganizationAccessCommand::Plan(Lazy(args)) => plan::run(args, ctx).await,
+            OrganizationAccessCommand::Apply(Lazy(args)) => apply::run(args, ctx).await,
         }
     }
 }

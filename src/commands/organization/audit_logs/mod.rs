@@ -4,6 +4,8 @@ pub mod export;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -11,13 +13,13 @@ use crate::error::CliError;
 pub enum AuditLogsCommand {
     /// Export the Organization's audit logs (gzip-compressed NDJSON) to a file or stdout
     #[command(visible_alias = "e")]
-    Export(export::ExportArgs),
+    Export(Lazy<export::ExportArgs>),
 }
 
 impl AuditLogsCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            AuditLogsCommand::Export(args) => export::run(args, ctx).await,
+            AuditLogsCommand::Export(Lazy(args)) => export::run(args, ctx).await,
         }
     }
 }

@@ -5,6 +5,8 @@ pub mod list;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -12,13 +14,13 @@ use crate::error::CliError;
 pub enum OrganizationRoleCommand {
     /// List the default and custom roles that can be granted
     #[command(visible_alias = "ls")]
-    List(list::ListArgs),
+    List(Lazy<list::ListArgs>),
 }
 
 impl OrganizationRoleCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            OrganizationRoleCommand::List(args) => list::run(args, ctx).await,
+            OrganizationRoleCommand::List(Lazy(args)) => list::run(args, ctx).await,
         }
     }
 }

@@ -18,18 +18,18 @@ use crate::error::CliError;
 pub enum OrganizationTeamCommand {
     /// List the Organization's Teams, with their roles and member counts
     #[command(visible_alias = "ls")]
-    List(list::ListArgs),
+    List(Lazy<list::ListArgs>),
     /// Show a Team: its roles (Organization, Workspaces, Deployments) and its members
-    Get(get::GetArgs),
+    Get(Lazy<get::GetArgs>),
     /// Create a Team
     #[command(visible_alias = "cr")]
-    Create(create::CreateArgs),
+    Create(Lazy<create::CreateArgs>),
     /// Change a Team's name, description or Organization role
     #[command(visible_alias = "up")]
-    Update(update::UpdateArgs),
+    Update(Lazy<update::UpdateArgs>),
     /// Delete a Team
     #[command(visible_alias = "de")]
-    Delete(delete::DeleteArgs),
+    Delete(Lazy<delete::DeleteArgs>),
     /// Manage the members of a Team
     #[command(subcommand, visible_aliases = ["us", "users"])]
     User(Lazy<user::TeamUserCommand>),
@@ -38,11 +38,11 @@ pub enum OrganizationTeamCommand {
 impl OrganizationTeamCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            OrganizationTeamCommand::List(args) => list::run(args, ctx).await,
-            OrganizationTeamCommand::Get(args) => get::run(args, ctx).await,
-            OrganizationTeamCommand::Create(args) => create::run(args, ctx).await,
-            OrganizationTeamCommand::Update(args) => update::run(args, ctx).await,
-            OrganizationTeamCommand::Delete(args) => delete::run(args, ctx).await,
+            OrganizationTeamCommand::List(Lazy(args)) => list::run(args, ctx).await,
+            OrganizationTeamCommand::Get(Lazy(args)) => get::run(args, ctx).await,
+            OrganizationTeamCommand::Create(Lazy(args)) => create::run(args, ctx).await,
+            OrganizationTeamCommand::Update(Lazy(args)) => update::run(args, ctx).await,
+            OrganizationTeamCommand::Delete(Lazy(args)) => delete::run(args, ctx).await,
             OrganizationTeamCommand::User(Lazy(command)) => command.run(ctx).await,
         }
     }

@@ -66,11 +66,12 @@ fn aliases_and_the_global_flags_each_takes() {
 
 #[test]
 fn list_counts_members_in_json_only_when_asked() {
-    let (OrganizationTeamCommand::List(args), _) = team(&["ls", "--json"]) else {
+    let (OrganizationTeamCommand::List(Lazy(args)), _) = team(&["ls", "--json"]) else {
         panic!("list");
     };
     assert!(!args.members && args.format.wants_json());
-    let (OrganizationTeamCommand::List(args), _) = team(&["ls", "--members", "-o", "json"]) else {
+    let (OrganizationTeamCommand::List(Lazy(args)), _) = team(&["ls", "--members", "-o", "json"])
+    else {
         panic!("list");
     };
     assert!(args.members && args.format.wants_json());
@@ -78,7 +79,7 @@ fn list_counts_members_in_json_only_when_asked() {
 
 #[test]
 fn create_takes_the_name_as_argument_or_flag_a_short_role_and_repeated_members() {
-    let (OrganizationTeamCommand::Create(args), _) = team(&[
+    let (OrganizationTeamCommand::Create(Lazy(args)), _) = team(&[
         "cr",
         " Data Engineering, EU ",
         "-r",
@@ -97,7 +98,8 @@ fn create_takes_the_name_as_argument_or_flag_a_short_role_and_repeated_members()
         ["grace@example.com", "clrep2g00000001leg1xpkbe9"]
     );
     assert!(args.description.is_none() && !args.dry_run);
-    let (OrganizationTeamCommand::Create(args), _) = team(&["cr", "-n", "Ops", "-d", ""]) else {
+    let (OrganizationTeamCommand::Create(Lazy(args)), _) = team(&["cr", "-n", "Ops", "-d", ""])
+    else {
         panic!("create");
     };
     assert_eq!(args.name_flag.as_deref(), Some("Ops"));
@@ -113,7 +115,7 @@ fn create_takes_the_name_as_argument_or_flag_a_short_role_and_repeated_members()
 
 #[test]
 fn update_leaves_out_what_is_not_given() {
-    let (OrganizationTeamCommand::Update(args), _) =
+    let (OrganizationTeamCommand::Update(Lazy(args)), _) =
         team(&["up", "Platform Team", "--description", ""])
     else {
         panic!("update");
@@ -121,7 +123,7 @@ fn update_leaves_out_what_is_not_given() {
     assert_eq!(args.team.as_deref(), Some("Platform Team"));
     assert_eq!(args.description.as_deref(), Some(""));
     assert!(args.name.is_none() && args.role.is_none());
-    let (OrganizationTeamCommand::Update(args), _) =
+    let (OrganizationTeamCommand::Update(Lazy(args)), _) =
         team(&["up", "x", "-n", "y", "-r", "OWNER", "--dry-run"])
     else {
         panic!("update");
@@ -135,11 +137,12 @@ fn update_leaves_out_what_is_not_given() {
 
 #[test]
 fn delete_is_forced_only_when_asked() {
-    let (OrganizationTeamCommand::Delete(args), _) = team(&["de", "Platform Team"]) else {
+    let (OrganizationTeamCommand::Delete(Lazy(args)), _) = team(&["de", "Platform Team"]) else {
         panic!("delete");
     };
     assert!(!args.force && !args.dry_run);
-    let (OrganizationTeamCommand::Delete(args), _) = team(&["delete", "-f", "--dry-run"]) else {
+    let (OrganizationTeamCommand::Delete(Lazy(args)), _) = team(&["delete", "-f", "--dry-run"])
+    else {
         panic!("delete");
     };
     assert!(args.force && args.dry_run && args.team.is_none());

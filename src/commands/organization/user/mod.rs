@@ -11,6 +11,8 @@ pub mod update_from_file;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -18,15 +20,15 @@ use crate::error::CliError;
 pub enum UserCommand {
     /// Change a user's Organization role
     #[command(visible_alias = "up")]
-    Update(update::UpdateArgs),
+    Update(Lazy<update::UpdateArgs>),
     /// Invite someone to your Organization, or cancel an invite
     #[command(visible_alias = "inv")]
-    Invite(InviteCommand),
+    Invite(Lazy<InviteCommand>),
     /// List the users of your Organization
     #[command(visible_alias = "ls")]
-    List(list::ListArgs),
+    List(Lazy<list::ListArgs>),
     /// Show a user's roles at every level (Organization to DAG) and their Teams
-    Get(get::GetArgs),
+    Get(Lazy<get::GetArgs>),
 }
 
 /// `invite EMAIL` invites; `invite cancel INVITE_ID` cancels (an email is never `cancel`).
@@ -49,23 +51,23 @@ pub enum InviteAction {
 impl UserCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            UserCommand::Update(args) => match args.bulk.from_file.clone() {
+            UserCommand::Update(Lazy(args)) => match args.bulk.from_file.clone() {
                 Some(file) => update_from_file::run(&args, &file, ctx).await,
                 None => update::run(args, ctx).await,
             },
-            UserCommand::Invite(InviteCommand {
+            UserCommand::Invite(Lazy(InviteCommand {
                 action: Some(InviteAction::Cancel(args)),
                 ..
-            }) => invite_cancel::run(args, ctx).await,
-            UserCommand::Invite(InviteCommand {
+            })) => invite_cancel::run(args, ctx).await,
+            UserCommand::Invite(Lazy(InviteCommand {
                 action: None,
                 invite: args,
-            }) => match args.bulk.from_file.clone() {
+            })) => match args.bulk.from_file.clone() {
                 Some(file) => invite_from_file::run(&args, &file, ctx).await,
                 None => invite::run(args, ctx).await,
             },
-            UserCommand::List(args) => list::run(args, ctx).await,
-            UserCommand::Get(args) => get::run(args, ctx).await,
+            UserCommand::List(Lazy(args)) => list::run(args, ctx).await,
+            UserCommand::Get(Lazy(args)) => get::run(args, ctx).await,
         }
     }
 }

@@ -28,28 +28,28 @@ use crate::error::CliError;
 pub enum WorkspaceTokenCommand {
     /// List the API tokens with a role in the Workspace: its own and Organization tokens
     #[command(visible_alias = "ls")]
-    List(list::ListArgs),
+    List(Lazy<list::ListArgs>),
     /// Show one of the Workspace's API tokens and its roles
-    Get(get::GetArgs),
+    Get(Lazy<get::GetArgs>),
     /// Create a Workspace API token and print its value once
     #[command(visible_alias = "cr")]
-    Create(create::CreateArgs),
+    Create(Lazy<create::CreateArgs>),
     /// Change a Workspace API token's name, description or role
     #[command(visible_alias = "up")]
-    Update(update::UpdateArgs),
+    Update(Lazy<update::UpdateArgs>),
     /// Give a Workspace API token a new value and print it once (the old one stops working)
     #[command(visible_alias = "ro")]
-    Rotate(rotate::RotateArgs),
+    Rotate(Lazy<rotate::RotateArgs>),
     /// Delete a Workspace API token
     #[command(visible_alias = "de")]
-    Delete(delete::DeleteArgs),
+    Delete(Lazy<delete::DeleteArgs>),
     /// Give an Organization API token a role in the Workspace
-    Add(add::AddArgs),
+    Add(Lazy<add::AddArgs>),
     /// Change an Organization API token's role in the Workspace
-    UpdateRole(update_role::UpdateRoleArgs),
+    UpdateRole(Lazy<update_role::UpdateRoleArgs>),
     /// Take an Organization API token out of the Workspace
     #[command(visible_alias = "rm")]
-    Remove(remove::RemoveArgs),
+    Remove(Lazy<remove::RemoveArgs>),
     /// Organization API tokens in the Workspace, as the Go CLI spells it (add, update, remove,
     /// list)
     #[command(subcommand)]
@@ -61,32 +61,32 @@ pub enum WorkspaceTokenCommand {
 #[derive(Debug, Subcommand)]
 pub enum OrganizationTokenCommand {
     /// Give an Organization API token a role in the Workspace (as `workspace token add`)
-    Add(add::AddArgs),
+    Add(Lazy<add::AddArgs>),
     /// Change an Organization API token's role in the Workspace (as `workspace token
     /// update-role`)
     #[command(visible_alias = "up")]
-    Update(update_role::UpdateRoleArgs),
+    Update(Lazy<update_role::UpdateRoleArgs>),
     /// Take an Organization API token out of the Workspace (as `workspace token remove`)
     #[command(visible_alias = "rm")]
-    Remove(remove::RemoveArgs),
+    Remove(Lazy<remove::RemoveArgs>),
     /// List the Organization API tokens with a role in the Workspace (as `workspace token list
     /// --scope organization`)
     #[command(visible_alias = "ls")]
-    List(list::OrganizationListArgs),
+    List(Lazy<list::OrganizationListArgs>),
 }
 
 impl WorkspaceTokenCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            WorkspaceTokenCommand::List(args) => list::run(args, ctx).await,
-            WorkspaceTokenCommand::Get(args) => get::run(args, ctx).await,
-            WorkspaceTokenCommand::Create(args) => create::run(args, ctx).await,
-            WorkspaceTokenCommand::Rotate(args) => rotate::run(args, ctx).await,
-            WorkspaceTokenCommand::Update(args) => update::run(args, ctx).await,
-            WorkspaceTokenCommand::Delete(args) => delete::run(args, ctx).await,
-            WorkspaceTokenCommand::Add(args) => add::run(args, ctx).await,
-            WorkspaceTokenCommand::UpdateRole(args) => update_role::run(args, ctx).await,
-            WorkspaceTokenCommand::Remove(args) => remove::run(args, ctx).await,
+            WorkspaceTokenCommand::List(Lazy(args)) => list::run(args, ctx).await,
+            WorkspaceTokenCommand::Get(Lazy(args)) => get::run(args, ctx).await,
+            WorkspaceTokenCommand::Create(Lazy(args)) => create::run(args, ctx).await,
+            WorkspaceTokenCommand::Rotate(Lazy(args)) => rotate::run(args, ctx).await,
+            WorkspaceTokenCommand::Update(Lazy(args)) => update::run(args, ctx).await,
+            WorkspaceTokenCommand::Delete(Lazy(args)) => delete::run(args, ctx).await,
+            WorkspaceTokenCommand::Add(Lazy(args)) => add::run(args, ctx).await,
+            WorkspaceTokenCommand::UpdateRole(Lazy(args)) => update_role::run(args, ctx).await,
+            WorkspaceTokenCommand::Remove(Lazy(args)) => remove::run(args, ctx).await,
             WorkspaceTokenCommand::OrganizationToken(Lazy(command)) => command.run(ctx).await,
         }
     }
@@ -95,10 +95,10 @@ impl WorkspaceTokenCommand {
 impl OrganizationTokenCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            OrganizationTokenCommand::Add(args) => add::run(args, ctx).await,
-            OrganizationTokenCommand::Update(args) => update_role::run(args, ctx).await,
-            OrganizationTokenCommand::Remove(args) => remove::run(args, ctx).await,
-            OrganizationTokenCommand::List(args) => list::run(args.into(), ctx).await,
+            OrganizationTokenCommand::Add(Lazy(args)) => add::run(args, ctx).await,
+            OrganizationTokenCommand::Update(Lazy(args)) => update_role::run(args, ctx).await,
+            OrganizationTokenCommand::Remove(Lazy(args)) => remove::run(args, ctx).await,
+            OrganizationTokenCommand::List(Lazy(args)) => list::run(args.into(), ctx).await,
         }
     }
 }

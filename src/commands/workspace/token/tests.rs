@@ -97,7 +97,7 @@ fn no_alias_reuses_a_siblings_name() {
 
 #[test]
 fn the_go_spellings_run_the_same_commands() {
-    let (OrganizationTokenCommand::Update(args), _) = (match token(&[
+    let (OrganizationTokenCommand::Update(Lazy(args)), _) = (match token(&[
         "organization-token",
         "update",
         "Platform automation",
@@ -111,8 +111,10 @@ fn the_go_spellings_run_the_same_commands() {
     };
     assert_eq!(args.token.as_deref(), Some("Platform automation"));
     assert_eq!(args.role, Some(WorkspaceRole::WorkspaceOwner));
-    let (WorkspaceTokenCommand::OrganizationToken(Lazy(OrganizationTokenCommand::List(args))), _) =
-        token(&["organization-token", "list", "--expiring-within", "7"])
+    let (
+        WorkspaceTokenCommand::OrganizationToken(Lazy(OrganizationTokenCommand::List(Lazy(args)))),
+        _,
+    ) = token(&["organization-token", "list", "--expiring-within", "7"])
     else {
         panic!("list");
     };
@@ -123,7 +125,7 @@ fn the_go_spellings_run_the_same_commands() {
 
 #[test]
 fn list_filters_are_checked_before_anything_is_sent() {
-    let (WorkspaceTokenCommand::List(args), _) =
+    let (WorkspaceTokenCommand::List(Lazy(args)), _) =
         token(&["ls", "--scope", "workspace", "--expiring-within", "0"])
     else {
         panic!("list");
@@ -137,7 +139,7 @@ fn list_filters_are_checked_before_anything_is_sent() {
 
 #[test]
 fn update_leaves_out_what_is_not_given_and_checks_the_role() {
-    let (WorkspaceTokenCommand::Update(args), _) =
+    let (WorkspaceTokenCommand::Update(Lazy(args)), _) =
         token(&["up", "Analytics reporting", "--description", ""])
     else {
         panic!("update");
@@ -145,7 +147,7 @@ fn update_leaves_out_what_is_not_given_and_checks_the_role() {
     assert_eq!(args.token.as_deref(), Some("Analytics reporting"));
     assert_eq!(args.description.as_deref(), Some(""));
     assert!(args.name.is_none() && args.role.is_none());
-    let (WorkspaceTokenCommand::Update(args), _) =
+    let (WorkspaceTokenCommand::Update(Lazy(args)), _) =
         token(&["up", "x", "-n", "Reports", "-r", "ACCESSOR"])
     else {
         panic!("update");
@@ -161,15 +163,16 @@ fn update_leaves_out_what_is_not_given_and_checks_the_role() {
 
 #[test]
 fn add_has_no_role_until_asked_and_remove_is_forced_only_when_asked() {
-    let (WorkspaceTokenCommand::Add(args), _) = token(&["add"]) else {
+    let (WorkspaceTokenCommand::Add(Lazy(args)), _) = token(&["add"]) else {
         panic!("add");
     };
     assert!(args.token.is_none() && args.role.is_none() && !args.dry_run);
-    let (WorkspaceTokenCommand::Remove(args), _) = token(&["remove", "x"]) else {
+    let (WorkspaceTokenCommand::Remove(Lazy(args)), _) = token(&["remove", "x"]) else {
         panic!("remove");
     };
     assert!(!args.force);
-    let (WorkspaceTokenCommand::Delete(args), _) = token(&["delete", "-f", "--dry-run"]) else {
+    let (WorkspaceTokenCommand::Delete(Lazy(args)), _) = token(&["delete", "-f", "--dry-run"])
+    else {
         panic!("delete");
     };
     assert!(args.force && args.dry_run && args.token.is_none());

@@ -10,31 +10,33 @@ pub mod update;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
 #[derive(Debug, Subcommand)]
 pub enum OrganizationTokenCommand {
     /// Give an Organization API token a role on the Deployment
-    Add(add::AddArgs),
+    Add(Lazy<add::AddArgs>),
     /// Change an Organization API token's role on the Deployment
     #[command(visible_alias = "up")]
-    Update(update::UpdateArgs),
+    Update(Lazy<update::UpdateArgs>),
     /// Take an Organization API token's role on the Deployment away
     #[command(visible_alias = "rm")]
-    Remove(remove::RemoveArgs),
+    Remove(Lazy<remove::RemoveArgs>),
     /// List the Organization API tokens with a role on the Deployment
     #[command(visible_alias = "ls")]
-    List(list::ListArgs),
+    List(Lazy<list::ListArgs>),
 }
 
 impl OrganizationTokenCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            OrganizationTokenCommand::Add(args) => add::run(args, ctx).await,
-            OrganizationTokenCommand::Update(args) => update::run(args, ctx).await,
-            OrganizationTokenCommand::Remove(args) => remove::run(args, ctx).await,
-            OrganizationTokenCommand::List(args) => super::list::run(args.into(), ctx).await,
+            OrganizationTokenCommand::Add(Lazy(args)) => add::run(args, ctx).await,
+            OrganizationTokenCommand::Update(Lazy(args)) => update::run(args, ctx).await,
+            OrganizationTokenCommand::Remove(Lazy(args)) => remove::run(args, ctx).await,
+            OrganizationTokenCommand::List(Lazy(args)) => super::list::run(args.into(), ctx).await,
         }
     }
 }

@@ -11,31 +11,33 @@ pub mod update;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
 #[derive(Debug, Subcommand)]
 pub enum WorkspaceTokenCommand {
     /// Give a Workspace API token a role on the Deployment
-    Add(add::AddArgs),
+    Add(Lazy<add::AddArgs>),
     /// Change a Workspace API token's role on the Deployment
     #[command(visible_alias = "up")]
-    Update(update::UpdateArgs),
+    Update(Lazy<update::UpdateArgs>),
     /// Take a Workspace API token's role on the Deployment away
     #[command(visible_alias = "rm")]
-    Remove(remove::RemoveArgs),
+    Remove(Lazy<remove::RemoveArgs>),
     /// List the Workspace API tokens with a role on the Deployment
     #[command(visible_alias = "ls")]
-    List(list::ListArgs),
+    List(Lazy<list::ListArgs>),
 }
 
 impl WorkspaceTokenCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            WorkspaceTokenCommand::Add(args) => add::run(args, ctx).await,
-            WorkspaceTokenCommand::Update(args) => update::run(args, ctx).await,
-            WorkspaceTokenCommand::Remove(args) => remove::run(args, ctx).await,
-            WorkspaceTokenCommand::List(args) => super::list::run(args.into(), ctx).await,
+            WorkspaceTokenCommand::Add(Lazy(args)) => add::run(args, ctx).await,
+            WorkspaceTokenCommand::Update(Lazy(args)) => update::run(args, ctx).await,
+            WorkspaceTokenCommand::Remove(Lazy(args)) => remove::run(args, ctx).await,
+            WorkspaceTokenCommand::List(Lazy(args)) => super::list::run(args.into(), ctx).await,
         }
     }
 }

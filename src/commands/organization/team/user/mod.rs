@@ -10,33 +10,35 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
+use crate::cli::Lazy;
+
 use crate::context::Ctx;
 use crate::error::CliError;
 
 #[derive(Debug, Subcommand)]
 pub enum TeamUserCommand {
     /// Add users to a Team (one request for all of them)
-    Add(add::AddArgs),
+    Add(Lazy<add::AddArgs>),
     /// Take users out of a Team
     #[command(visible_alias = "rm")]
-    Remove(remove::RemoveArgs),
+    Remove(Lazy<remove::RemoveArgs>),
     /// List a Team's members
     #[command(visible_alias = "ls")]
-    List(list::ListArgs),
+    List(Lazy<list::ListArgs>),
 }
 
 impl TeamUserCommand {
     pub async fn run(self, ctx: &mut Ctx) -> Result<(), CliError> {
         match self {
-            TeamUserCommand::Add(args) => match args.bulk.from_file.clone() {
+            TeamUserCommand::Add(Lazy(args)) => match args.bulk.from_file.clone() {
                 Some(file) => from_file::add(&args, &file, ctx).await,
                 None => add::run(args, ctx).await,
             },
-            TeamUserCommand::Remove(args) => match args.bulk.from_file.clone() {
+            TeamUserCommand::Remove(Lazy(args)) => match args.bulk.from_file.clone() {
                 Some(file) => from_file::remove(&args, &file, ctx).await,
                 None => remove::run(args, ctx).await,
             },
-            TeamUserCommand::List(args) => list::run(args, ctx).await,
+            TeamUserCommand::List(Lazy(args)) => list::run(args, ctx).await,
         }
     }
 }
@@ -106,7 +108,7 @@ mod tests {
 
     #[test]
     fn add_takes_a_team_and_several_users() {
-        let (TeamUserCommand::Add(args), _) = team_user(&[
+        let (TeamUserCommand::Add(Lazy(args)), _) = team_user(&[
             "add",
             "Platform Team",
             "a@x.io",
@@ -123,11 +125,12 @@ mod tests {
 
     #[test]
     fn remove_is_forced_only_when_asked_and_skip_invalid_needs_a_file() {
-        let (TeamUserCommand::Remove(args), _) = team_user(&["remove", "T", "a@x.io", "-f"]) else {
+        let (TeamUserCommand::Remove(Lazy(args)), _) = team_user(&["remove", "T", "a@x.io", "-f"])
+        else {
             panic!("remove");
         };
         assert!(args.force);
-        let (TeamUserCommand::Remove(args), _) = team_user(&["rm"]) else {
+        let (TeamUserCommand::Remove(Lazy(args)), _) = team_user(&["rm"]) else {
             panic!("remove");
         };
         assert!(!args.force && args.team.is_none() && args.users.is_empty());
