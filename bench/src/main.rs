@@ -115,6 +115,12 @@ struct Args {
     /// With --startup-only: an older `astro` binary measured in the same rounds (before/after)
     #[arg(long, requires = "startup_only")]
     baseline: Option<PathBuf>,
+    /// With --startup-only: a statically linked build of this checkout (the shape of the Linux
+    /// release archives), measured in the same rounds and judged against the start-up target
+    /// on its own lines; build it with `RUSTFLAGS='-C target-feature=+crt-static' cargo build
+    /// --release --bin astro --target x86_64-unknown-linux-gnu`
+    #[arg(long, requires = "startup_only")]
+    static_build: Option<PathBuf>,
 }
 
 fn workspace_root() -> PathBuf {
@@ -210,7 +216,12 @@ fn run(args: &Args) -> Result<(), String> {
         latency: Duration::from_millis(args.latency_ms),
     };
     if args.startup_only {
-        let done = startup::alone(&bench, args.baseline.as_deref(), &out);
+        let done = startup::alone(
+            &bench,
+            args.baseline.as_deref(),
+            args.static_build.as_deref(),
+            &out,
+        );
         let _ = fs::remove_dir_all(&scratch);
         return done;
     }
