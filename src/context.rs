@@ -96,11 +96,7 @@ impl Ctx {
         match &self.jq {
             None if self.compact => output::json_line(value),
             None => output::json(value),
-            Some(filter) => {
-                let value = serde_json::to_value(value)
-                    .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
-                output::data(&filter.apply(&value, self.compact)?)
-            }
+            Some(filter) => output::data(&filter.apply(value, self.compact)?),
         }
     }
 
@@ -108,11 +104,7 @@ impl Ctx {
     pub fn print_json_line(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
         match &self.jq {
             None => output::json_line(value),
-            Some(filter) => {
-                let value = serde_json::to_value(value)
-                    .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
-                output::data(&filter.apply(&value, true)?)
-            }
+            Some(filter) => output::data(&filter.apply(value, true)?),
         }
     }
 
