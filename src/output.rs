@@ -61,21 +61,48 @@ pub fn json_line(value: &impl Serialize) -> Result<(), CliError> {
 }
 
 /// The spinner on screen, if any: lines for people are written around it, never through it.
-static SPINNER: Mutex<Option<indicatif::ProgressBar>> = Mutex::new(None);
+static SPINNER: Mutex<Option<Shown>> = Mutex::new(None);
+
+/// What the spinner line shows: its message and which frame it is at.
+struct Shown {
+    message: String,
+    frame: usize,
+}
+
+const FRAMES: [char; 8] = ['⠁', '⠂', '⠄', '⡀', '⢀', '⠠', '⠐', '⠈'];
+
+impl Shown {
+    /// Draws the line over whatever the spinner drew before, cut to the terminal's width (a
+    /// wrapped line could not be taken back).
+    fn draw(&self, stderr: &mut impl Write) {
+        let columns = console::Term::stderr()
+            .size_checked()
+            .map_or(80, |(_, columns)| usize::from(columns).saturating_sub(1));
+        let frame = FRAMES[self.frame % FRAMES.len()];
+        let line = crate::text::truncate(&format!("{frame} {}", self.message), columns);
+        let _ = write!(stderr, "\r\x1b[2K{line}");
+        let _ = stderr.flush();
+    }
+}
+
+/// Takes the spinner line off the screen (the cursor back at its start).
+fn erase(stderr: &mut impl Write) {
+    let _ = write!(stderr, "\r\x1b[2K");
+    let _ = stderr.flush();
+}
 
 /// Writes to stderr with the spinner (if one is showing) cleared first and redrawn after, so no
 /// half-drawn spinner line is ever left behind.
 fn to_stderr(write: impl FnOnce(&mut io::StderrLock<'_>)) {
-    let bar = SPINNER.lock().ok().and_then(|slot| slot.clone());
-    let mut write = Some(write);
-    let mut run = || {
-        if let Some(write) = write.take() {
-            write(&mut io::stderr().lock());
+    let shown = SPINNER.lock();
+    let mut stderr = io::stderr().lock();
+    match shown.as_deref() {
+        Ok(Some(spinner)) => {
+            erase(&mut stderr);
+            write(&mut stderr);
+            spinner.draw(&mut stderr);
         }
-    };
-    match bar {
-        Some(bar) => bar.suspend(run),
-        None => run(),
+        _ => write(&mut stderr),
     }
 }
 
@@ -205,46 +232,40 @@ fn terminal_width() -> Option<usize> {
 
 /// A spinner on stderr for work that takes longer than a moment. It appears only after 300 ms,
 /// only when stderr is a terminal, and never under CI (`CI` set) or a dumb terminal; it clears
-/// itself when dropped. Elsewhere it does nothing.
+/// itself when dropped. Elsewhere it does nothing. It turns while the run waits (a task on the
+/// run's runtime), which is when there is something to wait for.
 pub struct Spinner {
-    bar: std::sync::Arc<std::sync::Mutex<Option<indicatif::ProgressBar>>>,
-    message: std::sync::Arc<std::sync::Mutex<String>>,
+    message: std::sync::Arc<Mutex<String>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Spinner {
     pub fn start(message: impl Into<String>) -> Self {
-        let bar = std::sync::Arc::new(std::sync::Mutex::new(None));
-        let message = std::sync::Arc::new(std::sync::Mutex::new(message.into()));
+        let message = std::sync::Arc::new(Mutex::new(clean(&message.into())));
         let task = spinner_enabled().then(|| {
-            let (bar, message) = (bar.clone(), message.clone());
+            let message = message.clone();
             tokio::spawn(async move {
                 tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-                let spinner = indicatif::ProgressBar::new_spinner()
-                    .with_style(indicatif::ProgressStyle::default_spinner());
-                spinner.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                spinner.set_message(message.lock().map(|m| m.clone()).unwrap_or_default());
-                spinner.enable_steady_tick(std::time::Duration::from_millis(100));
-                if let Ok(mut active) = SPINNER.lock() {
-                    *active = Some(spinner.clone());
-                }
-                if let Ok(mut slot) = bar.lock() {
-                    *slot = Some(spinner);
+                for frame in 0.. {
+                    let text = message.lock().map(|m| m.clone()).unwrap_or_default();
+                    if let Ok(mut shown) = SPINNER.lock() {
+                        let spinner = Shown {
+                            message: text,
+                            frame,
+                        };
+                        spinner.draw(&mut io::stderr().lock());
+                        *shown = Some(spinner);
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 }
             })
         });
-        Self { bar, message, task }
+        Self { message, task }
     }
 
     pub fn set_message(&self, text: impl Into<String>) {
-        let text = text.into();
-        if let Ok(slot) = self.bar.lock()
-            && let Some(bar) = slot.as_ref()
-        {
-            bar.set_message(text.clone());
-        }
         if let Ok(mut message) = self.message.lock() {
-            *message = text;
+            *message = clean(&text.into());
         }
     }
 }
@@ -254,19 +275,16 @@ impl Drop for Spinner {
         if let Some(task) = self.task.take() {
             task.abort();
         }
-        if let Ok(mut slot) = self.bar.lock()
-            && let Some(bar) = slot.take()
-        {
-            bar.finish_and_clear();
-        }
         clear_spinner();
     }
 }
 
 /// Takes the spinner off the screen for good (the run is ending, or its work is done).
 fn clear_spinner() {
-    if let Some(bar) = SPINNER.lock().ok().and_then(|mut slot| slot.take()) {
-        bar.finish_and_clear();
+    if let Ok(mut shown) = SPINNER.lock()
+        && shown.take().is_some()
+    {
+        erase(&mut io::stderr().lock());
     }
 }
 
