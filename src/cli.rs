@@ -545,16 +545,18 @@ fn defines(cmd: &clap::Command, id: &str) -> bool {
 /// takes or hides): what clap's global arguments, all hidden at the root, would have given it.
 /// Every command between the root and a [`Lazy`] part is a group, which defines none itself.
 fn with_globals(cmd: clap::Command) -> clap::Command {
-    Global::ALL
-        .iter()
-        .flat_map(|g| g.args())
-        .fold(cmd, |cmd, arg| {
-            if defines(&cmd, arg.get_id().as_str()) {
-                cmd
-            } else {
-                cmd.arg(arg.hide(true))
-            }
-        })
+    // Only the flags it lacks are made: most commands define most of them already.
+    let lacking: Vec<Global> = Global::ALL
+        .into_iter()
+        .filter(|g| g.ids().iter().any(|id| !defines(&cmd, id)))
+        .collect();
+    lacking.iter().flat_map(|g| g.args()).fold(cmd, |cmd, arg| {
+        if defines(&cmd, arg.get_id().as_str()) {
+            cmd
+        } else {
+            cmd.arg(arg.hide(true))
+        }
+    })
 }
 
 /// The subcommands made with a command's arguments (`invite cancel`) get its global flags'
