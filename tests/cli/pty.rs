@@ -123,6 +123,9 @@ fn update_picker(cols: u16, rows: u16) {
     let env = long_env();
     let mut s = astro(&env, cols, rows, &["org", "user", "update"]);
     s.wait_for("35 members");
+    // The footer is drawn before the cursor goes back to the prompt line and is shown again:
+    // wait for the end of the redraw, not only its text.
+    s.wait_until("the cursor shown again", |s| s.cursor().1);
     let context = format!("at {cols}x{rows}:\n{}", s.dump());
     let window = usize::from(rows - 3).min(15);
     let shown: Vec<String> = s.rows().into_iter().filter(|r| is_list_row(r)).collect();
