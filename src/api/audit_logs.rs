@@ -102,7 +102,7 @@ impl Client {
             request_id: request_id.as_deref(),
         });
         if !response.status().is_success() {
-            return match decode::<serde_json::Value>(response, self.timeout).await {
+            return match decode(response, self.timeout, &mut |_| Ok(())).await {
                 Err(e) => Err(e),
                 Ok(_) => Err(ApiError::from_status(status, b"", request_id, None)),
             };

@@ -97,7 +97,7 @@ impl AuthClient {
         self
     }
 
-    async fn send<T: serde::de::DeserializeOwned>(
+    async fn send<T: serde::de::DeserializeOwned + Send>(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<T, ApiError> {

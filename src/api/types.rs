@@ -193,7 +193,7 @@ pub struct TeamsPage {
 }
 
 /// A page of a listing: its items and the total across pages.
-pub trait Paged: serde::de::DeserializeOwned {
+pub trait Paged: serde::de::DeserializeOwned + Send {
     type Item: HasId;
     fn total(&self) -> usize;
     fn into_items(self) -> Vec<Self::Item>;
