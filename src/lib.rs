@@ -47,17 +47,18 @@ pub mod workspace_fields;
 pub mod workspace_target;
 pub mod workspaces;
 
-use std::process::ExitCode;
+use std::ffi::OsString;
 
 use crate::error::CliError;
 
-pub fn run() -> ExitCode {
-    let (cli, invoked) = match cli::parse(std::env::args_os()) {
+/// Runs the command line `args` (the program's name first) to its exit status.
+pub fn run(args: Vec<OsString>) -> u8 {
+    let (cli, invoked) = match cli::parse(args) {
         Ok(parsed) => parsed,
         Err(err) => {
             // clap prints help and version to stdout, usage errors to stderr.
             let _ = err.print();
-            return ExitCode::from(error::clap_exit(&err) as u8);
+            return error::clap_exit(&err) as u8;
         }
     };
     let result = tokio::runtime::Builder::new_current_thread()
@@ -74,10 +75,10 @@ pub fn run() -> ExitCode {
             })
         });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(err) => {
             output::error(&err);
-            ExitCode::from(err.exit as u8)
+            err.exit as u8
         }
     }
 }

@@ -23,6 +23,8 @@ mod login;
 mod login_paste;
 mod oauth;
 mod org_token;
+#[cfg(unix)]
+mod process;
 mod pty;
 mod role;
 mod scripting;
