@@ -4,7 +4,8 @@
 //! environment, stdout to /dev/null), interleaved round by round so a burst of load on the
 //! machine hits all of them alike. Reports median and p90 of `--startup-runs` runs each and
 //! PASS/FAIL against the targets: size under 6 MB (6,000,000 bytes), each command's median
-//! within 2× `/bin/true`'s. With `--baseline PATH` an older binary is measured in the same
+//! within 2× `/bin/true`'s. Each binary runs from a copy (as installed), never the linker's
+//! output in place. With `--baseline PATH` an older binary is measured in the same
 //! rounds, for a before/after on the same machine state; with `--static-build PATH` a
 //! statically linked build (the shape of the Linux release archives, which are static musl
 //! binaries this machine cannot build) gets its own start-up verdict lines, the size verdict
@@ -125,13 +126,32 @@ pub fn alone(
         binaries.push((STATIC_LABEL, b));
     }
 
+    // Each binary is run from a copy, as an installed one is (`cargo install`, the archives):
+    // the linker's own output file started 100 µs slower here than a copy of the same bytes
+    // (same page faults; how its pages sit in the page cache), which made a build measured in
+    // place look slower than a copied baseline.
+    let copies: Vec<std::path::PathBuf> = binaries
+        .iter()
+        .enumerate()
+        .map(|(i, (_, path))| {
+            let copy = bench.scratch.join(format!("startup-{i}"));
+            fs::copy(path, &copy).map(|_| copy).map_err(|e| {
+                format!(
+                    "cannot copy {} to {}: {e}",
+                    path.display(),
+                    bench.scratch.display()
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+
     // samples[binary][command]; /bin/true is measured once per round, shared by all binaries.
     let mut truth = Vec::with_capacity(runs);
     let mut samples = vec![vec![Vec::with_capacity(runs); COMMANDS.len() - 1]; binaries.len()];
     // A few unmeasured runs first so the page cache holds every binary.
     for _ in 0..3 {
         measure::run(&mut Command::new("/bin/true"), &bench.scratch)?;
-        for (_, path) in &binaries {
+        for path in &copies {
             for (_, args) in COMMANDS.iter().skip(1) {
                 let mut cmd = Command::new(path);
                 cmd.args(args.unwrap_or_default()).env_clear();
@@ -154,7 +174,7 @@ pub fn alone(
                 (slot - 1) / (COMMANDS.len() - 1),
                 (slot - 1) % (COMMANDS.len() - 1),
             );
-            let mut cmd = Command::new(binaries[b].1);
+            let mut cmd = Command::new(&copies[b]);
             cmd.args(COMMANDS[c + 1].1.unwrap_or_default()).env_clear();
             samples[b][c].push(measure::run(&mut cmd, &bench.scratch)?);
         }
@@ -231,7 +251,8 @@ pub fn alone(
         s,
         "\nWall time from spawn to reaping (`wait4`), and CPU time (user + system, from the same \
          `wait4`), {runs} runs of each, interleaved round by round in a rotating order after 3 \
-         unmeasured warm-up rounds; each child with an empty environment, stdin and stdout on \
+         unmeasured warm-up rounds; each binary run from a copy in a scratch directory (as an \
+         installed binary is), each child with an empty environment, stdin and stdout on \
          /dev/null. Ratios are medians over `/bin/true`'s median. The verdict is on wall time; \
          CPU time is the figure to trust when the machine is shared.\n"
     );
