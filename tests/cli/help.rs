@@ -405,3 +405,46 @@ fn help_organization_audit_logs() {
         "organization-audit-logs-export",
     );
 }
+
+/// Help and usage errors written to pipes carry no colour whether or not `NO_COLOR` is set, and
+/// the text is the same; `CLICOLOR_FORCE` still forces colour into a pipe.
+#[test]
+fn piped_help_and_errors_have_no_colour_unless_forced() {
+    let env = TestEnv::new();
+    let run = |args: &[&str], vars: &[(&str, &str)]| {
+        let mut cmd = env.bare();
+        cmd.args(args).env("COLUMNS", "100").env_remove("NO_COLOR");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    let help = run(&["org", "user", "list", "--help"], &[]);
+    let no_colour = run(&["org", "user", "list", "--help"], &[("NO_COLOR", "1")]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(!help.stdout.contains(&0x1b), "{}", stdout(&help));
+    assert_eq!(help.stdout, no_colour.stdout);
+
+    let error = run(&["org", "user", "list", "--bogus"], &[]);
+    assert_eq!(error.status.code(), Some(2));
+    assert!(!error.stderr.contains(&0x1b));
+    assert!(
+        String::from_utf8_lossy(&error.stderr).starts_with("error: unexpected argument '--bogus'")
+    );
+
+    let forced = run(
+        &["org", "user", "list", "--bogus"],
+        &[("CLICOLOR_FORCE", "1")],
+    );
+    assert_eq!(forced.status.code(), Some(2));
+    assert!(
+        forced.stderr.starts_with(b"\x1b[1m\x1b[31merror:\x1b[0m"),
+        "{:?}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
+    let forced_help = run(
+        &["org", "user", "list", "--help"],
+        &[("CLICOLOR_FORCE", "1")],
+    );
+    assert!(forced_help.stdout.windows(4).any(|w| w == b"\x1b[1m"));
+}

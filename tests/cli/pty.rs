@@ -549,6 +549,25 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 #[test]
+fn help_on_a_terminal_is_coloured_and_under_no_color_is_not() {
+    let env = TestEnv::new();
+    let mut cmd = prepared(&env, 100, 40, &["org", "user", "list", "--help"]);
+    cmd.env_remove("NO_COLOR");
+    let mut s = Screen::spawn(cmd, 100, 40);
+    s.wait_for("Examples:");
+    assert!(
+        contains(s.raw(), b"\x1b[1m\x1b[4mUsage:\x1b[0m"),
+        "{}",
+        s.dump()
+    );
+    assert_eq!(s.finish(), 0);
+    let mut s = astro(&env, 100, 40, &["org", "user", "list", "--help"]);
+    s.wait_for("Examples:");
+    assert!(!contains(s.raw(), b"\x1b[1m"), "{}", s.dump());
+    assert_eq!(s.finish(), 0);
+}
+
+#[test]
 fn colour_on_a_terminal_does_not_change_what_fits() {
     let env = long_env();
     let mut cmd = prepared(&env, 60, 24, &["org", "user", "update"]);
