@@ -665,20 +665,16 @@ impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
 
 /// Parses `args` (the program name first) into the command line and what was invoked.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<(Cli, Invoked), clap::Error> {
-    // Parsed once per process, and never freed: taking the tree apart again was a tenth of the
-    // instructions of `astro org user list --help` (issue 16, start-up); the process ends soon
-    // after, and its memory goes with it.
-    let mut cmd = std::mem::ManuallyDrop::new(lazy_command());
-    parse_with(&mut cmd, args)
+    parse_with(lazy_command(), args)
 }
 
 /// Parses `args` with the tree `cmd` (the lazy one, or in tests the whole one).
 fn parse_with(
-    cmd: &mut clap::Command,
+    mut cmd: clap::Command,
     args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
 ) -> Result<(Cli, Invoked), clap::Error> {
     let matches = cmd.try_get_matches_from_mut(args)?;
-    let invoked = invoked(cmd, &matches);
+    let invoked = invoked(&cmd, &matches);
     let mut cli = Cli::from_arg_matches(&matches)?;
     cli.command.take_global_values(&cli.global);
     Ok((cli, invoked))
@@ -904,7 +900,7 @@ mod tests {
         for path in all {
             for line in lines(&path) {
                 // What clap made of the line, the command invoked and the global flags taken.
-                let outcome = |mut cmd: clap::Command| match parse_with(&mut cmd, &line) {
+                let outcome = |cmd: clap::Command| match parse_with(cmd, &line) {
                     Ok((cli, invoked)) => format!("ok {cli:?} {invoked:?}"),
                     Err(e) => format!("{:?}: {}", e.kind(), e.render()),
                 };
