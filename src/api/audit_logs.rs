@@ -89,11 +89,7 @@ impl Client {
             }
         };
         let status = response.status().as_u16();
-        let request_id = response
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let request_id = super::request_id(&response);
         self.trace(TraceEvent::Response {
             method: &method,
             url: &url,

@@ -1142,11 +1142,7 @@ fn execute_into<'a>(
             }
         };
         let status = response.status().as_u16();
-        let header_id = response
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let header_id = request_id(&response);
         let result = decode(response, timeout, decoder).await;
         let elapsed = started.elapsed();
         match &result {
@@ -1187,11 +1183,7 @@ async fn decode(
     decoder: Decoder<'_>,
 ) -> Result<(), ApiError> {
     let status = response.status();
-    let request_id = response
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let request_id = request_id(&response);
     let retry_after = response
         .headers()
         .get(reqwest::header::RETRY_AFTER)
@@ -1213,6 +1205,15 @@ async fn decode(
             retry_after,
         ))
     }
+}
+
+/// The server's ID for the request (`X-Request-Id`), which support asks for.
+fn request_id(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// Decodes a JSON body. The UTF-8 check runs once over the whole body: serde_json's reader of
