@@ -3,7 +3,7 @@
 //! On Linux the binary starts at its own C `main` rather than through Rust's start-up code
 //! (issue 16, start-up within 2× `/bin/true`). That code reads `/proc/self/maps` to find the
 //! main thread's stack guard and installs a stack-overflow handler on an alternate signal stack:
-//! about 20 system calls and 120 µs of every run here (bench/RESULTS.md), for nothing but the
+//! about 20 system calls and 80 to 120 µs of every run here (bench/RESULTS.md), for nothing but the
 //! message printed when the stack overflows (without it the process still dies, by SIGSEGV).
 //! What else that code does is done here the same way: standard descriptors 0 to 2 are opened
 //! on `/dev/null` when closed (so no file the program opens can become its stdout), SIGPIPE is
@@ -45,7 +45,8 @@ mod entry {
     }
 
     /// Opens `/dev/null` on each of descriptors 0, 1 and 2 that is closed, as Rust's start-up
-    /// does; it cannot fail in a way worth going on from.
+    /// does (one `poll` for the three, `fcntl` for each if `poll` fails); it cannot fail in a
+    /// way worth going on from.
     fn open_closed_standard_descriptors() {
         let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
             fd,
@@ -53,16 +54,19 @@ mod entry {
             revents: 0,
         });
         // SAFETY: `fds` is a valid array of three `pollfd`s; a zero timeout does not block.
-        if unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) } == -1 {
-            return;
-        }
+        let polled = unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) } != -1;
         for pfd in fds {
-            if pfd.revents & libc::POLLNVAL != 0 {
-                // The lowest free descriptor is the closed one (they are reopened in order).
-                // SAFETY: a valid NUL-terminated path; the descriptor is left open on purpose.
-                if unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) } == -1 {
-                    std::process::abort();
-                }
+            let closed = if polled {
+                pfd.revents & libc::POLLNVAL != 0
+            } else {
+                // SAFETY: F_GETFD only reads the descriptor's flags.
+                let flags = unsafe { libc::fcntl(pfd.fd, libc::F_GETFD) };
+                flags == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
+            };
+            // The lowest free descriptor is the closed one (they are reopened in order).
+            // SAFETY: a valid NUL-terminated path; the descriptor is left open on purpose.
+            if closed && unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) } == -1 {
+                std::process::abort();
             }
         }
     }
