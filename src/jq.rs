@@ -110,8 +110,7 @@ impl JqFilter {
         document: &(impl serde::Serialize + ?Sized),
         compact: bool,
     ) -> Result<String, CliError> {
-        let json = serde_json::to_vec(document)
-            .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
+        let json = serde_json::to_vec(document).map_err(crate::output::cannot_render)?;
         self.run(&json, compact)
     }
 
@@ -121,8 +120,7 @@ impl JqFilter {
             .filter(|(k, _)| !is_secret(k))
             .map(|(k, v)| (k, serde_json::Value::String(v)))
             .collect();
-        let env = serde_json::to_vec(&env)
-            .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
+        let env = serde_json::to_vec(&env).map_err(crate::output::cannot_render)?;
         let env = to_val(&env)?;
         let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new([env]));
         let mut out = String::new();

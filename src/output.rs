@@ -44,18 +44,21 @@ pub fn data(text: &str) -> Result<(), CliError> {
     write_stdout(text)
 }
 
+/// The error for a value that cannot be written as JSON.
+pub(crate) fn cannot_render(e: serde_json::Error) -> CliError {
+    CliError::failure(format!("cannot render JSON: {e}"))
+}
+
 /// One JSON document on stdout: two-space indent, no HTML escaping, a trailing newline.
 pub fn json(value: &impl Serialize) -> Result<(), CliError> {
-    let mut text = serde_json::to_string_pretty(value)
-        .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
+    let mut text = serde_json::to_string_pretty(value).map_err(cannot_render)?;
     text.push('\n');
     write_stdout(&text)
 }
 
 /// One JSON document on one line (`--compact`, NDJSON rows).
 pub fn json_line(value: &impl Serialize) -> Result<(), CliError> {
-    let mut text = serde_json::to_string(value)
-        .map_err(|e| CliError::failure(format!("cannot render JSON: {e}")))?;
+    let mut text = serde_json::to_string(value).map_err(cannot_render)?;
     text.push('\n');
     write_stdout(&text)
 }
